@@ -1,0 +1,72 @@
+package dev.a64patch.cli;
+
+import dev.a64patch.core.report.FileProblem;
+import dev.a64patch.elf.ElfException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import picocli.CommandLine;
+
+/**
+ * The one place that turns exceptions into one-line messages and exit codes. Stack traces
+ * are printed only when {@code A64PATCH_DEBUG} is set.
+ */
+final class Failures implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        ExitCode code = exitCode(e);
+        String message = code == ExitCode.INTERNAL ? "internal error: " + e : describe(e);
+        cmd.getErr().println("a64patch: " + message);
+        if (System.getenv("A64PATCH_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+        }
+        cmd.getErr().flush();
+        return code.code();
+    }
+
+    static ExitCode exitCode(Throwable e) {
+        if (e instanceof UncheckedIOException u) {
+            return exitCode(u.getCause());
+        }
+        if (e instanceof ElfException) {
+            return ExitCode.BAD_INPUT;
+        }
+        if (e instanceof IOException) {
+            return ExitCode.UNREADABLE;
+        }
+        if (e instanceof CommandLine.ParameterException) {
+            return ExitCode.USAGE;
+        }
+        return ExitCode.INTERNAL;
+    }
+
+    /** "path: reason", one line. */
+    static String describe(Throwable e) {
+        if (e instanceof UncheckedIOException u) {
+            return describe(u.getCause());
+        }
+        if (e instanceof NoSuchFileException n) {
+            return n.getFile() + ": no such file or directory";
+        }
+        if (e instanceof AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        if (e instanceof NotDirectoryException n) {
+            return n.getFile() + ": not a directory";
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getFile() + ": " + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+    }
+
+    static FileProblem problem(String path, Exception e) {
+        FileProblem.Kind kind = exitCode(e) == ExitCode.BAD_INPUT ? FileProblem.Kind.BAD_INPUT : FileProblem.Kind.UNREADABLE;
+        return new FileProblem(path, kind, describe(e));
+    }
+}
