@@ -61,11 +61,15 @@ cc() {
         clang) cmd=(clang --target=aarch64-linux-gnu) ;;
         *) echo "unknown compiler $comp" >&2; exit 1 ;;
     esac
-    local all="$CFLAGS_COMMON $flags $LDFLAGS_COMMON"
+    local all
+    all=$(echo $CFLAGS_COMMON $flags $LDFLAGS_COMMON)   # one space between flags
     # shellcheck disable=SC2086
     "${cmd[@]}" $all $srcs -o "$OUT/$name" 2> "$TMP/cc.err" || { cat "$TMP/cc.err" >&2; exit 1; }
     # -z force-bti warns once per input without a BTI note; that is the point of that variant
     grep -v -e 'BTI turned on by -z force-bti' -e 'force-bti: .* does not have BTI property' "$TMP/cc.err" >&2 || true
+    local ln="GNU ld"
+    case " $flags " in *" -fuse-ld=lld "*) ln=lld ;; esac
+    [ -n "$notes" ] && notes="linker=$ln; $notes" || notes="linker=$ln"
     row "$name" "$kind" "$comp" "$all" "$runnable" "$args" "$notes"
     echo "built $name"
 }
@@ -81,29 +85,38 @@ BFD=-fuse-ld=bfd
 BTI_NOTE="BTI+PAC; own _start (start_bti.S; -nostartfiles) so it runs with BTI enforced (qemu cpu max enforces BTI)"
 
 for comp in gcc clang; do
-    if [ $comp = gcc ]; then L=""; LN="GNU ld"; else L="$LLD"; LN="lld"; fi
-    cc counters-$comp-pie        pie        $comp yes - "linker=$LN"                        "-fPIE -pie $L"                           "$C_SRCS"
-    cc counters-$comp-nopie      exec       $comp yes - "linker=$LN"                        "-fno-PIE -no-pie $L"                     "$C_SRCS"
-    cc counters-$comp-static     static     $comp yes - "linker=$LN; glibc static (libc.a itself has no counter reads)" "-fno-PIE -static $L" "$C_SRCS"
-    cc counters-$comp-static-pie static-pie $comp yes - "linker=$LN; glibc static (libc.a itself has no counter reads)" "-fPIE -static-pie $L" "$C_SRCS"
-    cc counters-$comp-bti        pie        $comp yes - "linker=$LN; $BTI_NOTE"             "-fPIE -pie -mbranch-protection=standard -nostartfiles $L" "$BTI_SRCS"
-    cc counters-$comp-page4k     pie        $comp yes - "linker=$LN"                        "-fPIE -pie -Wl,-z,max-page-size=4096 $L" "$C_SRCS"
-    cc counters-$comp-page64k    pie        $comp yes - "linker=$LN; common-page-size too, so data/RELRO are 64K-aligned as well" \
+    if [ $comp = gcc ]; then L=""; LN="GNU ld"; else L="$LLD"; LN="lld"; fi   # LN: for notes
+    cc counters-$comp-pie        pie        $comp yes - ""                        "-fPIE -pie $L"                           "$C_SRCS"
+    cc counters-$comp-nopie      exec       $comp yes - ""                        "-fno-PIE -no-pie $L"                     "$C_SRCS"
+    cc counters-$comp-static     static     $comp yes - "glibc static (libc.a itself has no counter reads)" "-fno-PIE -static $L" "$C_SRCS"
+    cc counters-$comp-static-pie static-pie $comp yes - "glibc static (libc.a itself has no counter reads)" "-fPIE -static-pie $L" "$C_SRCS"
+    cc counters-$comp-bti        pie        $comp yes - "$BTI_NOTE"             "-fPIE -pie -mbranch-protection=standard -nostartfiles $L" "$BTI_SRCS"
+    cc counters-$comp-page4k     pie        $comp yes - ""                        "-fPIE -pie -Wl,-z,max-page-size=4096 $L" "$C_SRCS"
+    if [ $comp = gcc ]; then P64_NOTE="byte-identical to counters-gcc-pie: 64K is already GNU ld's aarch64 default"
+    else P64_NOTE="64K is lld's aarch64 default max-page-size; common-page-size=64K pads PT_GNU_RELRO to 64K"; fi
+    cc counters-$comp-page64k    pie        $comp yes - "$P64_NOTE" \
                                                         "-fPIE -pie -Wl,-z,max-page-size=65536 -Wl,-z,common-page-size=65536 $L" "$C_SRCS"
-    cc counters-$comp-sepcode    pie        $comp yes - "linker=$LN; .rodata not in the R+X segment" "-fPIE -pie -Wl,-z,separate-code $L" "$C_SRCS"
-    cc counters-$comp-nosepcode  pie        $comp yes - "linker=$LN; .rodata (with rodata_lookalike) in the R+X segment (the $LN default)" \
+    if [ $comp = gcc ]; then
+        SEP_NOTE=".rodata moves out of the R+X segment; code padded to its own pages"
+        NOSEP_NOTE="byte-identical to counters-gcc-pie (GNU ld's aarch64 default): .rodata (rodata_lookalike) in the R+X segment"
+    else
+        SEP_NOTE="code padded to its own pages (lld keeps .rodata in an R segment either way)"
+        NOSEP_NOTE="byte-identical to counters-clang-pie (lld default): .rodata in its own R segment, not R+X"
+    fi
+    cc counters-$comp-sepcode    pie        $comp yes - "$SEP_NOTE" "-fPIE -pie -Wl,-z,separate-code $L" "$C_SRCS"
+    cc counters-$comp-nosepcode  pie        $comp yes - "$NOSEP_NOTE" \
                                                         "-fPIE -pie -Wl,-z,noseparate-code $L"    "$C_SRCS"
 done
-cc counters-gcc-nopie-sepcode exec gcc yes - "linker=GNU ld" "-fno-PIE -no-pie -Wl,-z,separate-code" "$C_SRCS"
-cc counters-clang-bfd-pie     pie clang yes - "linker=GNU ld (clang compiling, ld.bfd linking)" "-fPIE -pie $BFD" "$C_SRCS"
+cc counters-gcc-nopie-sepcode exec gcc yes - "" "-fno-PIE -no-pie -Wl,-z,separate-code" "$C_SRCS"
+cc counters-clang-bfd-pie     pie clang yes - "clang compiling, GNU ld linking" "-fPIE -pie $BFD" "$C_SRCS"
 cc counters-gcc-bti-forced    pie gcc no  - \
-   "linker=GNU ld; BTI-marked via -z force-bti with Debian's non-BTI crt files: SIGILL at _start on a BTI-enforcing cpu (qemu default cpu max); runs with runner=qemu-aarch64 -cpu neoverse-n1 (no BTI)" \
+   "runner=qemu-aarch64 -cpu neoverse-n1 -L /usr/aarch64-linux-gnu; BTI-marked via -z force-bti with Debian's non-BTI crt files: SIGILL at _start on a BTI-enforcing cpu (qemu's default cpu max); runs on a cpu without BTI" \
    "-fPIE -pie -mbranch-protection=standard -Wl,-z,force-bti" "$C_SRCS"
 
 # stripped: no .symtab (no function symbols, no $d/$x mapping symbols), section headers kept
 aarch64-linux-gnu-strip --strip-all -o "$OUT/counters-gcc-stripped" "$OUT/counters-gcc-pie"
 derived counters-gcc-stripped pie gcc "copy of counters-gcc-pie; aarch64-linux-gnu-strip --strip-all" yes - \
-        "no .symtab; .dynsym only; section headers present"
+        "linker=GNU ld; no .symtab; .dynsym only; section headers present"
 
 # noshdr: stripped, then the section header table removed entirely: e_shoff, e_shentsize,
 # e_shnum, e_shstrndx set to 0 and the file cut after the last byte any program header
@@ -122,7 +135,7 @@ noshdr() { # in out
 }
 noshdr "$OUT/counters-gcc-stripped" "$OUT/counters-gcc-noshdr"
 derived counters-gcc-noshdr pie gcc "counters-gcc-stripped; e_shoff=e_shentsize=e_shnum=e_shstrndx=0; truncated after the last segment byte" yes - \
-        "no section headers: segment-only scan; R+X segment also holds .rodata (rodata_lookalike words) and the \$d word of counters_dic"
+        "linker=GNU ld; no section headers: segment-only scan; R+X segment also holds .rodata (rodata_lookalike words) and the \$d word of counters_dic"
 aarch64-linux-gnu-strip --strip-all -o "$TMP/clang-stripped" "$OUT/counters-clang-pie"
 noshdr "$TMP/clang-stripped" "$OUT/counters-clang-noshdr"
 derived counters-clang-noshdr pie clang "counters-clang-pie; strip --strip-all; e_shoff=e_shentsize=e_shnum=e_shstrndx=0; truncated after the last segment byte" yes - \
@@ -130,22 +143,22 @@ derived counters-clang-noshdr pie clang "counters-clang-pie; strip --strip-all; 
 
 # relocatable objects (ET_REL)
 aarch64-linux-gnu-gcc $CFLAGS_COMMON -c counters_asm.S -o "$OUT/counters_asm.o"
-derived counters_asm.o object-only gcc "$CFLAGS_COMMON -c" no - "ET_REL from counters_asm.S; has \$d/\$x mapping symbols"
+derived counters_asm.o object-only gcc "$CFLAGS_COMMON -c" no - "linker=none; ET_REL from counters_asm.S; has \$d/\$x mapping symbols"
 aarch64-linux-gnu-gcc $CFLAGS_COMMON -fPIE -c counters.c -o "$OUT/counters.o"
-derived counters.o object-only gcc "$CFLAGS_COMMON -fPIE -c" no - "ET_REL from counters.c"
+derived counters.o object-only gcc "$CFLAGS_COMMON -fPIE -c" no - "linker=none; ET_REL from counters.c"
 
 # ---- spin, sleep100, rndr ------------------------------------------------------------
 cc spin              pie    gcc   yes 100000 "exit 0 + done; 'spin N CAP' caps the loop" "-fPIE -pie"                "spin.c"
 cc spin-gcc-static   static gcc   yes 100000 "exit 0 + done"                             "-fno-PIE -static"          "spin.c"
-cc spin-clang-nopie  exec   clang yes 100000 "linker=lld; exit 0 + done"                 "-fno-PIE -no-pie $LLD"     "spin.c"
+cc spin-clang-nopie  exec   clang yes 100000 "exit 0 + done"                 "-fno-PIE -no-pie $LLD"     "spin.c"
 cc sleep100          pie    gcc   yes -      "MS about 100"                              "-fPIE -pie"                "sleep100.c"
-cc sleep100-clang-nopie exec clang yes -     "linker=lld; MS about 100"                  "-fno-PIE -no-pie $LLD"     "sleep100.c"
+cc sleep100-clang-nopie exec clang yes -     "MS about 100"                  "-fno-PIE -no-pie $LLD"     "sleep100.c"
 cc rndr              pie    gcc   yes -      "needs FEAT_RNG: qemu default cpu (max) has it; -cpu cortex-a57 etc. do not (prints 'rndr unsupported', exit 3)" \
                                                                                          "-fPIE -pie"                "rndr.c"
 
 # ---- shared library + loaders --------------------------------------------------------
 cc libcounters.so     shared gcc   no - "load with dlopen_counters" "-fPIC -shared -Wl,-soname,libcounters.so" "libcounters.c"
-cc libcounters-clang.so shared clang no - "linker=lld; load with dlopen_counters" "-fPIC -shared -Wl,-soname,libcounters-clang.so $LLD" "libcounters.c"
+cc libcounters-clang.so shared clang no - "load with dlopen_counters" "-fPIC -shared -Wl,-soname,libcounters-clang.so $LLD" "libcounters.c"
 cc libcounters-bti.so shared gcc   no - "BTI+PAC marked (-nostartfiles: no crti/crtn, no _init/_fini); glibc maps it PROT_BTI even in a non-BTI process; load with dlopen_counters" \
                                         "-fPIC -shared -Wl,-soname,libcounters-bti.so -mbranch-protection=standard -nostartfiles" "libcounters.c"
 cc dlopen_counters pie gcc yes '${BIN}/libcounters.so' "also valid: \${BIN}/libcounters-clang.so, \${BIN}/libcounters-bti.so; add --pct to call the CNTPCT readers (SIGILL unpatched)" \
@@ -156,7 +169,7 @@ cc absl_loader pie gcc yes '${CORPUS}/usr/lib/aarch64-linux-gnu/libabsl_base.so.
 
 # ---- inputs that are not (little-endian) AArch64 ---------------------------------------
 gcc -O2 -g0 -Wl,--build-id=none hello_x86_64.c -o "$OUT/hello-x86_64"
-derived hello-x86_64 pie gcc-x86_64 "-O2 -g0 -Wl,--build-id=none (host gcc)" no - "EM_X86_64: not AArch64; reject"
+derived hello-x86_64 pie gcc-x86_64 "-O2 -g0 -Wl,--build-id=none" no - "runner=none (host binary); EM_X86_64: not AArch64; reject"
 
 if [ $have_arm32 = 1 ]; then
     arm-linux-gnueabihf-as hello_arm32.s -o "$TMP/hello_arm32.o"
@@ -167,13 +180,13 @@ elif [ -f "$BIN/hello-arm32" ]; then
 else
     echo "build.sh: need binutils-arm-linux-gnueabihf for hello-arm32" >&2; exit 1
 fi
-derived hello-arm32 exec arm-linux-gnueabihf-as "as + ld --build-id=none" no - \
-        "ELFCLASS32 EM_ARM: reject; runner=qemu-arm prints 'hello from arm32'; .rodata holds the word 0xd53be040"
+derived hello-arm32 static arm-linux-gnueabihf-as "as + ld --build-id=none" no - \
+        "runner=qemu-arm; ELFCLASS32 EM_ARM: reject; prints 'hello from arm32', exit 0; .rodata holds the word 0xd53be040"
 
 aarch64-linux-gnu-as -EB be_counter.s -o "$TMP/be_counter.o"
 aarch64-linux-gnu-ld -EB --build-id=none -static -o "$OUT/be-counter" "$TMP/be_counter.o"
-derived be-counter exec aarch64-linux-gnu-as "as -EB + ld -EB --build-id=none -static" no - \
-        "big-endian AArch64 (ELFDATA2MSB), no libc; 2 CNTVCT reads (instructions little-endian); runner=qemu-aarch64_be prints 'be ok', exit 0"
+derived be-counter static aarch64-linux-gnu-as "as -EB + ld -EB --build-id=none -static" no - \
+        "runner=qemu-aarch64_be; big-endian AArch64 (ELFDATA2MSB), no libc; 2 CNTVCT reads (instructions little-endian); prints 'be ok', exit 0"
 
 # ---- oracles ---------------------------------------------------------------------------
 # register name for an instruction word (hex, 8 digits), or empty
