@@ -1,0 +1,131 @@
+package dev.a64patch.core.encode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds an instruction sequence at a known address, keeping each word together with the
+ * text Capstone prints for it, so that a decoded trampoline can be compared line by line
+ * with what was meant. Uses only the forms of {@link A64}.
+ */
+public final class Asm {
+    private final long base;
+    private final List<Insn> code = new ArrayList<>();
+
+    public Asm(long base) {
+        this.base = base;
+    }
+
+    public long pc() {
+        return base + 4L * code.size();
+    }
+
+    public List<Insn> code() {
+        return List.copyOf(code);
+    }
+
+    public int size() {
+        return code.size() * 4;
+    }
+
+    private Asm emit(int word, String text) {
+        code.add(new Insn(word, text));
+        return this;
+    }
+
+    public Asm nop() {
+        return emit(A64.NOP, "nop");
+    }
+
+    public Asm b(long target) {
+        return emit(A64.b(pc(), target), "b " + imm(target));
+    }
+
+    public Asm subSp(int bytes) {
+        return emit(A64.subImm(A64.SP, A64.SP, bytes, false), "sub sp, sp, " + imm(bytes));
+    }
+
+    public Asm addSp(int bytes) {
+        return emit(A64.addImm(A64.SP, A64.SP, bytes, false), "add sp, sp, " + imm(bytes));
+    }
+
+    /** {@code Xd = SP + offset} ({@code mov xd, sp} when the offset is 0). */
+    public Asm addFromSp(int rd, int offset) {
+        return emit(A64.addImm(rd, A64.SP, offset, false),
+                offset == 0 ? "mov " + x(rd) + ", sp" : "add " + x(rd) + ", sp, " + imm(offset));
+    }
+
+    public Asm str(int rt, int offset) {
+        return emit(A64.str(rt, A64.SP, offset), "str " + x(rt) + ", " + spOffset(offset));
+    }
+
+    public Asm ldr(int rt, int offset) {
+        return emit(A64.ldr(rt, A64.SP, offset), "ldr " + x(rt) + ", " + spOffset(offset));
+    }
+
+    public Asm stp(int rt1, int rt2, int offset) {
+        return emit(A64.stp(rt1, rt2, A64.SP, offset), "stp " + x(rt1) + ", " + x(rt2) + ", " + spOffset(offset));
+    }
+
+    public Asm ldp(int rt1, int rt2, int offset) {
+        return emit(A64.ldp(rt1, rt2, A64.SP, offset), "ldp " + x(rt1) + ", " + x(rt2) + ", " + spOffset(offset));
+    }
+
+    /**
+     * {@code Xd = address}, PC-relative: ADRP + ADD. The ADD is emitted even for a
+     * page-aligned address so that a trampoline's size never depends on where it lands.
+     */
+    public Asm address(int rd, long address) {
+        emit(A64.adrp(rd, pc(), address), "adrp " + x(rd) + ", " + imm(address & ~0xFFFL));
+        return emit(A64.addImm(rd, rd, A64.lo12(address), false), "add " + x(rd) + ", " + x(rd) + ", " + imm(A64.lo12(address)));
+    }
+
+    /** {@code Xd = value} with MOVZ for the low half-word and MOVK for each non-zero higher one. */
+    public Asm constant(int rd, long value) {
+        emit(A64.movz(rd, (int) (value & 0xFFFF), 0), "mov " + x(rd) + ", " + imm(value & 0xFFFF));
+        for (int shift = 16; shift < 64; shift += 16) {
+            int part = (int) ((value >>> shift) & 0xFFFF);
+            if (part != 0) {
+                emit(A64.movk(rd, part, shift), "movk " + x(rd) + ", " + imm(part) + ", lsl #" + shift);
+            }
+        }
+        return this;
+    }
+
+    public Asm ldadd(int rs, int rt, int rn) {
+        return emit(A64.ldadd(rs, rt, rn), "ldadd " + x(rs) + ", " + x(rt) + ", [" + x(rn) + "]");
+    }
+
+    public Asm mul(int rd, int rn, int rm) {
+        return emit(A64.mul(rd, rn, rm), "mul " + x(rd) + ", " + x(rn) + ", " + x(rm));
+    }
+
+    public Asm udiv(int rd, int rn, int rm) {
+        return emit(A64.udiv(rd, rn, rm), "udiv " + x(rd) + ", " + x(rn) + ", " + x(rm));
+    }
+
+    public Asm add(int rd, int rn, int rm) {
+        return emit(A64.addReg(rd, rn, rm), "add " + x(rd) + ", " + x(rn) + ", " + x(rm));
+    }
+
+    public Asm svc0() {
+        return emit(A64.svc(0), "svc #0");
+    }
+
+    public Asm clearNzcv() {
+        return emit(A64.msrNzcv(A64.XZR), "msr nzcv, xzr");
+    }
+
+    /** Capstone's spelling of an immediate: decimal below 10, hex otherwise. */
+    static String imm(long v) {
+        return v >= 0 && v < 10 ? "#" + v : "#0x" + Long.toHexString(v);
+    }
+
+    static String x(int r) {
+        return r == 31 ? "xzr" : "x" + r;
+    }
+
+    private static String spOffset(int offset) {
+        return offset == 0 ? "[sp]" : "[sp, " + imm(offset) + "]";
+    }
+}

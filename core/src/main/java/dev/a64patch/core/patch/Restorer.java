@@ -1,0 +1,41 @@
+package dev.a64patch.core.patch;
+
+import dev.a64patch.elf.ElfFile;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Gives back the original file byte for byte from a patched file and its manifest. */
+public final class Restorer {
+    private Restorer() {}
+
+    /**
+     * The image that turns {@code patched} into its original: the first
+     * {@code originalLength} bytes with the original ELF header and original words put back.
+     *
+     * @throws PatchException when the file is not patched, or was changed after patching
+     */
+    public static PatchImage image(ElfFile patched) {
+        Manifest m = Manifest.read(patched).orElseThrow(() ->
+                new PatchException(patched.name(), "not patched by a64patch (no " + Planner.MANIFEST_SECTION + " section)"));
+        if (m.originalLength() > patched.size()) {
+            throw new PatchException(patched.name(), String.format(
+                    "manifest says the original had %d bytes but the file has only %d", m.originalLength(), patched.size()));
+        }
+        ByteBuffer bytes = patched.bytes();
+        List<PatchImage.WordEdit> words = new ArrayList<>();
+        for (Manifest.Site s : m.sites()) {
+            if (s.action().equals("skipped")) {
+                continue;
+            }
+            int found = bytes.getInt((int) s.offset());
+            if (found != s.patched()) {
+                throw new PatchException(patched.name(), String.format(
+                        "word at offset 0x%x is 0x%08x, but a64patch wrote 0x%08x there: the file was changed after"
+                                + " patching, so it cannot be restored exactly", s.offset(), found, s.patched()));
+            }
+            words.add(new PatchImage.WordEdit(s.offset(), s.original()));
+        }
+        return new PatchImage(m.originalLength(), m.originalHeaderBytes(), words, m.originalLength(), new byte[0]);
+    }
+}
