@@ -6,10 +6,12 @@ import java.util.Map;
 /** Every exit code of {@code a64patch}, defined once; {@code --help} lists them from here. */
 public enum ExitCode {
     OK(0, "success"),
-    FINDINGS(1, "scan --fail-on: findings matched (or verify: problems found)"),
+    FINDINGS(1, "scan --fail-on: findings matched"),
     USAGE(2, "usage error (unknown option, bad value)"),
     BAD_INPUT(3, "bad input file: not ELF, malformed, or not AArch64"),
     UNREADABLE(4, "a file could not be read or written (missing, permissions, not a regular file)"),
+    VERIFY_FAILED(5, "verify: a file breaks a layout rule, a trampoline is wrong, or a read is left unpatched"),
+    REFUSED(6, "patch/restore refused a file as asked (e.g. reads out of branch range); nothing was written"),
     INTERNAL(70, "internal error (a bug: please report it)");
 
     private final int code;

@@ -1,5 +1,6 @@
 package dev.a64patch.cli;
 
+import dev.a64patch.core.patch.PatchException;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.elf.ElfException;
 import java.io.IOException;
@@ -34,6 +35,9 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         }
         if (e instanceof ElfException) {
             return ExitCode.BAD_INPUT;
+        }
+        if (e instanceof PatchException) {
+            return ExitCode.REFUSED;
         }
         if (e instanceof IOException) {
             return ExitCode.UNREADABLE;

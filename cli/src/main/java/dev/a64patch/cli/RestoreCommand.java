@@ -1,0 +1,58 @@
+package dev.a64patch.cli;
+
+import dev.a64patch.core.patch.PatchException;
+import dev.a64patch.core.patch.PatchWriter;
+import dev.a64patch.core.patch.Patcher;
+import dev.a64patch.elf.ElfException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "restore",
+        mixinStandardHelpOptions = true,
+        description = {"Gives back the file as it was before 'a64patch patch', byte for byte, from the manifest",
+            "stored in the patched file. In place (atomically) unless -o is given."},
+        footer = {"%nExamples:",
+            "  a64patch restore libtcmalloc.so",
+            "  a64patch restore -o original.so patched.so"})
+final class RestoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files patched by a64patch.")
+    List<Path> files;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT",
+            description = "Write the original to OUT (a directory when several FILEs are given).")
+    Path output;
+
+    @Override
+    public Integer call() {
+        CommandLine cmd = spec.commandLine();
+        if (output != null && files.size() > 1 && !Files.isDirectory(output)) {
+            throw new CommandLine.ParameterException(cmd, "-o must be an existing directory when several files are given");
+        }
+        ExitCode worst = ExitCode.OK;
+        for (Path file : files) {
+            Path target = output == null ? file : Files.isDirectory(output) ? output.resolve(file.getFileName()) : output;
+            try {
+                Patcher.restore(file, target, PatchWriter.Hooks.NONE);
+                cmd.getOut().println(file + ": restored" + (target.equals(file) ? "" : " to " + target));
+            } catch (ElfException | PatchException | IOException e) {
+                cmd.getErr().println("a64patch: " + Failures.describe(e));
+                worst = PatchCommand.worse(worst, Failures.exitCode(e));
+            }
+        }
+        cmd.getOut().flush();
+        cmd.getErr().flush();
+        return worst.code();
+    }
+}

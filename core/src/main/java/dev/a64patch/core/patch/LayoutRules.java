@@ -1,0 +1,98 @@
+package dev.a64patch.core.patch;
+
+import static dev.a64patch.elf.ElfConstants.*;
+
+import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfNames;
+import dev.a64patch.elf.ElfSegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The program-header rules whose violation has broken other rewriters (DESIGN.md §4): what
+ * {@code readelf -lW} warns about, and what the kernel, glibc and qemu assume.
+ */
+final class LayoutRules {
+    private LayoutRules() {}
+
+    static List<String> check(ElfFile elf, Manifest manifest) {
+        List<String> problems = new ArrayList<>();
+        List<ElfSegment> loads = elf.segments().stream().filter(ElfSegment::isLoad).toList();
+        for (int i = 1; i < loads.size(); i++) {
+            ElfSegment a = loads.get(i - 1);
+            ElfSegment b = loads.get(i);
+            if (Long.compareUnsigned(a.vaddr(), b.vaddr()) > 0) {
+                problems.add("PT_LOAD entries are not sorted by p_vaddr: " + a + " before " + b);
+            } else if (Long.compareUnsigned(a.endVaddr(), b.vaddr()) > 0) {
+                problems.add("PT_LOAD segments overlap: " + a + " and " + b);
+            }
+        }
+        for (ElfSegment s : loads) {
+            if (s.align() > 1 && Long.remainderUnsigned(s.offset(), s.align()) != Long.remainderUnsigned(s.vaddr(), s.align())) {
+                problems.add(String.format("p_offset %% p_align != p_vaddr %% p_align in %s", s));
+            }
+            if (s.filesz() > s.memsz()) {
+                problems.add("p_filesz > p_memsz in " + s);
+            }
+        }
+        for (ElfSegment s : elf.segments()) {
+            if (s.type() == PT_PHDR && loads.stream().noneMatch(l -> covers(l, s))) {
+                problems.add("PHDR segment is not covered by a LOAD segment: " + s);
+            }
+        }
+        if (!elf.segments().isEmpty() && elf.segments().get(0).type() != PT_PHDR
+                && elf.segments().stream().anyMatch(s -> s.type() == PT_PHDR)) {
+            problems.add("PT_PHDR is not the first program header");
+        }
+        if (manifest != null) {
+            checkNewSegments(elf, manifest, loads, problems);
+        }
+        return problems;
+    }
+
+    private static void checkNewSegments(ElfFile elf, Manifest m, List<ElfSegment> loads, List<String> problems) {
+        for (Layout.Segment n : new Layout.Segment[] {m.text(), m.data()}) {
+            if (n == null) {
+                continue;
+            }
+            ElfSegment s = loads.stream().filter(l -> l.vaddr() == n.vaddr() && l.offset() == n.offset()).findFirst().orElse(null);
+            if (s == null) {
+                problems.add(String.format("the new segment at vaddr 0x%x (offset 0x%x) is missing from the program headers",
+                        n.vaddr(), n.offset()));
+                continue;
+            }
+            if (s.isWritable() && s.isExecutable()) {
+                problems.add("new segment is writable and executable: " + s);
+            }
+            for (ElfSegment other : loads) {
+                if (other != s && other.memsz() > 0 && firstPage(other) <= lastPage(s) && firstPage(s) <= lastPage(other)) {
+                    problems.add("new " + ElfNames.segmentFlags(s.flags()) + " segment shares a 64 KiB page with " + other);
+                }
+            }
+        }
+        if (m.text() != null && Layout.isExecutable(elf)) {
+            long delta = loads.get(0).vaddr() - loads.get(0).offset();
+            if (m.text().vaddr() - m.text().offset() != delta) {
+                problems.add(String.format("the program headers' segment has p_vaddr - p_offset 0x%x, but AT_PHDR on older"
+                        + " kernels needs 0x%x (that of the first PT_LOAD)", m.text().vaddr() - m.text().offset(), delta));
+            }
+            if (elf.header().phoff() != m.text().offset()) {
+                problems.add(String.format("e_phoff 0x%x does not point at the new program header table at 0x%x",
+                        elf.header().phoff(), m.text().offset()));
+            }
+        }
+    }
+
+    private static long firstPage(ElfSegment s) {
+        return Long.divideUnsigned(s.vaddr(), Layout.MIN_ALIGN);
+    }
+
+    private static long lastPage(ElfSegment s) {
+        return Long.divideUnsigned(s.endVaddr() - 1, Layout.MIN_ALIGN);
+    }
+
+    private static boolean covers(ElfSegment load, ElfSegment s) {
+        return s.offset() >= load.offset() && s.offset() + s.filesz() <= load.offset() + load.filesz()
+                && s.vaddr() - load.vaddr() == s.offset() - load.offset();
+    }
+}
