@@ -81,7 +81,12 @@ public final class JsonReport {
             g.writeNullField("symbolOffset");
         } else {
             g.writeStringField("symbol", f.symbol().demangled());
-            g.writeStringField("symbolMangled", f.symbol().name());
+            if (f.symbol().unnamed()) {
+                g.writeNullField("symbolMangled");
+            } else {
+                g.writeStringField("symbolMangled", f.symbol().name());
+            }
+            g.writeStringField("symbolSource", f.symbol().unnamed() ? "eh_frame" : "symtab");
             g.writeStringField("symbolOffset", hex(f.symbol().offset()));
         }
         g.writeStringField("confidence", f.confidence().label());

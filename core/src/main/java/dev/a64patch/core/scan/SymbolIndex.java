@@ -5,6 +5,7 @@ import static dev.a64patch.elf.ElfConstants.*;
 import dev.a64patch.core.demangle.Demangler;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSymbol;
+import dev.a64patch.elf.UnwindRanges;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,12 +19,13 @@ import java.util.Optional;
  * In relocatable objects every section starts at 0, so symbols are kept per section there.
  */
 final class SymbolIndex {
-    /** A function's extent: [start, end). */
+    /** A function's extent: [start, end); {@code symbol} is null for a range known only from unwind info. */
     record Function(ElfSymbol symbol, long start, long end) {}
 
     private final boolean perSection;
     private final Map<Integer, List<Function>> functions = new HashMap<>();
     private final Map<Integer, List<ElfSymbol>> mapping = new HashMap<>();
+    private final List<Function> unwind;
 
     private SymbolIndex(ElfFile elf) {
         perSection = elf.header().type() == ET_REL;
@@ -44,6 +46,9 @@ final class SymbolIndex {
             }
         }
         mapping.values().forEach(l -> l.sort(Comparator.comparingLong(ElfSymbol::value)));
+        // Relocatable objects have no PT_GNU_EH_FRAME; everything else usually does.
+        unwind = perSection ? List.of() : UnwindRanges.of(elf).stream()
+                .map(r -> new Function(null, r.start(), r.end())).toList();
     }
 
     static SymbolIndex of(ElfFile elf) {
@@ -84,12 +89,16 @@ final class SymbolIndex {
         return out;
     }
 
-    /** The function whose extent holds {@code address} in section {@code shndx}. */
+    /**
+     * The function whose extent holds {@code address} in section {@code shndx}: a symbol,
+     * or else an unnamed range from the unwind tables (static functions of stripped files).
+     */
     Optional<Function> functionAt(long address, int shndx) {
-        List<Function> list = functions.get(key(shndx));
-        if (list == null) {
-            return Optional.empty();
-        }
+        Optional<Function> named = find(functions.getOrDefault(key(shndx), List.of()), address);
+        return named.isPresent() ? named : find(unwind, address);
+    }
+
+    private static Optional<Function> find(List<Function> list, long address) {
         int i = lastAtOrBefore(list, address);
         // Extents rarely overlap; look back a little for an enclosing larger one.
         for (int j = i; j >= 0 && j > i - 16; j--) {
@@ -102,6 +111,9 @@ final class SymbolIndex {
     }
 
     static SymbolRef ref(Function f, long address) {
+        if (f.symbol() == null) {
+            return SymbolRef.unnamed(f.start(), address - f.start());
+        }
         String name = f.symbol().name();
         return new SymbolRef(name, Demangler.demangle(name).orElse(name), address - f.start());
     }

@@ -1,10 +1,22 @@
 package dev.a64patch.core.scan;
 
 /**
- * The function symbol enclosing a finding: its name as stored, the demangled form (equal
- * to {@code name} for C names or when demangling failed), and the offset into it.
+ * The function enclosing a finding: its symbol name as stored, the demangled form (equal
+ * to {@code name} for C names or when demangling failed), and the offset into it. A
+ * function known only from the unwind tables (a static function of a stripped file) has
+ * an empty {@code name} and is shown as {@code sub_<start>}.
  */
 public record SymbolRef(String name, String demangled, long offset) {
+
+    static SymbolRef unnamed(long start, long offset) {
+        return new SymbolRef("", "sub_" + Long.toHexString(start), offset);
+    }
+
+    /** True when no symbol names the function (its extent comes from .eh_frame). */
+    public boolean unnamed() {
+        return name.isEmpty();
+    }
+
     /** {@code demangled+0x1c} */
     public String display() {
         return offset == 0 ? demangled : demangled + "+0x" + Long.toHexString(offset);
