@@ -50,6 +50,14 @@ public record Layout(boolean executable, long alignment, Segment text, Segment d
             top = Math.max(top, s.endVaddr());
         }
         boolean executable = isExecutable(elf);
+        // objcopy/strip lay a segment holding the program headers out right after the last
+        // loaded file byte (O) and derive its p_vaddr from that; choosing p_vaddr and p_offset
+        // congruent to O modulo the alignment makes strip keep the segment where it is in memory.
+        long loadedEnd = 0;
+        for (ElfSegment s : loads) {
+            loadedEnd = Math.max(loadedEnd, s.offset() + s.filesz());
+        }
+        loadedEnd = alignUp(loadedEnd, 8); // Elf64_Phdr alignment
         long offset;
         long vaddr;
         if (executable) {
@@ -63,11 +71,11 @@ public record Layout(boolean executable, long alignment, Segment text, Segment d
                         "first PT_LOAD has p_vaddr - p_offset = 0x%x, not a multiple of the 0x%x alignment a new"
                                 + " segment needs; this layout is not supported", delta, align));
             }
-            offset = Math.max(alignUp(length, 16), alignUp(top, align) - delta);
+            offset = congruent(Math.max(alignUp(length, 8), alignUp(top, align) - delta), loadedEnd, align);
             vaddr = offset + delta;
         } else {
-            offset = alignUp(length, 16);
-            vaddr = alignUp(top, align) + Math.floorMod(offset, align);
+            offset = congruent(alignUp(length, 8), loadedEnd, align);
+            vaddr = congruent(alignUp(top, align), loadedEnd, align);
         }
         long padding = offset - length;
         if (padding > maxPadding) {
@@ -103,6 +111,11 @@ public record Layout(boolean executable, long alignment, Segment text, Segment d
             }
         }
         return false;
+    }
+
+    /** The smallest value >= {@code at} that is congruent to {@code to} modulo {@code align}. */
+    static long congruent(long at, long to, long align) {
+        return at + Math.floorMod(to - at, align);
     }
 
     static long alignUp(long v, long a) {

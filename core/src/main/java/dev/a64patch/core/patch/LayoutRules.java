@@ -55,10 +55,9 @@ final class LayoutRules {
             if (n == null) {
                 continue;
             }
-            ElfSegment s = loads.stream().filter(l -> l.vaddr() == n.vaddr() && l.offset() == n.offset()).findFirst().orElse(null);
+            ElfSegment s = loads.stream().filter(l -> l.vaddr() == n.vaddr()).findFirst().orElse(null);
             if (s == null) {
-                problems.add(String.format("the new segment at vaddr 0x%x (offset 0x%x) is missing from the program headers",
-                        n.vaddr(), n.offset()));
+                problems.add(String.format("the new segment at vaddr 0x%x is missing from the program headers", n.vaddr()));
                 continue;
             }
             if (s.isWritable() && s.isExecutable()) {
@@ -71,15 +70,27 @@ final class LayoutRules {
             }
         }
         if (m.text() != null && Layout.isExecutable(elf)) {
-            long delta = loads.get(0).vaddr() - loads.get(0).offset();
-            if (m.text().vaddr() - m.text().offset() != delta) {
-                problems.add(String.format("the program headers' segment has p_vaddr - p_offset 0x%x, but AT_PHDR on older"
-                        + " kernels needs 0x%x (that of the first PT_LOAD)", m.text().vaddr() - m.text().offset(), delta));
-            }
-            if (elf.header().phoff() != m.text().offset()) {
-                problems.add(String.format("e_phoff 0x%x does not point at the new program header table at 0x%x",
-                        elf.header().phoff(), m.text().offset()));
-            }
+            checkAtPhdr(elf, loads, problems);
+        }
+    }
+
+    /**
+     * Linux before 5.18 and qemu-user put AT_PHDR at load bias + (first PT_LOAD p_vaddr -
+     * p_offset) + e_phoff; that must be where the program header table is mapped. strip
+     * breaks this for a patched executable: it moves the table's file offset but not its
+     * address.
+     */
+    private static void checkAtPhdr(ElfFile elf, List<ElfSegment> loads, List<String> problems) {
+        long delta = loads.get(0).vaddr() - loads.get(0).offset();
+        long phoff = elf.header().phoff();
+        ElfSegment holder = loads.stream().filter(l -> l.containsOffset(phoff)).findFirst().orElse(null);
+        if (holder == null) {
+            problems.add(String.format("no PT_LOAD maps the program header table at e_phoff 0x%x", phoff));
+        } else if (holder.vaddr() - holder.offset() != delta) {
+            problems.add(String.format("AT_PHDR rule: the program headers are mapped at 0x%x, but Linux before 5.18 and"
+                    + " qemu-user look for them at 0x%x (first PT_LOAD p_vaddr - p_offset + e_phoff); was the file"
+                    + " stripped after patching? strip before patching instead",
+                    holder.vaddr() + (phoff - holder.offset()), delta + phoff));
         }
     }
 

@@ -36,7 +36,7 @@ public final class Planner {
             }
         }
         int phnum = elf.header().phnum() + 2;
-        long tablesEnd = align16((long) phnum * PHDR_SIZE);
+        long tablesEnd = (long) phnum * PHDR_SIZE; // trampolines follow the table without a gap (see Layout)
         // The text segment's address does not depend on its size, so reach can be settled
         // on a provisional layout; dropping a trampoline only moves later ones closer.
         Layout provisional = Layout.compute(elf, wantTrampoline.isEmpty() ? 0 : tablesEnd + 4, true, options.maxPadding());
@@ -58,7 +58,7 @@ public final class Planner {
         boolean needData = placed.stream().anyMatch(f -> needsData(Trampolines.kindFor(f.register(), options)));
         if (!needData) {
             phnum--;
-            tablesEnd = align16((long) phnum * PHDR_SIZE);
+            tablesEnd = (long) phnum * PHDR_SIZE;
         }
         long textSize = placed.isEmpty() ? 0 : tablesEnd + sizes.stream().mapToLong(Integer::longValue).sum();
         Layout layout = Layout.compute(elf, textSize, needData, options.maxPadding());

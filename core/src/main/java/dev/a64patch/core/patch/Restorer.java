@@ -22,6 +22,7 @@ public final class Restorer {
             throw new PatchException(patched.name(), String.format(
                     "manifest says the original had %d bytes but the file has only %d", m.originalLength(), patched.size()));
         }
+        checkUnmoved(patched, m);
         ByteBuffer bytes = patched.bytes();
         List<PatchImage.WordEdit> words = new ArrayList<>();
         for (Manifest.Site s : m.sites()) {
@@ -37,5 +38,20 @@ public final class Restorer {
             words.add(new PatchImage.WordEdit(s.offset(), s.original()));
         }
         return new PatchImage(m.originalLength(), m.originalHeaderBytes(), words, m.originalLength(), new byte[0]);
+    }
+
+    /**
+     * Tools such as strip rewrite a file and move what a64patch appended; the original can then
+     * no longer be rebuilt from the first {@code originalLength} bytes.
+     */
+    private static void checkUnmoved(ElfFile patched, Manifest m) {
+        long manifestAt = patched.section(Planner.MANIFEST_SECTION).orElseThrow().offset();
+        boolean moved = manifestAt < m.originalLength()
+                || (m.text() != null && patched.header().phoff() != m.text().offset());
+        if (moved) {
+            throw new PatchException(patched.name(), "was rewritten after patching (by strip or objcopy?): what a64patch"
+                    + " appended has moved, so the original cannot be rebuilt byte for byte; restore the file before"
+                    + " stripping it, or rebuild it");
+        }
     }
 }
