@@ -47,7 +47,7 @@ public final class PatchWriter {
         boolean done = false;
         try {
             try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-                 FileChannel out = hooks.channel(FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+                 FileChannel out = hooks.channel(createTemporary(tmp, target))) {
                 copy(in, out, image.originalLength());
                 writeFully(out, ByteBuffer.wrap(image.header()), 0);
                 for (PatchImage.WordEdit w : image.words()) {
@@ -68,15 +68,24 @@ public final class PatchWriter {
             }
             syncDirectory(dir);
             done = true;
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new java.nio.file.AccessDeniedException(target.toString(), null,
-                    "cannot write in " + dir + " (permission denied)");
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException(tmp + ": temporary file exists (another a64patch writing the same file?)", e);
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /** Creates the temporary file; a failure names the destination and its directory, not the temporary name. */
+    private static FileChannel createTemporary(Path tmp, Path target) throws IOException {
+        try {
+            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw new java.nio.file.FileSystemException(target.toString(), null,
+                    "temporary file " + tmp.getFileName() + " exists: is another a64patch writing this file?");
+        } catch (java.nio.file.FileSystemException e) {
+            String why = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+            throw new java.nio.file.FileSystemException(target.toString(), null,
+                    "cannot create a file in " + target.getParent() + " (" + why + "); nothing was changed");
         }
     }
 
