@@ -14,6 +14,9 @@ import java.util.Set;
  * candidates only, symbol attribution and a Capstone plausibility check.
  */
 public final class Scanner {
+    /** The manifest section name of dev.a64patch.core.patch.Planner; scan only needs to know it exists. */
+    static final String PATCHED_MARKER = ".a64patch.manifest";
+
     private final ScanOptions options;
     private final WordMatcher matcher;
 
@@ -32,6 +35,9 @@ public final class Scanner {
         List<String> notes = new ArrayList<>();
         if (!elf.hasSectionHeaders()) {
             notes.add("no section headers: scanned PF_X segments, which may also hold read-only data");
+        }
+        if (elf.section(PATCHED_MARKER).isPresent()) {
+            notes.add("patched by a64patch: the reads listed were left alone; 'a64patch verify' explains why");
         }
         ByteBuffer bytes = elf.bytes();
         long codeBytes = 0;
