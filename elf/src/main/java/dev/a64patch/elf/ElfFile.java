@@ -129,6 +129,25 @@ public final class ElfFile {
         return dynamicSymbols.get();
     }
 
+    /** {@code .symtab} as an in-place view (fast for large tables), if the file has one. */
+    public Optional<ElfSymbolTable> symbolTable() {
+        return tableView(SHT_SYMTAB);
+    }
+
+    /** {@code .dynsym} as an in-place view, if the file has one. */
+    public Optional<ElfSymbolTable> dynamicSymbolTable() {
+        return tableView(SHT_DYNSYM);
+    }
+
+    private Optional<ElfSymbolTable> tableView(long type) {
+        for (ElfSection s : sections) {
+            if (s.type() == type) {
+                return Optional.of(guarded(() -> reader.symbolTable(header, sections, s)));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The dynamic array, from SHT_DYNAMIC or else PT_DYNAMIC, up to DT_NULL. */
     public List<ElfDynamicEntry> dynamic() {
         return dynamic.get();

@@ -162,7 +162,15 @@ final class ElfReader {
         return List.copyOf(out);
     }
 
-    List<ElfSymbol> readSymbols(ElfHeader h, List<ElfSection> sections, ElfSection table) {
+    /** The table as a view after checking sh_entsize and sh_link; see {@link ElfSymbolTable}. */
+    ElfSymbolTable symbolTable(ElfHeader h, List<ElfSection> sections, ElfSection table) {
+        StringTable strings = symbolStrings(h, sections, table);
+        int entsize = symSize(h.elfClass());
+        long size = table.size() - table.size() % entsize;
+        return new ElfSymbolTable(slice(table.offset(), size), strings, h.is64(), h.isLittleEndian());
+    }
+
+    private StringTable symbolStrings(ElfHeader h, List<ElfSection> sections, ElfSection table) {
         int entsize = symSize(h.elfClass());
         long fieldAt = h.shoff() + (long) table.index() * h.shentsize();
         if (table.entsize() != entsize) {
@@ -174,8 +182,13 @@ final class ElfReader {
                     + ") sh_link", "expected the index of a string table section, found " + table.link());
         }
         ElfSection strSection = sections.get((int) table.link());
-        StringTable strings = new StringTable(file, slice(strSection.offset(), strSection.size()),
+        return new StringTable(file, slice(strSection.offset(), strSection.size()),
                 strSection.offset(), strSection.name() + " (section " + strSection.index() + ")");
+    }
+
+    List<ElfSymbol> readSymbols(ElfHeader h, List<ElfSection> sections, ElfSection table) {
+        int entsize = symSize(h.elfClass());
+        StringTable strings = symbolStrings(h, sections, table);
         int count = (int) (table.size() / entsize);
         List<ElfSymbol> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

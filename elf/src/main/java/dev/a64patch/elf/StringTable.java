@@ -17,6 +17,11 @@ final class StringTable {
         this.what = what;
     }
 
+    /** The byte at {@code index}, or 0 outside the table. */
+    int byteAt(long index) {
+        return index >= 0 && index < bytes.limit() ? bytes.get((int) index) & 0xff : 0;
+    }
+
     /** The string at {@code index}; the field name is used in the error when it is out of range. */
     String get(long index, String field, long fieldOffset) {
         int limit = bytes.limit();

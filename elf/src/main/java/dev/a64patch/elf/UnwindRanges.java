@@ -4,9 +4,7 @@ import static dev.a64patch.elf.ElfConstants.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,7 +13,9 @@ import java.util.Optional;
  * (found through PT_GNU_EH_FRAME, so it works without section headers) gives each FDE's
  * start, and the FDE in {@code .eh_frame} its length. Stripped libraries keep these tables
  * because exceptions and backtraces need them, so they tell code from data even where no
- * symbol names the function. Format: LSB 5.0 "Exception Frames" and ".eh_frame_hdr".
+ * symbol names the function. Lookups binary-search the table in place, so a library with
+ * 100 000 FDEs costs a few reads per address. Format: LSB 5.0 "Exception Frames" and
+ * ".eh_frame_hdr".
  */
 public final class UnwindRanges {
     /** One FDE's code range [start, end). */
@@ -26,6 +26,12 @@ public final class UnwindRanges {
     private final ElfFile elf;
     private final ByteBuffer buf;
     private final Map<Long, Integer> cieEncodings = new HashMap<>();
+    private long tableOffset = -1;
+    private long hdrVaddr;
+    private long hdrOff;
+    private int tableEnc;
+    private int entrySize;
+    private long count;
 
     private UnwindRanges(ElfFile elf) {
         this.elf = elf;
@@ -33,52 +39,96 @@ public final class UnwindRanges {
     }
 
     /**
-     * The FDE ranges sorted by start, or empty when the file has no usable {@code .eh_frame_hdr}
-     * (absent, or using encodings this reader does not handle). Malformed tables give empty
-     * rather than an error: unwind info only refines how sure a finding is.
+     * The index of a file's {@code .eh_frame_hdr}; empty (every lookup misses) when the file
+     * has none or uses encodings this reader does not handle. Malformed tables give misses
+     * rather than errors: unwind info only refines how sure a finding is.
      */
-    public static List<Range> of(ElfFile elf) {
+    public static UnwindRanges of(ElfFile elf) {
+        UnwindRanges u = new UnwindRanges(elf);
         try {
-            return new UnwindRanges(elf).read();
+            u.readHeader();
         } catch (RuntimeException e) {
-            return List.of();
+            u.tableOffset = -1;
+        }
+        return u;
+    }
+
+    /** Number of FDEs in the search table (0 when unusable). */
+    public long size() {
+        return tableOffset < 0 ? 0 : count;
+    }
+
+    /** The FDE range holding {@code address}, if any. */
+    public Optional<Range> rangeAt(long address) {
+        if (tableOffset < 0) {
+            return Optional.empty();
+        }
+        try {
+            long lo = 0;
+            long hi = count - 1;
+            long found = -1;
+            while (lo <= hi) {
+                long mid = (lo + hi) >>> 1;
+                if (Long.compareUnsigned(entry(mid, 0), address) <= 0) {
+                    found = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            if (found < 0) {
+                return Optional.empty();
+            }
+            long start = entry(found, 0);
+            long length = fdeLength(entry(found, 1));
+            return length > 0 && Long.compareUnsigned(address - start, length) < 0
+                    ? Optional.of(new Range(start, start + length)) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 
-    private List<Range> read() {
+    /** Field {@code which} (0 = initial location, 1 = FDE address) of search-table entry {@code i}. */
+    private long entry(long i, int which) {
+        long at = tableOffset + i * entrySize * 2L + (long) which * entrySize;
+        return new Cursor(at, hdrVaddr + (at - hdrOff), elf.size(), hdrVaddr).encoded(tableEnc);
+    }
+
+    private void readHeader() {
         Optional<ElfSegment> hdrSegment = elf.segments().stream().filter(s -> s.type() == PT_GNU_EH_FRAME).findFirst();
         if (hdrSegment.isEmpty() || hdrSegment.get().filesz() < 12) {
-            return List.of();
+            return;
         }
         long hdrVaddr = hdrSegment.get().vaddr();
         long hdrOff = hdrSegment.get().offset();
         long hdrEnd = hdrOff + hdrSegment.get().filesz();
         Cursor c = new Cursor(hdrOff, hdrVaddr, hdrEnd, hdrVaddr);
         if (c.u8() != 1) {
-            return List.of();
+            return;
         }
         int ehFramePtrEnc = c.u8();
         int countEnc = c.u8();
         int tableEnc = c.u8();
         if (countEnc == DW_EH_PE_OMIT || tableEnc == DW_EH_PE_OMIT) {
-            return List.of();
+            return;
         }
         c.encoded(ehFramePtrEnc);
-        long count = c.encoded(countEnc);
-        if (count <= 0 || count > (hdrEnd - c.off) / 2) {
-            return List.of();
+        long n = c.encoded(countEnc);
+        int size = switch (tableEnc & 0x0f) {
+            case 0x02, 0x0a -> 2;
+            case 0x03, 0x0b -> 4;
+            case 0x04, 0x0c -> 8;
+            default -> 0; // variable-size entries cannot be binary-searched in place
+        };
+        if (size == 0 || n <= 0 || n > (hdrEnd - c.off) / (2L * size)) {
+            return;
         }
-        List<Range> out = new ArrayList<>((int) count);
-        for (long i = 0; i < count; i++) {
-            long start = c.encoded(tableEnc);
-            long fde = c.encoded(tableEnc);
-            long length = fdeLength(fde);
-            if (length > 0) {
-                out.add(new Range(start, start + length));
-            }
-        }
-        out.sort((a, b) -> Long.compareUnsigned(a.start(), b.start()));
-        return List.copyOf(out);
+        this.hdrVaddr = hdrVaddr;
+        this.tableEnc = tableEnc;
+        this.entrySize = size;
+        this.count = n;
+        this.hdrOff = hdrOff;
+        this.tableOffset = c.off;
     }
 
     /** pc_range of the FDE at virtual address {@code fdeVaddr}, or 0 when it cannot be read. */

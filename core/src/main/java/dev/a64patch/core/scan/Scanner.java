@@ -96,7 +96,7 @@ public final class Scanner {
         List<String> context = options.contextLines() > 0
                 ? context(bytes, region, offset, decoder, options.contextLines()) : List.of();
         return new Finding(reg, word & 31, word, offset, address, region.name(),
-                function.map(f -> SymbolIndex.ref(f, address)).orElse(null), List.copyOf(reasons), context);
+                function.map(f -> symbols.ref(f, address)).orElse(null), List.copyOf(reasons), context);
     }
 
     /** The words right before and after the site, where they lie inside [lo, hi), must be instructions. */

@@ -4,89 +4,48 @@ import static dev.a64patch.elf.ElfConstants.*;
 
 import dev.a64patch.core.demangle.Demangler;
 import dev.a64patch.elf.ElfFile;
-import dev.a64patch.elf.ElfSymbol;
+import dev.a64patch.elf.ElfSymbolTable;
 import dev.a64patch.elf.UnwindRanges;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Function symbols and AArch64 mapping symbols sorted by address, for attributing findings.
- * Built only when a file has candidates, so clean files never pay for their symbol tables.
- * In relocatable objects every section starts at 0, so symbols are kept per section there.
+ * Function symbols, AArch64 mapping symbols and unwind ranges, for attributing findings.
+ * Built only when a file has candidates, so clean files never pay for their symbol tables;
+ * symbols are read in place into sorted primitive arrays (a library can have 100 000) and
+ * names are resolved only for the functions that hold a finding. In relocatable objects
+ * every section starts at 0, so there a symbol must also be in the finding's section.
  */
 final class SymbolIndex {
-    /** A function's extent: [start, end); {@code symbol} is null for a range known only from unwind info. */
-    record Function(ElfSymbol symbol, long start, long end) {}
+    /** A function's extent [start, end); {@code symbol} is -1 for a range known only from unwind info. */
+    record Function(int symbol, long start, long end) {}
 
     private final boolean perSection;
-    private final Map<Integer, List<Function>> functions = new HashMap<>();
-    private final Map<Integer, List<ElfSymbol>> mapping = new HashMap<>();
-    private final List<Function> unwind;
+    private final ElfSymbolTable table;
+    private final Sorted functions;
+    private final ElfSymbolTable mappingTable;
+    private final Sorted mapping;
+    private final UnwindRanges unwind;
 
     private SymbolIndex(ElfFile elf) {
         perSection = elf.header().type() == ET_REL;
-        List<ElfSymbol> table = elf.symbols();
-        if (table.stream().noneMatch(ElfSymbol::isFunction)) {
-            table = elf.dynamicSymbols();
+        ElfSymbolTable symtab = elf.symbolTable().orElse(null);
+        ElfSymbolTable chosen = symtab;
+        Sorted funcs = symtab == null ? Sorted.EMPTY : Sorted.functions(symtab);
+        if (funcs.size() == 0) {
+            chosen = elf.dynamicSymbolTable().orElse(null);
+            funcs = chosen == null ? Sorted.EMPTY : Sorted.functions(chosen);
         }
-        Map<Integer, List<ElfSymbol>> funcs = new HashMap<>();
-        for (ElfSymbol s : table) {
-            if (s.isFunction() && s.isDefined() && s.shndx() < SHN_LORESERVE) {
-                funcs.computeIfAbsent(key(s.shndx()), k -> new ArrayList<>()).add(s);
-            }
-        }
-        funcs.forEach((k, list) -> functions.put(k, extents(list)));
-        for (ElfSymbol s : elf.symbols()) {
-            if (s.isMappingSymbol() && s.isDefined() && s.shndx() < SHN_LORESERVE) {
-                mapping.computeIfAbsent(s.shndx(), k -> new ArrayList<>()).add(s);
-            }
-        }
-        mapping.values().forEach(l -> l.sort(Comparator.comparingLong(ElfSymbol::value)));
+        table = chosen;
+        functions = funcs;
+        mappingTable = symtab;
+        mapping = symtab == null ? Sorted.EMPTY : Sorted.mapping(symtab);
         // Relocatable objects have no PT_GNU_EH_FRAME; everything else usually does.
-        unwind = perSection ? List.of() : UnwindRanges.of(elf).stream()
-                .map(r -> new Function(null, r.start(), r.end())).toList();
+        unwind = UnwindRanges.of(elf);
     }
 
     static SymbolIndex of(ElfFile elf) {
         return new SymbolIndex(elf);
-    }
-
-    private int key(int shndx) {
-        return perSection ? shndx : -1;
-    }
-
-    /**
-     * Sorts by address and gives each function an end: st_size when set; a size-0 symbol
-     * (hand-written assembly without {@code .size}) extends to the next function. At one
-     * address, a global name is preferred over a local alias.
-     */
-    private static List<Function> extents(List<ElfSymbol> list) {
-        list.sort(Comparator.comparingLong(ElfSymbol::value)
-                .thenComparing(s -> s.bind() == STB_LOCAL ? 1 : 0)
-                .thenComparing(ElfSymbol::name));
-        List<Function> out = new ArrayList<>(list.size());
-        for (int i = 0; i < list.size(); i++) {
-            ElfSymbol s = list.get(i);
-            if (!out.isEmpty() && out.get(out.size() - 1).start() == s.value()) {
-                continue; // alias of the previous entry
-            }
-            long end = s.value() + s.size();
-            if (s.size() == 0) {
-                end = Long.MAX_VALUE;
-                for (int j = i + 1; j < list.size(); j++) {
-                    if (list.get(j).value() > s.value()) {
-                        end = list.get(j).value();
-                        break;
-                    }
-                }
-            }
-            out.add(new Function(s, s.value(), end));
-        }
-        return out;
     }
 
     /**
@@ -94,64 +53,156 @@ final class SymbolIndex {
      * or else an unnamed range from the unwind tables (static functions of stripped files).
      */
     Optional<Function> functionAt(long address, int shndx) {
-        Optional<Function> named = find(functions.getOrDefault(key(shndx), List.of()), address);
-        return named.isPresent() ? named : find(unwind, address);
-    }
-
-    private static Optional<Function> find(List<Function> list, long address) {
-        int i = lastAtOrBefore(list, address);
+        int i = functions.lastAtOrBefore(address);
         // Extents rarely overlap; look back a little for an enclosing larger one.
         for (int j = i; j >= 0 && j > i - 16; j--) {
-            Function f = list.get(j);
-            if (address >= f.start() && address < f.end()) {
-                return Optional.of(f);
+            int sym = functions.symbol(j);
+            if (perSection && table.shndx(sym) != shndx) {
+                continue;
+            }
+            if (address >= functions.start(j) && address < functions.end(j)) {
+                return Optional.of(new Function(sym, functions.start(j), functions.end(j)));
             }
         }
-        return Optional.empty();
+        if (perSection) {
+            return Optional.empty();
+        }
+        return unwind.rangeAt(address).map(r -> new Function(-1, r.start(), r.end()));
     }
 
-    static SymbolRef ref(Function f, long address) {
-        if (f.symbol() == null) {
+    SymbolRef ref(Function f, long address) {
+        if (f.symbol() < 0) {
             return SymbolRef.unnamed(f.start(), address - f.start());
         }
-        String name = f.symbol().name();
+        String name = table.name(f.symbol());
         return new SymbolRef(name, Demangler.demangle(name).orElse(name), address - f.start());
     }
 
     /** True when the last mapping symbol at or before {@code address} in the section is {@code $d}. */
     boolean inData(long address, int shndx) {
-        List<ElfSymbol> list = mapping.get(shndx);
-        if (list == null) {
-            return false;
-        }
-        int lo = 0;
-        int hi = list.size() - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (list.get(mid).value() <= address) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
+        for (int j = mapping.lastAtOrBefore(address); j >= 0; j--) {
+            int sym = mapping.symbol(j);
+            if (mappingTable.shndx(sym) == shndx) {
+                return mappingTable.nameChar(sym, 1) == 'd';
             }
         }
-        return found >= 0 && list.get(found).startsData();
+        return false;
     }
 
-    private static int lastAtOrBefore(List<Function> list, long address) {
-        int lo = 0;
-        int hi = list.size() - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (list.get(mid).start() <= address) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
+    /** Symbols of one kind sorted by address, as parallel primitive arrays. */
+    private static final class Sorted {
+        static final Sorted EMPTY = new Sorted(new long[0], new long[0], new int[0]);
+
+        private final long[] start;
+        private final long[] end;
+        private final int[] symbol;
+
+        private Sorted(long[] start, long[] end, int[] symbol) {
+            this.start = start;
+            this.end = end;
+            this.symbol = symbol;
         }
-        return found;
+
+        int size() {
+            return start.length;
+        }
+
+        long start(int i) {
+            return start[i];
+        }
+
+        long end(int i) {
+            return end[i];
+        }
+
+        int symbol(int i) {
+            return symbol[i];
+        }
+
+        /**
+         * Defined function symbols. At one address a global name is preferred over a local
+         * alias; a size-0 symbol (assembly without {@code .size}) extends to the next function.
+         */
+        static Sorted functions(ElfSymbolTable t) {
+            long[] keys = new long[t.count()];
+            int n = 0;
+            for (int i = 0; i < t.count(); i++) {
+                int type = t.type(i);
+                int shndx = t.shndx(i);
+                if ((type == STT_FUNC || type == STT_GNU_IFUNC) && shndx != SHN_UNDEF && shndx < SHN_LORESERVE) {
+                    keys[n++] = i;
+                }
+            }
+            Integer[] order = new Integer[n];
+            for (int k = 0; k < n; k++) order[k] = (int) keys[k];
+            Arrays.sort(order, (a, b) -> {
+                int c = Long.compareUnsigned(t.value(a), t.value(b));
+                if (c != 0) return c;
+                return Integer.compare(t.bind(a) == STB_LOCAL ? 1 : 0, t.bind(b) == STB_LOCAL ? 1 : 0);
+            });
+            long[] s = new long[n];
+            long[] e = new long[n];
+            int[] sym = new int[n];
+            int m = 0;
+            for (int k = 0; k < n; k++) {
+                int i = order[k];
+                long v = t.value(i);
+                if (m > 0 && s[m - 1] == v) {
+                    continue; // alias of the previous entry
+                }
+                s[m] = v;
+                e[m] = t.size(i) > 0 ? v + t.size(i) : -1;
+                sym[m] = i;
+                m++;
+            }
+            for (int k = 0; k < m; k++) {
+                if (e[k] == -1) {
+                    e[k] = k + 1 < m ? s[k + 1] : Long.MAX_VALUE;
+                }
+            }
+            return new Sorted(Arrays.copyOf(s, m), Arrays.copyOf(e, m), Arrays.copyOf(sym, m));
+        }
+
+        /** AArch64 mapping symbols {@code $x}, {@code $d}, {@code $x.N}, {@code $d.N} (aaelf64). */
+        static Sorted mapping(ElfSymbolTable t) {
+            int n = 0;
+            int[] idx = new int[t.count()];
+            for (int i = 0; i < t.count(); i++) {
+                if (t.nameChar(i, 0) == '$') {
+                    char kind = t.nameChar(i, 1);
+                    char next = t.nameChar(i, 2);
+                    if ((kind == 'x' || kind == 'd') && (next == 0 || next == '.')
+                            && t.shndx(i) != SHN_UNDEF && t.shndx(i) < SHN_LORESERVE) {
+                        idx[n++] = i;
+                    }
+                }
+            }
+            Integer[] order = new Integer[n];
+            for (int k = 0; k < n; k++) order[k] = idx[k];
+            Arrays.sort(order, (a, b) -> Long.compareUnsigned(t.value(a), t.value(b)));
+            long[] s = new long[n];
+            int[] sym = new int[n];
+            for (int k = 0; k < n; k++) {
+                s[k] = t.value(order[k]);
+                sym[k] = order[k];
+            }
+            return new Sorted(s, s, sym);
+        }
+
+        int lastAtOrBefore(long address) {
+            int lo = 0;
+            int hi = start.length - 1;
+            int found = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (Long.compareUnsigned(start[mid], address) <= 0) {
+                    found = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return found;
+        }
     }
 }

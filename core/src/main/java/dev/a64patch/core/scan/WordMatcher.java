@@ -38,19 +38,28 @@ public final class WordMatcher {
     public int[] find(ByteBuffer buffer, int from, int to) {
         ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         Hits hits = new Hits();
-        int i = from;
         int pairsEnd = from + ((to - from) & ~7);
-        for (; i < pairsEnd; i += 8) {
+        // Many short calls rather than one long loop: the JIT compiles a method after a few
+        // thousand invocations, whereas one 100 MB loop would run mostly in slower OSR code.
+        for (int chunk = from; chunk < pairsEnd; chunk += CHUNK) {
+            scanPairs(b, chunk, Math.min(chunk + CHUNK, pairsEnd), hits);
+        }
+        if (to - pairsEnd >= 4) {
+            check(b.getInt(pairsEnd), pairsEnd, hits);
+        }
+        return hits.toArray();
+    }
+
+    private static final int CHUNK = 16 * 1024;
+
+    private void scanPairs(ByteBuffer b, int from, int to, Hits hits) {
+        for (int i = from; i < to; i += 8) {
             long x = b.getLong(i) ^ PREFIX_PAIR;
             if ((x & LOW_HALF) == 0 || (x & HIGH_HALF) == 0) {
                 check(b.getInt(i), i, hits);
                 check(b.getInt(i + 4), i + 4, hits);
             }
         }
-        if (to - i >= 4) {
-            check(b.getInt(i), i, hits);
-        }
-        return hits.toArray();
     }
 
     private void check(int word, int at, Hits hits) {
