@@ -35,6 +35,19 @@ class ReadelfOracleTest {
                 "section headers of " + file);
         assertEquals(readelfSymbols(file, ".symtab"), elf.symbols().stream().map(ReadelfOracleTest::symbolLine).toList());
         assertEquals(readelfSymbols(file, ".dynsym"), elf.dynamicSymbols().stream().map(ReadelfOracleTest::symbolLine).toList());
+        // The in-place view used on the hot path must read the same records as the Kaitai model.
+        assertEquals(elf.symbols(), view(elf.symbolTable()), "in-place .symtab view of " + file);
+        assertEquals(elf.dynamicSymbols(), view(elf.dynamicSymbolTable()), "in-place .dynsym view of " + file);
+    }
+
+    static List<ElfSymbol> view(java.util.Optional<ElfSymbolTable> table) {
+        List<ElfSymbol> out = new ArrayList<>();
+        table.ifPresent(t -> {
+            for (int i = 0; i < t.count(); i++) {
+                out.add(new ElfSymbol(t.name(i), t.value(i), t.size(i), t.type(i), t.bind(i), t.visibility(i), t.shndx(i)));
+            }
+        });
+        return out;
     }
 
     static String segmentLine(ElfSegment s) {

@@ -48,6 +48,10 @@ public final class ElfSymbolTable {
         return info(i) >>> 4;
     }
 
+    public int visibility(int i) {
+        return entries.get(i * entsize + (is64 ? 5 : 13)) & 0x3;
+    }
+
     public int shndx(int i) {
         return entries.getShort(i * entsize + (is64 ? 6 : 14)) & 0xffff;
     }
