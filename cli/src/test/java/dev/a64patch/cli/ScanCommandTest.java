@@ -96,6 +96,17 @@ class ScanCommandTest {
     }
 
     @Test
+    void unreadableFileIsReportedWithItsExitCode(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.a64patch.testing.Tools.isRoot(),
+                "running as root: permission bits do not stop root from reading");
+        Path locked = Files.copy(TestData.bin("counters-gcc-pie"), dir.resolve("locked"));
+        Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        CliRunner.Run r = CliRunner.run("scan", locked.toString());
+        assertEquals(ExitCode.UNREADABLE.code(), r.exitCode(), r.err());
+        assertEquals("a64patch: " + locked + ": permission denied", r.err().strip());
+    }
+
+    @Test
     void helpListsEveryExitCodeAndExamples() {
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"scan", "--help"})) {
             CliRunner.Run r = CliRunner.run(args);
