@@ -152,6 +152,22 @@ class A64OracleTest {
         }
     }
 
+    /**
+     * Reproducer: A64.ldp accepted Xt1 == Xt2 and returned a CONSTRAINED UNPREDICTABLE word that
+     * Capstone does not decode (so verify could never match it), Keystone refuses and GNU as warns about.
+     */
+    @Test
+    void ldpLoadingOneRegisterTwiceIsRefused() {
+        int unpredictable = 0xA94007E1; // ldp x1, x1, [sp]
+        assertEquals(null, capstone.decode(unpredictable, 0x1000), "Capstone decodes ldp x1, x1");
+        for (int r = 0; r < 32; r++) {
+            int rt = r;
+            assertThrows(IllegalArgumentException.class, () -> A64.ldp(rt, rt, 31, 0), "ldp x" + r + ", x" + r);
+        }
+        assertEquals(0xA94007E2, A64.ldp(2, 1, 31, 0), "ldp x2, x1, [sp] still encodes");
+        assertEquals(0xA90007E1, A64.stp(1, 1, 31, 0), "stp x1, x1, [sp] is well defined and still encodes");
+    }
+
     @Test
     void rangeViolationsThrow() {
         List<Executable> bad = List.of(
