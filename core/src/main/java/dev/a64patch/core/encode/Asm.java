@@ -75,8 +75,13 @@ public final class Asm {
     /**
      * {@code Xd = address}, PC-relative: ADRP + ADD. The ADD is emitted even for a
      * page-aligned address so that a trampoline's size never depends on where it lands.
+     * Xd must be x0..x30: with 31 the ADRP would write XZR and the ADD (which reads 31 as SP)
+     * would move SP.
      */
     public Asm address(int rd, long address) {
+        if (rd == A64.XZR) {
+            throw new IllegalArgumentException("address into register 31: ADD would write SP");
+        }
         emit(A64.adrp(rd, pc(), address), "adrp " + x(rd) + ", " + addr(address & ~0xFFFL));
         return emit(A64.addImm(rd, rd, A64.lo12(address), false), "add " + x(rd) + ", " + x(rd) + ", " + imm(A64.lo12(address)));
     }

@@ -1,6 +1,7 @@
 package dev.a64patch.core.encode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.a64patch.testing.CapstoneOracle;
 import java.util.List;
@@ -69,5 +70,16 @@ class AsmTextTest {
     void ldaddIntoXzrPrintsAsStadd() {
         assertText("stadd x1, [x3]", a -> a.ldadd(1, 31, 3));
         assertText("stadd xzr, [sp]", a -> a.ldadd(31, 31, 31));
+    }
+
+    /**
+     * Reproducer: address(31, a) emitted ADRP XZR (a no-op) then ADD with Rd = Rn = 31, which is
+     * {@code add sp, sp, #lo12}: it moved the stack pointer, while its text said xzr.
+     */
+    @Test
+    void addressIntoRegister31WouldMoveSp() {
+        assertEquals(0x910103FF, A64.addImm(31, 31, 0x40, false), "ADD immediate reads 31 as SP");
+        assertEquals("add sp, sp, #0x40", capstone.decode(0x910103FF, 0x1000));
+        assertThrows(IllegalArgumentException.class, () -> new Asm(0x1000).address(31, 0x5040));
     }
 }
