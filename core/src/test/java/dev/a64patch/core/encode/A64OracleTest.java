@@ -76,7 +76,7 @@ class A64OracleTest {
             }
         }
         if (!problems.isEmpty()) {
-            fail(problems.size() + " of " + probes.size() + " probes disagree:\n  "
+            fail(problems.size() + " disagreements over " + probes.size() + " probes:\n  "
                     + String.join("\n  ", problems.subList(0, Math.min(40, problems.size()))));
         }
     }
