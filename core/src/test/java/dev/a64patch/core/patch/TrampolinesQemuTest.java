@@ -112,7 +112,7 @@ class TrampolinesQemuTest {
         Path obj = dir.resolve("tramp-test.o");
         Path prog = dir.resolve("tramp-test");
         run(List.of(as.toString(), "-march=armv8.1-a", "-o", obj.toString(), src.toString()));
-        run(List.of(ld.toString(), "-static", "-e", "_start", "--no-warn-rwx-segments",
+        run(List.of(ld.toString(), "-static", "-e", "_start",
                 "-Ttext=0x" + Long.toHexString(layout.text()), "-Tdata=0x" + Long.toHexString(layout.data()),
                 "--section-start=.tramp=0x" + Long.toHexString(layout.tramp()), "-o", prog.toString(), obj.toString()));
 
@@ -390,7 +390,7 @@ class TrampolinesQemuTest {
 
     private static void run(List<String> command) {
         Tools.Result r = Tools.run(command, Duration.ofMinutes(1));
-        if (r.exitCode() != 0) {
+        if (r.exitCode() != 0 || !r.stderr().isBlank()) {
             throw new AssertionError(String.join(" ", command) + " failed: " + r.describe());
         }
     }
