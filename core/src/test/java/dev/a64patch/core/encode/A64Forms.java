@@ -31,7 +31,6 @@ final class A64Forms {
         }
     }
 
-    static final int XZR_OR_SP = 31;
     /** Largest |distance| of B (bytes) and of ADRP (pages). */
     static final long B_MAX = 1L << 27;
     static final long ADRP_PAGES = 1L << 20;

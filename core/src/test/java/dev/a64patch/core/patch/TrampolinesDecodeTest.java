@@ -258,7 +258,7 @@ class TrampolinesDecodeTest {
         final Map<Long, Val> stack = new HashMap<>();
         final Set<Integer> saved = new TreeSet<>();
         final Set<Integer> restored = new TreeSet<>();
-        final List<long[]> atomics = new ArrayList<>(); // {address, addend-const-or-MIN}
+        final List<Long> atomics = new ArrayList<>(); // addresses of LDADDs
         final List<String> atomicAddends = new ArrayList<>();
         int svcs;
 
@@ -408,7 +408,7 @@ class TrampolinesDecodeTest {
                 if (!(base instanceof Const c)) {
                     throw new AssertionError(what + ": atomic on a non-constant address " + show(base));
                 }
-                s.atomics.add(new long[] {c.v()});
+                s.atomics.add(c.v());
                 s.atomicAddends.add(show(addend));
                 s.set(reg(m.group(2)), new Sym("mem[0x" + Long.toHexString(c.v()) + "]"));
             } else if ((m = ALU.matcher(t)).matches()) {
