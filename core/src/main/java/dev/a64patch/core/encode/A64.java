@@ -81,8 +81,14 @@ public final class A64 {
         return 0xA9000000 | imm7(offset) << 15 | reg(rt2) << 10 | reg(rn) << 5 | reg(rt1);
     }
 
-    /** {@code LDP Xt1, Xt2, [Xn|SP, #offset]}, signed offset form. */
+    /**
+     * {@code LDP Xt1, Xt2, [Xn|SP, #offset]}, signed offset form. Xt1 and Xt2 must differ: loading
+     * one register twice is CONSTRAINED UNPREDICTABLE (Capstone and Keystone refuse the word).
+     */
     public static int ldp(int rt1, int rt2, int rn, int offset) {
+        if (rt1 == rt2) {
+            throw new IllegalArgumentException("LDP into x" + rt1 + " twice is unpredictable");
+        }
         return 0xA9400000 | imm7(offset) << 15 | reg(rt2) << 10 | reg(rn) << 5 | reg(rt1);
     }
 

@@ -38,21 +38,22 @@ public final class Asm {
     }
 
     public Asm b(long target) {
-        return emit(A64.b(pc(), target), "b " + imm(target));
+        return emit(A64.b(pc(), target), "b " + addr(target));
     }
 
     public Asm subSp(int bytes) {
         return emit(A64.subImm(A64.SP, A64.SP, bytes, false), "sub sp, sp, " + imm(bytes));
     }
 
+    /** {@code SP += bytes} (Capstone prints {@code add sp, sp, #0} as {@code mov sp, sp}). */
     public Asm addSp(int bytes) {
-        return emit(A64.addImm(A64.SP, A64.SP, bytes, false), "add sp, sp, " + imm(bytes));
+        return addFromSp(A64.SP, bytes);
     }
 
-    /** {@code Xd = SP + offset} ({@code mov xd, sp} when the offset is 0). */
+    /** {@code Xd|SP = SP + offset} ({@code mov xd, sp} when the offset is 0); 31 is SP here. */
     public Asm addFromSp(int rd, int offset) {
         return emit(A64.addImm(rd, A64.SP, offset, false),
-                offset == 0 ? "mov " + x(rd) + ", sp" : "add " + x(rd) + ", sp, " + imm(offset));
+                offset == 0 ? "mov " + xOrSp(rd) + ", sp" : "add " + xOrSp(rd) + ", sp, " + imm(offset));
     }
 
     public Asm str(int rt, int offset) {
@@ -74,9 +75,14 @@ public final class Asm {
     /**
      * {@code Xd = address}, PC-relative: ADRP + ADD. The ADD is emitted even for a
      * page-aligned address so that a trampoline's size never depends on where it lands.
+     * Xd must be x0..x30: with 31 the ADRP would write XZR and the ADD (which reads 31 as SP)
+     * would move SP.
      */
     public Asm address(int rd, long address) {
-        emit(A64.adrp(rd, pc(), address), "adrp " + x(rd) + ", " + imm(address & ~0xFFFL));
+        if (rd == A64.XZR) {
+            throw new IllegalArgumentException("address into register 31: ADD would write SP");
+        }
+        emit(A64.adrp(rd, pc(), address), "adrp " + x(rd) + ", " + addr(address & ~0xFFFL));
         return emit(A64.addImm(rd, rd, A64.lo12(address), false), "add " + x(rd) + ", " + x(rd) + ", " + imm(A64.lo12(address)));
     }
 
@@ -92,8 +98,11 @@ public final class Asm {
         return this;
     }
 
+    /** {@code LDADD Xs, Xt, [Xn|SP]}; with Xt = XZR Capstone prints the alias {@code STADD Xs, [Xn|SP]}. */
     public Asm ldadd(int rs, int rt, int rn) {
-        return emit(A64.ldadd(rs, rt, rn), "ldadd " + x(rs) + ", " + x(rt) + ", [" + x(rn) + "]");
+        String base = "[" + xOrSp(rn) + "]";
+        return emit(A64.ldadd(rs, rt, rn),
+                rt == A64.XZR ? "stadd " + x(rs) + ", " + base : "ldadd " + x(rs) + ", " + x(rt) + ", " + base);
     }
 
     public Asm mul(int rd, int rn, int rm) {
@@ -116,13 +125,25 @@ public final class Asm {
         return emit(A64.msrNzcv(A64.XZR), "msr nzcv, xzr");
     }
 
-    /** Capstone's spelling of an immediate: decimal below 10, hex otherwise. */
+    /** Capstone's spelling of a signed immediate: decimal below 10 in magnitude, hex otherwise ({@code #-0x10}). */
     static String imm(long v) {
-        return v >= 0 && v < 10 ? "#" + v : "#0x" + Long.toHexString(v);
+        long m = Math.abs(v); // Long.MIN_VALUE stays negative: printed as unsigned below
+        return (v < 0 ? "#-" : "#") + (Long.compareUnsigned(m, 10) < 0 ? Long.toString(m) : "0x" + Long.toHexString(m));
     }
 
+    /** Capstone's spelling of a B/ADRP target: the unsigned 64-bit address. */
+    static String addr(long a) {
+        return Long.compareUnsigned(a, 10) < 0 ? "#" + a : "#0x" + Long.toHexString(a);
+    }
+
+    /** A register where 31 reads as XZR. */
     static String x(int r) {
         return r == 31 ? "xzr" : "x" + r;
+    }
+
+    /** A register where 31 reads as SP (ADD immediate destination, load/store base). */
+    static String xOrSp(int r) {
+        return r == 31 ? "sp" : "x" + r;
     }
 
     private static String spOffset(int offset) {
