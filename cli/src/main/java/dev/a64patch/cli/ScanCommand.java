@@ -95,7 +95,8 @@ final class ScanCommand implements Callable<Integer> {
         ReportOutput.write(report, format, sarifStartLine, output, spec.commandLine().getOut());
         ExitCode code = exitCode(report, gate());
         if (code == ExitCode.FINDINGS) {
-            err.println("a64patch: --fail-on: " + gate().count(report) + " matching read(s) found");
+            long n = gate().count(report);
+            err.println("a64patch: --fail-on: " + n + " matching read" + (n == 1 ? "" : "s") + " found");
         }
         err.flush();
         return code.code();

@@ -113,7 +113,7 @@ class ScanBatchCommandTest {
         assertEquals(ExitCode.OK.code(), scan(lib).exitCode(), "no gate, no failure");
         CliRunner.Run gated = scan("--fail-on", "counters", lib);
         assertEquals(ExitCode.FINDINGS.code(), gated.exitCode(), gated.err());
-        assertTrue(gated.err().contains("--fail-on: 6 matching read(s) found"), gated.err());
+        assertTrue(gated.err().contains("--fail-on: 6 matching reads found"), gated.err());
         assertEquals(ExitCode.OK.code(), scan("--fail-on", "RNDR,PMCCNTR_EL0", lib).exitCode());
         assertEquals(ExitCode.FINDINGS.code(), scan("--fail-on", "cntfrq", "--fail-on-confidence", "high", lib).exitCode());
     }

@@ -36,10 +36,12 @@ public final class SarifReport {
 
     /**
      * @param sourceRoot directory that relative paths were relative to (recorded as {@code %SRCROOT%}), or null
-     * @param startLine  also give {@code region.startLine = 1}: GitHub code scanning requires a start line
+     * @param startLine  give {@code region.startLine = 1}: GitHub code scanning requires a start line
      *                   before it shows a result, and a binary has none. SARIF forbids text and byte
      *                   properties describing different bytes in one region, so the byte region is then left
-     *                   out (the file offset stays in {@code properties.offset} and the address in {@code address}).
+     *                   out (the file offset stays in {@code properties.offset} and the address in {@code address}),
+     *                   and a result in an archive entry is located at the archive on disk (the message and
+     *                   {@code properties.path} name the entry), since the repository has no file for the entry.
      */
     public record Options(Path sourceRoot, boolean startLine) {
         public static final Options DEFAULT = new Options(null, false);
@@ -174,15 +176,15 @@ public final class SarifReport {
             for (Finding f : r.findings()) {
                 String stable = f.register() + "|" + (f.symbol() == null ? f.section() + "@" + JsonReport.hex(f.address())
                         : f.symbol().name());
-                writeResult(g, report, r.file(), f, artifacts.get(r.file()), options,
+                writeResult(g, report, r.file(), f, artifacts, options,
                         fingerprint(stable + "|" + ordinals.merge(stable, 1, Integer::sum)));
             }
         }
         g.writeEndArray();
     }
 
-    private static void writeResult(JsonGenerator g, ScanReport report, String file, Finding f, int artifact,
-                                    Options options, String fingerprint) throws IOException {
+    private static void writeResult(JsonGenerator g, ScanReport report, String file, Finding f,
+                                    Map<String, Integer> artifacts, Options options, String fingerprint) throws IOException {
         g.writeStartObject();
         g.writeStringField("ruleId", f.register().name());
         g.writeNumberField("ruleIndex", f.register().ordinal());
@@ -190,14 +192,17 @@ public final class SarifReport {
         String where = f.symbol() == null ? "outside any function, in " + f.section() : "in " + f.symbol().display();
         String doubt = f.confidence() == Confidence.HIGH ? ""
                 : " (uncertain: " + f.reasons().stream().map(Uncertainty::description).collect(Collectors.joining("; ")) + ")";
-        text(g, "message", String.format("mrs %s, %s at 0x%x %s reads the %s%s", f.rtName(),
+        // Line-anchored results (GitHub) must name a file the repository has: an entry's outermost archive.
+        String located = options.startLine() ? onDisk(file, report) : file;
+        String inEntry = located.equals(file) ? "" : report.entry(file).map(ArchiveEntry::entry).orElse(file) + ": ";
+        text(g, "message", String.format("%smrs %s, %s at 0x%x %s reads the %s%s", inEntry, f.rtName(),
                 f.register().name().toLowerCase(java.util.Locale.ROOT), f.address(), where, f.register().description(), doubt));
         g.writeArrayFieldStart("locations");
         g.writeStartObject();
         g.writeObjectFieldStart("physicalLocation");
         g.writeObjectFieldStart("artifactLocation");
-        writeUri(g, file, report);
-        g.writeNumberField("index", artifact);
+        writeUri(g, located, report);
+        g.writeNumberField("index", artifacts.get(located));
         g.writeEndObject();
         g.writeObjectFieldStart("region");
         if (options.startLine()) {
@@ -231,6 +236,7 @@ public final class SarifReport {
         g.writeStringField("a64patchRead/v1", fingerprint);
         g.writeEndObject();
         g.writeObjectFieldStart("properties");
+        g.writeStringField("path", file);
         g.writeStringField("rt", f.rtName());
         g.writeStringField("section", f.section());
         g.writeStringField("address", JsonReport.hex(f.address()));
@@ -244,6 +250,15 @@ public final class SarifReport {
         g.writeEndArray();
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    /** The file on disk that holds {@code path}: itself, or the outermost archive around an entry. */
+    private static String onDisk(String path, ScanReport report) {
+        String p = path;
+        for (var e = report.entry(p); e.isPresent(); e = report.entry(p)) {
+            p = e.get().archive();
+        }
+        return p;
     }
 
     private static void writeInvocation(JsonGenerator g, ScanReport report) throws IOException {

@@ -26,8 +26,9 @@ final class Summary {
             line(out, "archives", String.format("%d searched, %d entries", t.archives(), t.entries()));
         }
         if (t.directories() > 0) {
-            line(out, "walked", String.format("%d directories; %d duplicate paths (links), %d links out of the tree, "
-                    + "%d FIFOs/devices/sockets/dangling links", t.directories(), t.duplicates(), t.outside(), t.notRegular()));
+            line(out, "walked", String.format("%d %s; %d duplicate paths (links), %d links out of the tree, "
+                    + "%d FIFOs/devices/sockets/dangling links", t.directories(),
+                    t.directories() == 1 ? "directory" : "directories", t.duplicates(), t.outside(), t.notRegular()));
         }
         line(out, "reads", String.format("%d (%d high, %d uncertain)", report.findingCount(),
                 report.findingCount(Confidence.HIGH), report.findingCount(Confidence.UNCERTAIN)));

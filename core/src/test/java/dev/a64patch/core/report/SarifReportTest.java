@@ -148,11 +148,24 @@ class SarifReportTest {
     }
 
     @Test
-    void startLineReplacesTheByteRegion() throws IOException {
-        JsonNode region = JSON.readTree(sarif(report, new SarifReport.Options(null, true)))
-                .at("/runs/0/results/0/locations/0/physicalLocation/region");
-        assertEquals(1, region.get("startLine").asInt());
-        assertFalse(region.has("byteOffset"), "text and byte properties must not describe different bytes");
+    void startLineReplacesTheByteRegionAndLocatesEntriesAtTheirArchive() throws IOException {
+        JsonNode results = JSON.readTree(sarif(report, new SarifReport.Options(null, true))).at("/runs/0/results");
+        int entries = 0;
+        for (JsonNode res : results) {
+            JsonNode phys = res.at("/locations/0/physicalLocation");
+            assertEquals(1, phys.at("/region/startLine").asInt());
+            assertFalse(phys.get("region").has("byteOffset"), "text and byte properties must not describe different bytes");
+            String path = res.at("/properties/path").asText();
+            String uri = phys.at("/artifactLocation/uri").asText();
+            assertFalse(uri.contains("!/"), "a repository has no file for an archive entry: " + uri);
+            if (report.entry(path).isPresent()) {
+                entries++;
+                String onDisk = path.substring(0, path.indexOf("!/")); // no directory of the tree has a '!'
+                assertEquals(Uris.of(onDisk, report), uri, path);
+                assertTrue(res.at("/message/text").asText().startsWith(report.entry(path).get().entry() + ": "), path);
+            }
+        }
+        assertEquals(3 * 7, entries, "three libcounters*.so entries of 7 reads each");
     }
 
     static int indexOf(JsonNode artifacts, String uri) {
