@@ -6,10 +6,12 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
@@ -35,7 +37,7 @@ final class ArchiveScanner {
     }
 
     void scanFile(Path path, String name, Tally out) {
-        try (ZipFile zip = new ZipFile(path.toFile())) {
+        try (ZipFile zip = open(path)) {
             out.archives++;
             List<? extends ZipEntry> entries = zip.stream().filter(e -> !e.isDirectory())
                     .sorted(Comparator.comparing(ZipEntry::getName)).toList();
@@ -44,10 +46,30 @@ final class ArchiveScanner {
                     entry(in, e.getSize(), name, e.getName(), 1, out);
                 } catch (IOException ex) {
                     out.problems.add(Problems.of(name + ArchiveEntry.SEPARATOR + e.getName(), "cannot read archive entry", ex));
+                } catch (IllegalArgumentException ex) {
+                    // ZipInputStream (nested archives) reports undecodable entry names this way.
+                    out.problems.add(Problems.of(name + ArchiveEntry.SEPARATOR + e.getName(), "cannot read archive entry",
+                            new ZipException("malformed entry name (" + ex.getMessage() + ")")));
                 }
             }
         } catch (IOException e) {
             out.problems.add(Problems.of(name, "cannot read as a zip archive", e));
+        }
+    }
+
+    /**
+     * Entry names are UTF-8 by the zip specification, but older tools wrote their platform
+     * charset without saying so, and ZipFile then refuses the whole archive. ISO-8859-1 decodes
+     * any bytes (names flagged as UTF-8 are still read as UTF-8), so such archives are searched too.
+     */
+    private static ZipFile open(Path path) throws IOException {
+        try {
+            return new ZipFile(path.toFile());
+        } catch (ZipException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("bad entry name")) {
+                throw e;
+            }
+            return new ZipFile(path.toFile(), StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.a64patch.core.batch;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.ScanTotals;
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -146,6 +147,8 @@ final class TreeWalker {
         List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             s.forEach(out::add);
+        } catch (DirectoryIteratorException e) { // an I/O error met while listing, wrapped
+            throw e.getCause();
         }
         out.sort(Comparator.comparing(p -> p.getFileName().toString()));
         return out;

@@ -170,6 +170,42 @@ class BatchScannerTest {
     }
 
     @Test
+    void aNestedArchiveWithANonUtf8EntryNameIsBadInputNotACrash(@TempDir Path dir) throws IOException {
+        // Written as Latin-1 without the UTF-8 flag; ZipInputStream decodes names as UTF-8 and
+        // throws IllegalArgumentException ("MALFORMED"), not an IOException.
+        java.io.ByteArrayOutputStream inner = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(inner, StandardCharsets.ISO_8859_1)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("caf\u00e9.so"));
+            z.write(Files.readAllBytes(TestData.bin("libcounters.so")));
+            z.closeEntry();
+        }
+        Path outer = dir.resolve("outer.zip");
+        TestTree.zip(outer, Map.of("inner.jar", inner.toByteArray(),
+                "lib/good.so", Files.readAllBytes(TestData.bin("libcounters.so"))));
+        ScanReport r = scan(OPTIONS, dir);
+        assertEquals(List.of(outer + "!/lib/good.so"), r.results().stream().map(ScanResult::file).toList());
+        assertEquals(1, r.problems().size(), r.problems().toString());
+        FileProblem p = r.problems().get(0);
+        assertEquals(outer + "!/inner.jar", p.path());
+        assertEquals(FileProblem.Kind.BAD_INPUT, p.kind());
+    }
+
+    @Test
+    void aJarWithANonUtf8EntryNameIsStillSearched(@TempDir Path dir) throws IOException {
+        // ZipFile refuses such a central directory outright ("bad entry name") when decoding as UTF-8.
+        Path jar = dir.resolve("latin1.jar");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar),
+                StandardCharsets.ISO_8859_1)) {
+            z.putNextEntry(new java.util.zip.ZipEntry("lib/caf\u00e9.so"));
+            z.write(Files.readAllBytes(TestData.bin("libcounters.so")));
+            z.closeEntry();
+        }
+        ScanReport r = scan(OPTIONS, dir);
+        assertEquals(List.of(), r.problems());
+        assertEquals(List.of(jar + "!/lib/caf\u00e9.so"), r.results().stream().map(ScanResult::file).toList());
+    }
+
+    @Test
     void aDirectoryWithoutFilesGivesAnEmptyReport(@TempDir Path dir) {
         ScanReport r = scan(OPTIONS, dir);
         assertEquals(List.of(), r.results());
