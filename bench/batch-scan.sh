@@ -46,6 +46,13 @@ echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
 echo "java: $(java -version 2>&1 | head -n 1)"
 echo "objdump: $(aarch64-linux-gnu-objdump --version | head -n 1)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# How much a second busy process gets done next to the first: 2.0 on two free cores; less
+# when the cores are shared (SMT siblings, other tenants or builds on the same machine).
+spin='python3 -c "n=0
+for i in range(12000000): n+=i"'
+t1=$( { TIMEFORMAT=%R; time sh -c "$spin"; } 2>&1 )
+t2=$( { TIMEFORMAT=%R; time sh -c "$spin & $spin & wait"; } 2>&1 )
+echo "cpu scaling, 2 busy processes: $(python3 -c "print(f'{2 * $t1 / $t2:.2f}x')") (1 alone: ${t1}s, 2 together: ${t2}s)"
 echo
 echo "== input"
 echo "dirs: ${dirs[*]}"
@@ -59,9 +66,13 @@ export_args=()
 if [ -n "${EXPORT:-}" ]; then
   export_args=(--export-json "$EXPORT.json" --export-markdown "$EXPORT.md")
 fi
+jar=$(ls "$top"/cli/target/a64patch-cli-*-all.jar | head -n 1)
+# The same JVM flags as the launcher, without its bash start-up and source staleness check.
+java_cmd="java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss4m -jar $jar"
 hyperfine --warmup "$warmup" --runs "$runs" -N "${export_args[@]}" \
-  -n "a64patch scan (whole process, $(nproc) jobs)" "$top/a64patch scan ${dirs[*]}" \
-  -n "a64patch scan --jobs 1" "$top/a64patch scan --jobs 1 ${dirs[*]}" \
+  -n "./a64patch scan (whole process, $(nproc) jobs)" "$top/a64patch scan ${dirs[*]}" \
+  -n "./a64patch scan --jobs 1" "$top/a64patch scan --jobs 1 ${dirs[*]}" \
+  -n "java -jar (no launcher), $(nproc) jobs" "$java_cmd scan ${dirs[*]}" \
   -n "objdump -d | grep, one file at a time" "$work/objdump-grep.sh 1 $work/files" \
   -n "objdump -d | grep, xargs -P $(nproc)" "$work/objdump-grep.sh $(nproc) $work/files"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
