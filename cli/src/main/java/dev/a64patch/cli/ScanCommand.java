@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
             "  a64patch scan libabsl_base.so.20220623.0.0",
             "  a64patch scan --registers counters --context 2 ./myprog",
             "  a64patch scan /usr/lib/aarch64-linux-gnu",
-            "  a64patch scan --format sarif -o a64patch.sarif --fail-on counters build/ libs/*.jar",
+            "  a64patch scan --format sarif -o scan.sarif --fail-on counters build/ libs/",
             "%nSee docs/batch-scan.md for the report formats and docs/json-schema.md for the JSON schema."})
 final class ScanCommand implements Callable<Integer> {
     enum Format { text, json, sarif, csv }
@@ -71,12 +71,13 @@ final class ScanCommand implements Callable<Integer> {
     Set<SysReg> failOn;
 
     @Option(names = "--fail-on-confidence", paramLabel = "LEVEL", defaultValue = "any",
-            description = "Which reads --fail-on counts: any (default) or only high-confidence ones.")
+            description = "Which reads --fail-on counts: any (default), or high (high-confidence reads only).")
     GateConfidence failOnConfidence;
 
     @Option(names = "--sarif-start-line",
-            description = "SARIF: give every result region.startLine 1 instead of a byte region, as GitHub code "
-                    + "scanning needs a line before it shows a result (binaries have none).")
+            description = "SARIF: give every result region.startLine 1 instead of a byte region, and locate reads in "
+                    + "archive entries at the archive, as GitHub code scanning needs a line in a file of the "
+                    + "repository before it shows a result.")
     boolean sarifStartLine;
 
     @Override

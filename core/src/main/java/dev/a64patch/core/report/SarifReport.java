@@ -93,6 +93,11 @@ public final class SarifReport {
             text(g, "shortDescription", "Reads " + r.name() + " (" + r.description() + ")");
             text(g, "fullDescription", "An MRS instruction reads " + r.name() + ", the " + r.description() + ". "
                     + consequence(r));
+            // GitHub code scanning requires 'help' on every rule (SARIF multitool rule GH2012).
+            g.writeObjectFieldStart("help");
+            g.writeStringField("text", help(r));
+            g.writeStringField("markdown", "**" + r.name() + "**: " + help(r).replace("'", "`"));
+            g.writeEndObject();
             g.writeObjectFieldStart("defaultConfiguration");
             g.writeStringField("level", "warning");
             g.writeEndObject();
@@ -127,6 +132,16 @@ public final class SarifReport {
             case RANDOM -> "Its value is random and Linux cannot trap it, so rr cannot record it; patched only on request.";
             case PMU -> "Usually faults at EL0 on Linux; reported so that it is not overlooked.";
         };
+    }
+
+    private static String help(SysReg r) {
+        String what = switch (r.kind()) {
+            case COUNTER -> "Patch the file before 'rr record': 'a64patch patch FILE'.";
+            case FREQUENCY, PMU -> "Reported so that the reads are known; 'a64patch patch' leaves them alone by default.";
+            case RANDOM -> "'a64patch patch' leaves these reads alone unless asked to rewrite them.";
+        };
+        return "The instruction 'mrs Xt, " + r.name().toLowerCase(java.util.Locale.ROOT) + "' reads the "
+                + r.description() + ". " + consequence(r) + " " + what;
     }
 
     /** Every artifact a result points at, and the archives holding them (by parentIndex), sorted by path. */

@@ -110,6 +110,16 @@ class SarifReportTest {
     }
 
     @Test
+    void everyRuleHasTheHelpObjectGitHubRequires() throws IOException {
+        // Microsoft's SARIF multitool, rule GH2012: GitHub Advanced Security requires 'help' on every rule.
+        JsonNode rules = JSON.readTree(sarif(report, SarifReport.Options.DEFAULT)).at("/runs/0/tool/driver/rules");
+        for (JsonNode rule : rules) {
+            assertFalse(rule.at("/help/text").asText().isBlank(), rule.toString());
+            assertTrue(rule.at("/help/markdown").asText().contains(rule.get("id").asText()), rule.toString());
+        }
+    }
+
+    @Test
     void relativeUrisResolveAgainstSrcrootToTheFilesScanned() throws IOException {
         JsonNode run = JSON.readTree(sarif(report, new SarifReport.Options(Path.of(""), false))).at("/runs/0");
         URI base = URI.create(run.at("/originalUriBaseIds/%SRCROOT%/uri").asText());
