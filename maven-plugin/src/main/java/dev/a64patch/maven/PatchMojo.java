@@ -107,6 +107,7 @@ public class PatchMojo extends AbstractA64PatchMojo {
         List<FileProblem> problems = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         List<String> broken = new ArrayList<>();
+        java.util.Set<String> fixes = new java.util.LinkedHashSet<>();
         int notElf = 0;
         for (Path file : files) {
             String name = display(file);
@@ -114,7 +115,9 @@ public class PatchMojo extends AbstractA64PatchMojo {
                 Patcher.Outcome o = Patcher.patch(file, file, options, dryRun, PatchWriter.Hooks.NONE);
                 entries.add(new PatchReport.Entry(name, o.result(), o.plan()));
                 if (verify && !dryRun && o.result() != Patcher.Result.NOTHING_TO_PATCH) {
-                    verify(file, name, o.result(), refused, broken);
+                    if (!verify(file, name, o.result(), refused, broken)) {
+                        fixes.add("Rebuild the file from a clean original (or 'a64patch restore' it) and build again.");
+                    }
                 }
             } catch (NotElfException e) {
                 notElf++;
@@ -125,9 +128,14 @@ public class PatchMojo extends AbstractA64PatchMojo {
             } catch (ElfException e) {
                 problems.add(new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": " + e.reason()));
                 refused.add(name + ": malformed ELF file: " + e.reason());
+                fixes.add("Replace a malformed file with a good build of it, or leave it out with <excludes> "
+                        + "(-Da64patch.excludes=...).");
             } catch (PatchException e) {
                 problems.add(new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": " + reason(e)));
                 refused.add(name + ": patch refused: " + reason(e));
+                fixes.add("A refused file is left as it was; the reason says which option changes that (reads out of "
+                        + "branch range: <outOfRange>skip|zero|nop</outOfRange>, -Da64patch.outOfRange=skip), or leave it out "
+                        + "with <excludes> (-Da64patch.excludes=...).");
             } catch (IOException e) {
                 problems.add(new FileProblem(name, FileProblem.Kind.UNREADABLE, name + ": " + e));
                 broken.add(name + ": " + e);
@@ -144,9 +152,7 @@ public class PatchMojo extends AbstractA64PatchMojo {
                     "Check that the files are readable and writable; run with -X for details."));
         }
         if (!refused.isEmpty()) {
-            throw new MojoFailureException(message("a64patch: cannot patch", refused, report,
-                    "Fix or remove these files, leave them out with <excludes> (-Da64patch.excludes=...), or, for reads "
-                            + "out of branch range, set <outOfRange>skip|zero|nop</outOfRange> (-Da64patch.outOfRange=skip)."));
+            throw new MojoFailureException(message("a64patch: cannot patch", refused, report, String.join(System.lineSeparator(), fixes)));
         }
     }
 
@@ -163,19 +169,21 @@ public class PatchMojo extends AbstractA64PatchMojo {
         }
     }
 
-    private void verify(Path file, String name, Patcher.Result result, List<String> refused, List<String> broken)
+    /** False when a file patched before this build fails verification (the user's to fix). */
+    private boolean verify(Path file, String name, Patcher.Result result, List<String> refused, List<String> broken)
             throws IOException {
         VerifyReport r = Verifier.verify(ElfFile.read(file));
         if (r.ok()) {
-            return;
+            return true;
         }
         String what = name + ": fails verification after patching: " + String.join("; ", r.problems());
         if (result == Patcher.Result.ALREADY_PATCHED) {
             // Patched before this build and changed since: the input is at fault, not the engine.
-            refused.add(what + " (the file was patched before this build; rebuild it from a clean original)");
-        } else {
-            broken.add(what + " (a bug in a64patch, please report it)");
+            refused.add(what + " (the file was patched before this build and changed since)");
+            return false;
         }
+        broken.add(what + " (a bug in a64patch, please report it)");
+        return true;
     }
 
     private void log(List<PatchReport.Entry> entries, int selected, int notElf) {
@@ -205,9 +213,29 @@ public class PatchMojo extends AbstractA64PatchMojo {
         return out;
     }
 
-    private static String reason(PatchException e) {
+    /** The engine's reason, its command-line options ({@code --max-padding N}) given as this plugin's parameters. */
+    static String reason(PatchException e) {
         String m = e.getMessage();
-        return m.startsWith(e.file() + ": ") ? m.substring(e.file().length() + 2) : m;
+        m = m.startsWith(e.file() + ": ") ? m.substring(e.file().length() + 2) : m;
+        java.util.regex.Matcher o = java.util.regex.Pattern
+                .compile("--(max-padding|out-of-range|registers|strategy|step|frequency|rndr) ([\\w,]+)").matcher(m);
+        StringBuilder b = new StringBuilder();
+        while (o.find()) {
+            String p = camel(o.group(1));
+            o.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(
+                    "<" + p + ">" + o.group(2) + "</" + p + "> (-Da64patch." + p + "=" + o.group(2) + ")"));
+        }
+        o.appendTail(b);
+        return b.toString().replace("--include-uncertain",
+                "<includeUncertain>true</includeUncertain> (-Da64patch.includeUncertain=true)");
+    }
+
+    private static String camel(String option) {
+        StringBuilder b = new StringBuilder();
+        for (String part : option.split("-")) {
+            b.append(b.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        }
+        return b.toString();
     }
 
     static String message(String heading, List<String> lines, Path report, String fix) {

@@ -112,6 +112,20 @@ class PatchMojoTest {
     }
 
     @Test
+    void aRefusedPatchFailsTheBuildWithTheEnginesReasonInPluginTerms() throws Exception {
+        Path exe = fx.copy("counters-gcc-nopie", "bin/counters");
+        byte[] before = Files.readAllBytes(exe);
+        PatchMojo m = fx.patchMojo(log);
+        m.includes = List.of("bin/*");
+        m.maxPadding = 0;
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertTrue(e.getMessage().contains("target/classes/bin/counters: patch refused: the new segment must start at file offset"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("allow it with <maxPadding>124944</maxPadding> (-Da64patch.maxPadding=124944)"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(exe), "nothing written");
+    }
+
+    @Test
     void excludedFilesAndSkipAreLeftAlone() throws Exception {
         Path lib = fx.copy("libcounters.so", "lib/linux-aarch64/libcounters.so");
         byte[] before = Files.readAllBytes(lib);
