@@ -134,4 +134,19 @@ abstract class AbstractA64PatchMojo extends AbstractMojo {
                             .collect(Collectors.joining(", ")));
         }
     }
+
+    /** A failure message: the heading, one indented line per item, how to fix it, where the reports are. */
+    static String message(String heading, List<String> lines, String fix, List<Path> reports) {
+        String nl = System.lineSeparator();
+        StringBuilder b = new StringBuilder(heading);
+        for (String l : lines) {
+            b.append(nl).append("  ").append(l);
+        }
+        b.append(nl).append(fix);
+        if (!reports.isEmpty()) {
+            b.append(nl).append(reports.size() == 1 ? "Report: " : "Reports: ")
+                    .append(reports.stream().map(Path::toString).collect(Collectors.joining(", ")));
+        }
+        return b.toString();
+    }
 }

@@ -148,11 +148,12 @@ public class PatchMojo extends AbstractA64PatchMojo {
         log(entries, files.size(), notElf);
         Path report = writeReport(entries, problems);
         if (!broken.isEmpty()) {
-            throw new MojoExecutionException(message("a64patch: could not patch", broken, report,
-                    "Check that the files are readable and writable; run with -X for details."));
+            throw new MojoExecutionException(message("a64patch: could not patch " + broken.size() + " file(s):", broken,
+                    "Check that the files are readable and writable; run with -X for details.", List.of(report)));
         }
         if (!refused.isEmpty()) {
-            throw new MojoFailureException(message("a64patch: cannot patch", refused, report, String.join(System.lineSeparator(), fixes)));
+            throw new MojoFailureException(message("a64patch: cannot patch " + refused.size() + " file(s):", refused,
+                    String.join(System.lineSeparator(), fixes), List.of(report)));
         }
     }
 
@@ -235,16 +236,6 @@ public class PatchMojo extends AbstractA64PatchMojo {
         for (String part : option.split("-")) {
             b.append(b.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
         }
-        return b.toString();
-    }
-
-    static String message(String heading, List<String> lines, Path report, String fix) {
-        StringBuilder b = new StringBuilder(heading).append(' ').append(lines.size()).append(" file(s):");
-        for (String l : lines) {
-            b.append(System.lineSeparator()).append("  ").append(l);
-        }
-        b.append(System.lineSeparator()).append(fix);
-        b.append(System.lineSeparator()).append("Report: ").append(report);
         return b.toString();
     }
 }
