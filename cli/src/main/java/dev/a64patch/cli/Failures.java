@@ -1,14 +1,11 @@
 package dev.a64patch.cli;
 
+import dev.a64patch.core.batch.Problems;
 import dev.a64patch.core.patch.PatchException;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.elf.ElfException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 
 /**
@@ -48,25 +45,9 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         return ExitCode.INTERNAL;
     }
 
-    /** "path: reason", one line. */
+    /** "path: reason", one line; core words it, so batch reports and errors read the same. */
     static String describe(Throwable e) {
-        if (e instanceof UncheckedIOException u) {
-            return describe(u.getCause());
-        }
-        if (e instanceof NoSuchFileException n) {
-            return n.getFile() + ": no such file or directory";
-        }
-        if (e instanceof AccessDeniedException a) {
-            return a.getFile() + ": permission denied";
-        }
-        if (e instanceof NotDirectoryException n) {
-            return n.getFile() + ": not a directory";
-        }
-        if (e instanceof FileSystemException f) {
-            return f.getFile() + ": " + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
-        }
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+        return Problems.describe(e);
     }
 
     static FileProblem problem(String path, Exception e) {

@@ -57,12 +57,9 @@ final class PatchCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    /** Test seam for fault injection in the writer. */
-    PatchWriter.Hooks hooks = PatchWriter.Hooks.NONE;
-
     @Override
     public Integer call() throws IOException {
-        return run(spec.commandLine(), files, patchOptions, output, dryRun, verbose, format, hooks);
+        return run(spec.commandLine(), files, patchOptions, output, dryRun, verbose, format, PatchWriter.Hooks.NONE);
     }
 
     static int run(CommandLine cmd, List<Path> files, PatchOptionsMixin mixin, Path output, boolean dryRun, boolean verbose,

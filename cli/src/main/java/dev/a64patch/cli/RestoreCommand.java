@@ -34,6 +34,11 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Write the original to OUT (a directory when several FILEs are given).")
     Path output;
 
+    enum Format { text, json }
+
+    @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format;
+
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
@@ -41,15 +46,25 @@ final class RestoreCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, "-o must be an existing directory when several files are given");
         }
         ExitCode worst = ExitCode.OK;
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        var restored = json.putArray("restored");
+        var problems = json.putArray("problems");
         for (Path file : files) {
             Path target = output == null ? file : Files.isDirectory(output) ? output.resolve(file.getFileName()) : output;
             try {
                 Patcher.restore(file, target, PatchWriter.Hooks.NONE);
-                cmd.getOut().println(file + ": restored" + (target.equals(file) ? "" : " to " + target));
+                restored.addObject().put("path", file.toString()).put("output", target.toString());
+                if (format == Format.text) {
+                    cmd.getOut().println(file + ": restored" + (target.equals(file) ? "" : " to " + target));
+                }
             } catch (ElfException | PatchException | IOException e) {
                 cmd.getErr().println("a64patch: " + Failures.describe(e));
+                problems.addObject().put("path", file.toString()).put("message", Failures.describe(e));
                 worst = PatchCommand.worse(worst, Failures.exitCode(e));
             }
+        }
+        if (format == Format.json) {
+            cmd.getOut().println(json.toPrettyString());
         }
         cmd.getOut().flush();
         cmd.getErr().flush();

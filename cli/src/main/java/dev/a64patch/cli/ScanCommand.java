@@ -1,47 +1,57 @@
 package dev.a64patch.cli;
 
+import dev.a64patch.core.batch.BatchOptions;
+import dev.a64patch.core.batch.BatchScanner;
+import dev.a64patch.core.batch.FindingGate;
 import dev.a64patch.core.disasm.InstructionDecoder;
 import dev.a64patch.core.report.FileProblem;
-import dev.a64patch.core.report.JsonReport;
 import dev.a64patch.core.report.ScanReport;
-import dev.a64patch.core.report.TextReport;
 import dev.a64patch.core.scan.ScanOptions;
-import dev.a64patch.core.scan.ScanResult;
-import dev.a64patch.core.scan.Scanner;
 import dev.a64patch.core.scan.SysReg;
-import dev.a64patch.elf.ElfException;
-import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "scan",
         mixinStandardHelpOptions = true,
-        description = "Lists every read of the counter, frequency, random and PMU registers in AArch64 ELF files.",
+        description = {
+            "Lists every read of the counter, frequency, random and PMU registers in AArch64 ELF files.",
+            "PATH may be a file, a directory (searched recursively; non-ELF files are counted, ELF files of other "
+                + "machines skipped) or a jar/zip/aar/apk archive (searched for ELF entries, named ARCHIVE!/ENTRY)."},
         footer = {"%nExamples:",
             "  a64patch scan libabsl_base.so.20220623.0.0",
             "  a64patch scan --registers counters --context 2 ./myprog",
-            "  a64patch scan --format json lib*.so > reads.json"})
+            "  a64patch scan /usr/lib/aarch64-linux-gnu",
+            "  a64patch scan --format sarif -o a64patch.sarif --fail-on counters build/ libs/*.jar",
+            "%nSee docs/batch-scan.md for the report formats and docs/json-schema.md for the JSON schema."})
 final class ScanCommand implements Callable<Integer> {
-    enum Format { text, json }
+    enum Format { text, json, sarif, csv }
+
+    enum GateConfidence { high, any }
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "ELF files to scan.")
-    List<Path> files;
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "ELF files, directories and archives to scan.")
+    List<Path> paths;
 
-    @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the report to FILE instead of stdout (replaced atomically when complete).")
+    Path output;
 
     @Option(names = "--context", defaultValue = "0", paramLabel = "N",
             description = "Show N instructions of disassembly before and after each read.")
@@ -51,50 +61,88 @@ final class ScanCommand implements Callable<Integer> {
             description = "Registers to look for, comma-separated: all (default), counters, or names such as CNTVCT_EL0,CNTFRQ_EL0.")
     Set<SysReg> registers;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "Scan N files in parallel (default: the number of processors).")
+    Integer jobs;
+
+    @Option(names = "--fail-on", paramLabel = "LIST", converter = RegisterList.class,
+            description = "Exit with 1 when a read of one of these registers is found (same names as --registers), "
+                    + "unless an error (3, 4) takes precedence. For CI gates.")
+    Set<SysReg> failOn;
+
+    @Option(names = "--fail-on-confidence", paramLabel = "LEVEL", defaultValue = "any",
+            description = "Which reads --fail-on counts: any (default) or only high-confidence ones.")
+    GateConfidence failOnConfidence;
+
+    @Option(names = "--sarif-start-line",
+            description = "SARIF: give every result region.startLine 1 instead of a byte region, as GitHub code "
+                    + "scanning needs a line before it shows a result (binaries have none).")
+    boolean sarifStartLine;
+
     @Override
     public Integer call() throws IOException {
-        if (context < 0 || context > 64) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--context must be between 0 and 64, was " + context);
-        }
+        validate();
         PrintWriter err = spec.commandLine().getErr();
-        Scanner scanner = new Scanner(new ScanOptions(registers, context));
-        List<ScanResult> results = new ArrayList<>();
-        List<FileProblem> problems = new ArrayList<>();
-        for (Path file : files) {
-            try {
-                results.add(scanner.scan(ElfFile.read(file)));
-            } catch (ElfException | IOException e) {
-                FileProblem p = Failures.problem(file.toString(), e);
-                problems.add(p);
-                err.println("a64patch: " + p.message());
-            }
+        BatchOptions options = BatchOptions.of(new ScanOptions(registers, context));
+        if (jobs != null) {
+            options = options.withJobs(jobs);
         }
-        warnIfNoDecoder(results, err);
-        ScanReport report = new ScanReport(results, problems, 0);
-        PrintWriter out = spec.commandLine().getOut();
-        if (format == Format.json) {
-            JsonReport.write(report, out);
-        } else {
-            TextReport.write(report, out);
+        ScanReport report = new BatchScanner(options).scan(paths, ProgressLine.forStderr(err));
+        for (FileProblem p : report.errors()) {
+            err.println("a64patch: " + p.message());
+        }
+        warnIfNoDecoder(report, err);
+        ReportOutput.write(report, format, sarifStartLine, output, spec.commandLine().getOut());
+        ExitCode code = exitCode(report, gate());
+        if (code == ExitCode.FINDINGS) {
+            long n = gate().count(report);
+            err.println("a64patch: --fail-on: " + n + " matching read" + (n == 1 ? "" : "s") + " found");
         }
         err.flush();
-        return exitCode(report).code();
+        return code.code();
     }
 
-    private static void warnIfNoDecoder(List<ScanResult> results, PrintWriter err) {
-        boolean anyFinding = results.stream().anyMatch(r -> !r.findings().isEmpty());
-        if (anyFinding) {
+    private void validate() {
+        if (context < 0 || context > 64) {
+            throw new ParameterException(spec.commandLine(), "--context must be between 0 and 64, was " + context);
+        }
+        if (jobs != null && (jobs < 1 || jobs > 256)) {
+            throw new ParameterException(spec.commandLine(), "--jobs must be between 1 and 256, was " + jobs);
+        }
+        if (failOn != null) {
+            Set<SysReg> unscanned = EnumSet.copyOf(failOn);
+            unscanned.removeAll(registers);
+            if (!unscanned.isEmpty()) {
+                throw new ParameterException(spec.commandLine(),
+                        "--fail-on names " + unscanned + ", which --registers leaves out: such reads are never found");
+            }
+        }
+        if (sarifStartLine && format != Format.sarif) {
+            throw new ParameterException(spec.commandLine(), "--sarif-start-line needs --format sarif");
+        }
+    }
+
+    private FindingGate gate() {
+        return failOn == null ? null : new FindingGate(failOn, failOnConfidence == GateConfidence.any);
+    }
+
+    private static void warnIfNoDecoder(ScanReport report, PrintWriter err) {
+        if (report.findingCount() > 0) {
             InstructionDecoder.unavailableReason().ifPresent(reason ->
                     err.println("a64patch: warning: " + reason + "; plausibility checks and context are skipped"));
         }
     }
 
-    static ExitCode exitCode(ScanReport report) {
+    /** Unreadable (4) before bad input (3) before gate findings (1): the most serious thing wins. */
+    static ExitCode exitCode(ScanReport report, FindingGate gate) {
         if (report.has(FileProblem.Kind.UNREADABLE)) {
             return ExitCode.UNREADABLE;
         }
         if (report.has(FileProblem.Kind.BAD_INPUT)) {
             return ExitCode.BAD_INPUT;
+        }
+        if (gate != null && gate.count(report) > 0) {
+            return ExitCode.FINDINGS;
         }
         return ExitCode.OK;
     }

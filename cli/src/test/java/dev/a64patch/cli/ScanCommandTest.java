@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.a64patch.testing.Objdump;
 import dev.a64patch.testing.TestData;
+import dev.a64patch.testing.Tools;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,10 +90,14 @@ class ScanCommandTest {
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("a64patch: " + p + ": "), r.err());
         }
-        for (Path p : List.of(dir, dir.resolve("missing"))) {
-            CliRunner.Run r = CliRunner.run("scan", p.toString());
+        // Directories are scanned since issue 4; a named FIFO is still refused without being opened.
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, Tools.run(List.of(Tools.require("mkfifo").toString(), fifo.toString()), Duration.ofSeconds(30)).exitCode());
+        for (Path p : List.of(fifo, dir.resolve("missing"))) {
+            CliRunner.Run r = assertTimeoutPreemptively(Duration.ofMinutes(1), () -> CliRunner.run("scan", p.toString()));
             assertEquals(ExitCode.UNREADABLE.code(), r.exitCode(), p + ": " + r.err());
             assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("a64patch: " + p + ": "), r.err());
         }
     }
 

@@ -140,8 +140,4 @@ public final class Planner {
     static boolean needsData(Trampolines.Kind kind) {
         return kind == Trampolines.Kind.COUNTER || kind == Trampolines.Kind.RNDR_SEQUENCE;
     }
-
-    static long align16(long v) {
-        return (v + 15) & ~15L;
-    }
 }

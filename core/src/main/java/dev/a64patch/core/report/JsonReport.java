@@ -3,6 +3,7 @@ package dev.a64patch.core.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.Version;
+import dev.a64patch.core.scan.Confidence;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.SysReg;
@@ -14,6 +15,9 @@ import java.util.Map;
 /**
  * The JSON form of a {@link ScanReport}, schema version 1 (documented in docs/json-schema.md).
  * Addresses and offsets are hex strings ("0x2430") so no consumer loses precision on 64-bit values.
+ * Batch scans added fields without changing or removing any (archive/entry of files inside
+ * archives, the totals of the summary), so the schema number stays 1: consumers ignore fields
+ * they do not know.
  */
 public final class JsonReport {
     public static final int SCHEMA = 1;
@@ -30,14 +34,15 @@ public final class JsonReport {
             g.writeNumberField("schema", SCHEMA);
             g.writeArrayFieldStart("files");
             for (ScanResult r : report.results()) {
-                writeFile(g, r);
+                writeFile(g, r, report);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("problems");
             for (FileProblem p : report.problems()) {
                 g.writeStartObject();
                 g.writeStringField("path", p.path());
-                g.writeStringField("kind", p.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                writeArchiveEntry(g, report, p.path());
+                g.writeStringField("kind", kind(p.kind()));
                 g.writeStringField("message", p.message());
                 g.writeEndObject();
             }
@@ -49,9 +54,23 @@ public final class JsonReport {
         out.flush();
     }
 
-    private static void writeFile(JsonGenerator g, ScanResult r) throws IOException {
+    /** "bad-input", "unreadable", "skipped" */
+    static String kind(FileProblem.Kind k) {
+        return k.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    private static void writeArchiveEntry(JsonGenerator g, ScanReport report, String path) throws IOException {
+        var entry = report.entry(path);
+        if (entry.isPresent()) {
+            g.writeStringField("archive", entry.get().archive());
+            g.writeStringField("entry", entry.get().entry());
+        }
+    }
+
+    private static void writeFile(JsonGenerator g, ScanResult r, ScanReport report) throws IOException {
         g.writeStartObject();
         g.writeStringField("path", r.file());
+        writeArchiveEntry(g, report, r.file());
         g.writeStringField("elf", r.description());
         g.writeNumberField("codeBytes", r.codeBytes());
         g.writeArrayFieldStart("notes");
@@ -86,7 +105,7 @@ public final class JsonReport {
             } else {
                 g.writeStringField("symbolMangled", f.symbol().name());
             }
-            g.writeStringField("symbolSource", f.symbol().unnamed() ? "eh_frame" : "symtab");
+            g.writeStringField("symbolSource", f.symbol().source());
             g.writeStringField("symbolOffset", hex(f.symbol().offset()));
         }
         g.writeStringField("confidence", f.confidence().label());
@@ -105,19 +124,36 @@ public final class JsonReport {
         g.writeEndObject();
     }
 
-    private static void writeSummary(JsonGenerator g, ScanReport report) throws IOException {
+    static void writeSummary(JsonGenerator g, ScanReport report) throws IOException {
+        ScanTotals t = report.totals();
         g.writeObjectFieldStart("summary");
         g.writeNumberField("filesScanned", report.results().size());
-        g.writeNumberField("filesWithFindings", report.results().stream().filter(r -> !r.findings().isEmpty()).count());
+        g.writeNumberField("filesWithFindings", report.filesWithFindings());
         g.writeNumberField("findings", report.findingCount());
         g.writeObjectFieldStart("byRegister");
         for (Map.Entry<SysReg, Long> e : report.byRegister().entrySet()) {
             g.writeNumberField(e.getKey().name(), e.getValue());
         }
         g.writeEndObject();
+        g.writeObjectFieldStart("byConfidence");
+        for (Confidence c : Confidence.values()) {
+            g.writeNumberField(c.label(), report.findingCount(c));
+        }
+        g.writeEndObject();
         g.writeNumberField("nonElf", report.nonElf());
-        g.writeNumberField("skipped", report.problems().stream().filter(p -> p.kind() == FileProblem.Kind.SKIPPED).count());
-        g.writeNumberField("errors", report.problems().stream().filter(p -> p.kind() != FileProblem.Kind.SKIPPED).count());
+        g.writeNumberField("skipped", report.count(FileProblem.Kind.SKIPPED));
+        g.writeNumberField("errors", report.errors().size());
+        g.writeNumberField("badInput", report.count(FileProblem.Kind.BAD_INPUT));
+        g.writeNumberField("unreadable", report.count(FileProblem.Kind.UNREADABLE));
+        g.writeNumberField("filesSeen", t.files());
+        g.writeNumberField("directories", t.directories());
+        g.writeNumberField("archives", t.archives());
+        g.writeNumberField("archiveEntries", t.entries());
+        g.writeNumberField("elf", t.elf());
+        g.writeNumberField("aarch64", report.results().size());
+        g.writeNumberField("duplicates", t.duplicates());
+        g.writeNumberField("notRegular", t.notRegular());
+        g.writeNumberField("outsideLinks", t.outside());
         g.writeEndObject();
     }
 

@@ -1,26 +1,47 @@
 package dev.a64patch.core.report;
 
+import dev.a64patch.core.scan.Confidence;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.SysReg;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The outcome of scanning a set of files: what was scanned, what was skipped or failed.
  * Results and problems are sorted by path so that output never depends on scheduling.
  *
- * @param nonElf regular files met while walking directories that are not ELF (counted, not listed)
+ * @param nonElf  regular files (and archive entries) met while walking that are not ELF (counted, not listed)
+ * @param totals  what else was met: files, directories, archives, links (see {@link ScanTotals})
+ * @param entries for every reported path that is an archive entry, its archive and entry name
  */
-public record ScanReport(List<ScanResult> results, List<FileProblem> problems, long nonElf) {
+public record ScanReport(List<ScanResult> results, List<FileProblem> problems, long nonElf, ScanTotals totals,
+                         Map<String, ArchiveEntry> entries) {
     public ScanReport {
-        results = results.stream().sorted((a, b) -> a.file().compareTo(b.file())).toList();
-        problems = problems.stream().sorted((a, b) -> a.path().compareTo(b.path())).toList();
+        results = results.stream().sorted(Comparator.comparing(ScanResult::file)).toList();
+        problems = problems.stream().sorted(Comparator.comparing(FileProblem::path)).toList();
+        entries = Map.copyOf(entries);
+    }
+
+    /** A report on files named one by one (no walk): every file is either a result or a problem. */
+    public ScanReport(List<ScanResult> results, List<FileProblem> problems, long nonElf) {
+        this(results, problems, nonElf, new ScanTotals(results.size() + problems.size(), 0, 0, 0, results.size(), 0, 0, 0),
+                Map.of());
     }
 
     public long findingCount() {
         return results.stream().mapToLong(r -> r.findings().size()).sum();
+    }
+
+    public long findingCount(Confidence c) {
+        return results.stream().mapToLong(r -> r.count(c)).sum();
+    }
+
+    public long filesWithFindings() {
+        return results.stream().filter(r -> !r.findings().isEmpty()).count();
     }
 
     public Map<SysReg, Long> byRegister() {
@@ -35,5 +56,27 @@ public record ScanReport(List<ScanResult> results, List<FileProblem> problems, l
 
     public boolean has(FileProblem.Kind kind) {
         return problems.stream().anyMatch(p -> p.kind() == kind);
+    }
+
+    public long count(FileProblem.Kind kind) {
+        return problems.stream().filter(p -> p.kind() == kind).count();
+    }
+
+    /** Problems that are errors (bad input, unreadable), as opposed to files skipped on purpose. */
+    public List<FileProblem> errors() {
+        return problems.stream().filter(p -> p.kind() != FileProblem.Kind.SKIPPED).toList();
+    }
+
+    /** The archive and entry name when {@code path} is a file inside an archive. */
+    public Optional<ArchiveEntry> entry(String path) {
+        return Optional.ofNullable(entries.get(path));
+    }
+
+    /** The {@code n} files with the most reads, most first, ties by path. */
+    public List<ScanResult> mostReads(int n) {
+        return results.stream().filter(r -> !r.findings().isEmpty())
+                .sorted(Comparator.comparingInt((ScanResult r) -> r.findings().size()).reversed()
+                        .thenComparing(ScanResult::file))
+                .limit(n).toList();
     }
 }

@@ -12,7 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** A table a person can act on: one row per read, then one summary line per file. */
+/**
+ * A table a person can act on: one row per read, then one line per file, the files skipped or
+ * in error, and a summary of the whole run. When directories or archives were walked, the
+ * per-file lines are limited to files with reads (a library tree has thousands without).
+ */
 public final class TextReport {
     private static final String[] HEADINGS = {"FILE", "ADDRESS", "REGISTER", "RT", "CONFIDENCE", "SYMBOL"};
 
@@ -29,7 +33,11 @@ public final class TextReport {
             printTable(rows, out);
             out.println();
         }
+        boolean everyFile = !report.totals().walked();
         for (ScanResult r : report.results()) {
+            if (!everyFile && r.findings().isEmpty() && r.notes().isEmpty()) {
+                continue;
+            }
             out.println(summary(r));
             for (Finding f : r.findings()) {
                 if (!f.context().isEmpty()) {
@@ -40,7 +48,23 @@ public final class TextReport {
             }
             r.notes().forEach(n -> out.println("  note: " + n));
         }
+        problems(report, out);
+        Summary.write(report, out);
         out.flush();
+    }
+
+    private static void problems(ScanReport report, PrintWriter out) {
+        List<FileProblem> skipped = report.problems().stream().filter(p -> p.kind() == FileProblem.Kind.SKIPPED).toList();
+        if (!skipped.isEmpty()) {
+            out.println();
+            out.println("Skipped:");
+            skipped.forEach(p -> out.println("  " + p.message()));
+        }
+        if (!report.errors().isEmpty()) {
+            out.println();
+            out.println("Errors:");
+            report.errors().forEach(p -> out.println("  " + p.message()));
+        }
     }
 
     private static String[] row(ScanResult r, Finding f) {

@@ -22,6 +22,7 @@ final class SymbolIndex {
 
     private final boolean perSection;
     private final ElfSymbolTable table;
+    private final String tableName;
     private final Sorted functions;
     private final ElfSymbolTable mappingTable;
     private final Sorted mapping;
@@ -37,6 +38,7 @@ final class SymbolIndex {
             funcs = chosen == null ? Sorted.EMPTY : Sorted.functions(chosen);
         }
         table = chosen;
+        tableName = chosen == symtab ? SymbolRef.SYMTAB : SymbolRef.DYNSYM;
         functions = funcs;
         mappingTable = symtab;
         mapping = symtab == null ? Sorted.EMPTY : Sorted.mapping(symtab);
@@ -75,7 +77,7 @@ final class SymbolIndex {
             return SymbolRef.unnamed(f.start(), address - f.start());
         }
         String name = table.name(f.symbol());
-        return new SymbolRef(name, Demangler.demangle(name).orElse(name), address - f.start());
+        return new SymbolRef(name, Demangler.demangle(name).orElse(name), address - f.start(), tableName);
     }
 
     /** True when the last mapping symbol at or before {@code address} in the section is {@code $d}. */
