@@ -60,6 +60,15 @@ assert log.contains('target/classes/lib/linux-x86_64/libcounters.so: skipped: x8
 // the second build: the resources plugin does not copy over the newer patched file, and the engine knows it
 assert entries.get(0).get('result').asText() == 'already-patched'
 
+// The scan goal at verify passes on target/classes and on the packaged JAR's entries.
+def scan = new ObjectMapper().readTree(new File(basedir, 'target/a64patch/scan.json'))
+assert scan.get('files').size() == 1 && scan.get('summary').get('findings').asInt() == 0
+def jarScan = new ObjectMapper().readTree(new File(basedir, 'target/a64patch-jar/scan.json'))
+assert jarScan.get('files').get(0).get('path').asText() == 'target/patch-bundled-so-1.0.jar!/lib/linux-aarch64/libcounters.so'
+assert jarScan.get('files').size() == 1 && jarScan.get('summary').get('findings').asInt() == 0
+assert jarScan.get('problems').get(0).get('kind').asText() == 'skipped' : 'the x86-64 entry'
+assert new File(basedir, 'target/a64patch-jar/scan.sarif').isFile()
+
 // And it runs: load the packaged library with testdata's loader under qemu, twice, same T lines.
 def qemu = ['/usr/bin/qemu-aarch64', '/usr/local/bin/qemu-aarch64'].find { new File(it).canExecute() }
 if (qemu == null || !new File('/usr/aarch64-linux-gnu/lib').isDirectory()) {
