@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Scans files, directory trees and archives: {@code paths -> ScanReport}. The tree is walked
@@ -47,8 +48,18 @@ public final class BatchScanner {
     }
 
     public ScanReport scan(List<Path> paths, BatchProgress progress) {
+        return scan(paths, p -> true, progress);
+    }
+
+    /**
+     * Like {@link #scan(List, BatchProgress)}, but of the files met while walking directories only
+     * those that {@code select} accepts are opened (named files always are): include/exclude
+     * patterns of a build tool. Files left out count nowhere in the report.
+     */
+    public ScanReport scan(List<Path> paths, Predicate<Path> select, BatchProgress progress) {
         TreeWalker.Walk walk = TreeWalker.walk(paths, progress);
-        List<TreeWalker.Target> targets = walk.targets();
+        List<TreeWalker.Target> targets = walk.targets().stream().filter(t -> t.named() || select.test(t.path())).toList();
+        long unselected = walk.targets().size() - targets.size();
         progress.started(targets.size());
         Inspector inspector = new Inspector(new Scanner(options.scan()), opener, options);
         Tally all = new Tally();
@@ -58,7 +69,7 @@ public final class BatchScanner {
         progress.finished();
         List<FileProblem> problems = new ArrayList<>(walk.problems());
         problems.addAll(all.problems);
-        ScanTotals totals = walk.totals().plus(new ScanTotals(0, 0, all.archives, all.archiveEntries, all.elf, 0, 0, 0));
+        ScanTotals totals = walk.totals().plus(new ScanTotals(-unselected, 0, all.archives, all.archiveEntries, all.elf, 0, 0, 0));
         return new ScanReport(all.results, problems, all.nonElf, totals, all.entries);
     }
 

@@ -32,6 +32,27 @@ public record ScanReport(List<ScanResult> results, List<FileProblem> problems, l
                 Map.of());
     }
 
+    /**
+     * The same report with every path (results, problems, archive entries) renamed by {@code rename},
+     * e.g. made relative to a project directory. Archive entry names inside archives are kept.
+     */
+    public ScanReport withPaths(java.util.function.UnaryOperator<String> rename) {
+        java.util.Map<String, ArchiveEntry> renamedEntries = new java.util.HashMap<>();
+        java.util.function.UnaryOperator<String> path = p -> entry(p).map(e -> rename(e, rename).path()).orElseGet(() -> rename.apply(p));
+        entries.forEach((p, e) -> renamedEntries.put(path.apply(p), rename(e, rename)));
+        List<ScanResult> r = results.stream()
+                .map(x -> new ScanResult(path.apply(x.file()), x.description(), x.codeBytes(), x.findings(), x.notes())).toList();
+        List<FileProblem> q = problems.stream().map(x -> new FileProblem(path.apply(x.path()), x.kind(),
+                x.message().startsWith(x.path()) ? path.apply(x.path()) + x.message().substring(x.path().length()) : x.message()))
+                .toList();
+        return new ScanReport(r, q, nonElf, totals, renamedEntries);
+    }
+
+    private ArchiveEntry rename(ArchiveEntry e, java.util.function.UnaryOperator<String> rename) {
+        return new ArchiveEntry(entry(e.archive()).map(outer -> rename(outer, rename).path()).orElseGet(() -> rename.apply(e.archive())),
+                e.entry());
+    }
+
     public long findingCount() {
         return results.stream().mapToLong(r -> r.findings().size()).sum();
     }
