@@ -26,6 +26,17 @@ public enum ExitCode {
         return code;
     }
 
+    /**
+     * The code for a run that met both outcomes: unreadable files outrank bad input, which
+     * outranks a refused patch, a failed verify and gate findings. Internal errors win.
+     */
+    public static ExitCode worse(ExitCode a, ExitCode b) {
+        return PRECEDENCE.indexOf(a) >= PRECEDENCE.indexOf(b) ? a : b;
+    }
+
+    private static final java.util.List<ExitCode> PRECEDENCE =
+            java.util.List.of(OK, FINDINGS, VERIFY_FAILED, REFUSED, BAD_INPUT, UNREADABLE, INTERNAL);
+
     /** For picocli's exit code section of the usage help. */
     static Map<String, String> helpList() {
         Map<String, String> m = new LinkedHashMap<>();

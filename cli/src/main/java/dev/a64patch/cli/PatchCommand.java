@@ -65,15 +65,13 @@ final class PatchCommand implements Callable<Integer> {
     static int run(CommandLine cmd, List<Path> files, PatchOptionsMixin mixin, Path output, boolean dryRun, boolean verbose,
                    Format format, PatchWriter.Hooks hooks) throws IOException {
         var options = mixin.toOptions(cmd);
-        if (output != null && files.size() > 1 && !Files.isDirectory(output)) {
-            throw new CommandLine.ParameterException(cmd, "-o must be an existing directory when several files are given");
-        }
+        Outputs.check(cmd, files, output);
         PrintWriter err = cmd.getErr();
         List<PatchReport.Entry> entries = new ArrayList<>();
         List<FileProblem> problems = new ArrayList<>();
         ExitCode worst = ExitCode.OK;
         for (Path file : files) {
-            Path target = output == null ? file : Files.isDirectory(output) ? output.resolve(file.getFileName()) : output;
+            Path target = Outputs.target(file, output);
             try {
                 Patcher.Outcome o = Patcher.patch(file, target, options, dryRun, hooks);
                 entries.add(new PatchReport.Entry(display(file, target), o.result(), o.plan()));
@@ -81,7 +79,7 @@ final class PatchCommand implements Callable<Integer> {
                 FileProblem p = Failures.problem(file.toString(), e);
                 problems.add(p);
                 err.println("a64patch: " + Failures.describe(e));
-                worst = worse(worst, Failures.exitCode(e));
+                worst = ExitCode.worse(worst, Failures.exitCode(e));
             }
         }
         PrintWriter out = cmd.getOut();
@@ -96,12 +94,5 @@ final class PatchCommand implements Callable<Integer> {
 
     private static String display(Path file, Path target) {
         return file.equals(target) ? file.toString() : file + " -> " + target;
-    }
-
-    /** Unreadable outranks bad input, which outranks a refused patch. */
-    static ExitCode worse(ExitCode a, ExitCode b) {
-        List<ExitCode> order = List.of(ExitCode.OK, ExitCode.FINDINGS, ExitCode.VERIFY_FAILED, ExitCode.REFUSED,
-                ExitCode.BAD_INPUT, ExitCode.UNREADABLE, ExitCode.INTERNAL);
-        return order.indexOf(a) >= order.indexOf(b) ? a : b;
     }
 }

@@ -42,15 +42,13 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cmd = spec.commandLine();
-        if (output != null && files.size() > 1 && !Files.isDirectory(output)) {
-            throw new CommandLine.ParameterException(cmd, "-o must be an existing directory when several files are given");
-        }
+        Outputs.check(cmd, files, output);
         ExitCode worst = ExitCode.OK;
         var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         var restored = json.putArray("restored");
         var problems = json.putArray("problems");
         for (Path file : files) {
-            Path target = output == null ? file : Files.isDirectory(output) ? output.resolve(file.getFileName()) : output;
+            Path target = Outputs.target(file, output);
             try {
                 Patcher.restore(file, target, PatchWriter.Hooks.NONE);
                 restored.addObject().put("path", file.toString()).put("output", target.toString());
@@ -60,7 +58,7 @@ final class RestoreCommand implements Callable<Integer> {
             } catch (ElfException | PatchException | IOException e) {
                 cmd.getErr().println("a64patch: " + Failures.describe(e));
                 problems.addObject().put("path", file.toString()).put("message", Failures.describe(e));
-                worst = PatchCommand.worse(worst, Failures.exitCode(e));
+                worst = ExitCode.worse(worst, Failures.exitCode(e));
             }
         }
         if (format == Format.json) {

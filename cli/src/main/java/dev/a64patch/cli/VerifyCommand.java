@@ -50,11 +50,11 @@ final class VerifyCommand implements Callable<Integer> {
                 VerifyReport r = Verifier.verify(ElfFile.read(file));
                 reports.add(r);
                 if (!r.ok()) {
-                    worst = PatchCommand.worse(worst, ExitCode.VERIFY_FAILED);
+                    worst = ExitCode.worse(worst, ExitCode.VERIFY_FAILED);
                 }
             } catch (ElfException | PatchException | IOException e) {
                 cmd.getErr().println("a64patch: " + Failures.describe(e));
-                worst = PatchCommand.worse(worst, Failures.exitCode(e));
+                worst = ExitCode.worse(worst, Failures.exitCode(e));
             }
         }
         PrintWriter out = cmd.getOut();
