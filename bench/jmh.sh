@@ -4,7 +4,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-mvn -q -B -DskipTests -pl core -am test-compile
-cp=$(mvn -q -B -pl core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
-java -cp "core/target/test-classes:core/target/classes:elf/target/classes:$cp" org.openjdk.jmh.Main ScanLoopBenchmark "$@"
+mvn -q -B -DskipTests -pl core -am test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath.txt >/dev/null
+java -cp "core/target/test-classes:core/target/classes:$(cat core/target/classpath.txt)" \
+    org.openjdk.jmh.Main ScanLoopBenchmark "$@"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), java $(java -version 2>&1 | head -1)"
