@@ -7,6 +7,8 @@ import java.util.Optional;
 
 /** Loads Capstone once per process and remembers whether that worked. */
 final class CapstoneSupport {
+    /** {@code -Da64patch.capstone=off} runs without Capstone, as on a platform where it cannot load. */
+    static final String SWITCH = "a64patch.capstone";
     private static final Object LOCK = new Object();
     private static volatile String failure;
     private static volatile boolean probed;
@@ -36,6 +38,11 @@ final class CapstoneSupport {
         }
         synchronized (LOCK) {
             if (probed) {
+                return;
+            }
+            if ("off".equals(System.getProperty(SWITCH))) {
+                failure = "Capstone disabled (-D" + SWITCH + "=off)";
+                probed = true;
                 return;
             }
             try (Disassembler d = DisassemblerFactory.createArm64Disassembler()) {
