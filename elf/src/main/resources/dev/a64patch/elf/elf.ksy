@@ -11,7 +11,8 @@ doc: |
   values against the file size, counts and cross references is done by the Java
   model (dev.a64patch.elf.ElfFile), which creates the structures below at offsets it
   has checked first, so a hostile header cannot make the parser read past the end of
-  the file or allocate huge arrays.
+  the file or allocate huge arrays. String tables (SHT_STRTAB) are plain NUL-terminated
+  bytes and are read in place by the Java model, which reports a missing terminator.
 doc-ref:
   - https://refspecs.linuxfoundation.org/elf/gabi4+/ch4.eheader.html
   - https://github.com/ARM-software/abi-aa/blob/main/aaelf64/aaelf64.rst
