@@ -40,7 +40,10 @@ public final class PatchWriter {
     private PatchWriter() {}
 
     public static void write(Path source, PatchImage image, Path destination, Hooks hooks) throws IOException {
-        Path target = destination.toAbsolutePath();
+        // Like cp, write through a symbolic link: patching libfoo.so.1 (a link to
+        // libfoo.so.1.2.3) must patch the library, not replace the link with a copy.
+        Path target = Files.isSymbolicLink(destination) && Files.exists(destination)
+                ? destination.toRealPath() : destination.toAbsolutePath();
         Path dir = target.getParent();
         removeStale(dir, target.getFileName().toString());
         Path tmp = dir.resolve("." + target.getFileName() + ".a64patch." + ProcessHandle.current().pid() + ".tmp");

@@ -115,6 +115,19 @@ class FaultTest {
     }
 
     @Test
+    void patchingThroughASymlinkPatchesTheTargetAndKeepsTheLink() throws Exception {
+        Path real = copy("libcounters.so");
+        Path link = Files.createSymbolicLink(dir.resolve("libcounters.so.1"), real.getFileName());
+        Patcher.patch(link, link, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
+        assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+        assertTrue(Manifest.read(dev.a64patch.elf.ElfFile.read(real)).isPresent(), "the file it points to is patched");
+        Patcher.restore(link, link, PatchWriter.Hooks.NONE);
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(-1, Files.mismatch(real, TestData.bin("libcounters.so")));
+        assertEquals(Set.of("libcounters.so", "libcounters.so.1"), listing());
+    }
+
+    @Test
     void inPlacePatchKeepsModeAndAProcessHoldingTheOldFileKeepsItsInode() throws Exception {
         Path file = copy("libcounters.so");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-xr-x---"));
