@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -105,21 +104,11 @@ abstract class AbstractA64PatchMojo extends AbstractMojo {
         if (value == null || value.isBlank()) {
             return fallback;
         }
-        Set<SysReg> out = EnumSet.noneOf(SysReg.class);
-        for (String part : value.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            if (p.equalsIgnoreCase("all")) {
-                out.addAll(SysReg.all());
-            } else if (p.equalsIgnoreCase("counters")) {
-                out.addAll(SysReg.counters());
-            } else {
-                out.add(SysReg.parse(p).orElseThrow(() -> new MojoFailureException("a64patch: " + parameter
-                        + ": unknown register '" + p + "'; expected all, counters or one of "
-                        + Stream.of(SysReg.values()).map(Enum::name).collect(Collectors.joining(", ")))));
-            }
+        Set<SysReg> out;
+        try {
+            out = SysReg.parseList(value);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("a64patch: " + parameter + ": " + e.getMessage());
         }
         return out.isEmpty() ? fallback : out;
     }

@@ -74,6 +74,32 @@ public enum SysReg {
         return Optional.empty();
     }
 
+    /**
+     * A comma-separated list as users write it: {@code all}, {@code counters}, or names such as
+     * {@code CNTVCT_EL0} or {@code cntvct}; blank items are ignored, so the result may be empty.
+     *
+     * @throws IllegalArgumentException naming the unknown item and the accepted ones
+     */
+    public static Set<SysReg> parseList(String list) {
+        Set<SysReg> out = EnumSet.noneOf(SysReg.class);
+        for (String part : list.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (p.equalsIgnoreCase("all")) {
+                out.addAll(all());
+            } else if (p.equalsIgnoreCase("counters")) {
+                out.addAll(counters());
+            } else {
+                out.add(parse(p).orElseThrow(() -> new IllegalArgumentException("unknown register '" + p
+                        + "'; expected all, counters or one of " + java.util.Arrays.stream(values())
+                        .map(Enum::name).collect(java.util.stream.Collectors.joining(", ")))));
+            }
+        }
+        return out;
+    }
+
     /** Every register of the table: what {@code scan} reports by default. */
     public static Set<SysReg> all() {
         return EnumSet.allOf(SysReg.class);
