@@ -1,14 +1,13 @@
 package dev.a64patch.cli;
 
+import dev.a64patch.core.patch.PatchException;
 import dev.a64patch.core.patch.PatchWriter;
 import dev.a64patch.core.patch.Patcher;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.PatchReport;
 import dev.a64patch.elf.ElfException;
-import dev.a64patch.core.patch.PatchException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,78 +20,111 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "patch",
-        mixinStandardHelpOptions = true,
-        description = {"Rewrites every counter read so that it yields a replay-deterministic value.",
-            "Files are patched in place, atomically (temporary file, fsync, rename), unless -o is given.",
-            "A file patched before is recognised: same options, nothing changes; other options, it is",
-            "re-patched from its original. 'a64patch restore' gives the original back byte for byte."},
-        footer = {"%nExamples:",
-            "  a64patch libtcmalloc.so                     (same as: a64patch patch libtcmalloc.so)",
-            "  a64patch patch --dry-run libabsl_base.so.20220623",
-            "  a64patch patch --strategy clock -o myprog.patched myprog",
-            "  a64patch patch --include-uncertain --format json librte_eal.so.23"})
+@Command(
+    name = "patch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Rewrites every counter read so that it yields a replay-deterministic value.",
+      "Files are patched in place, atomically (temporary file, fsync, rename), unless -o is given.",
+      "A file patched before is recognised: same options, nothing changes; other options, it is",
+      "re-patched from its original. 'a64patch restore' gives the original back byte for byte."
+    },
+    footer = {
+      "%nExamples:",
+      "  a64patch libtcmalloc.so                     (same as: a64patch patch libtcmalloc.so)",
+      "  a64patch patch --dry-run libabsl_base.so.20220623",
+      "  a64patch patch --strategy clock -o myprog.patched myprog",
+      "  a64patch patch --include-uncertain --format json librte_eal.so.23"
+    })
 final class PatchCommand implements Callable<Integer> {
-    enum Format { text, json }
+  enum Format {
+    text,
+    json
+  }
 
-    @Spec
-    CommandSpec spec;
+  @Spec CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "ELF executables or shared libraries.")
-    List<Path> files;
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "ELF executables or shared libraries.")
+  List<Path> files;
 
-    @Mixin
-    PatchOptionsMixin patchOptions;
+  @Mixin PatchOptionsMixin patchOptions;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT",
-            description = "Write the result to OUT (a directory when several FILEs are given); the input is not changed.")
-    Path output;
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "OUT",
+      description =
+          "Write the result to OUT (a directory when several FILEs are given); the input is not changed.")
+  Path output;
 
-    @Option(names = "--dry-run", description = "Print the plan (sites, strategy, new segments) and write nothing.")
-    boolean dryRun;
+  @Option(
+      names = "--dry-run",
+      description = "Print the plan (sites, strategy, new segments) and write nothing.")
+  boolean dryRun;
 
-    @Option(names = "--verbose", description = "List every site, as --dry-run does.")
-    boolean verbose;
+  @Option(names = "--verbose", description = "List every site, as --dry-run does.")
+  boolean verbose;
 
-    @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format format;
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
 
-    @Override
-    public Integer call() throws IOException {
-        return run(spec.commandLine(), files, patchOptions, output, dryRun, verbose, format, PatchWriter.Hooks.NONE);
+  @Override
+  public Integer call() throws IOException {
+    return run(
+        spec.commandLine(),
+        files,
+        patchOptions,
+        output,
+        dryRun,
+        verbose,
+        format,
+        PatchWriter.Hooks.NONE);
+  }
+
+  static int run(
+      CommandLine cmd,
+      List<Path> files,
+      PatchOptionsMixin mixin,
+      Path output,
+      boolean dryRun,
+      boolean verbose,
+      Format format,
+      PatchWriter.Hooks hooks)
+      throws IOException {
+    var options = mixin.toOptions(cmd);
+    Outputs.check(cmd, files, output);
+    PrintWriter err = cmd.getErr();
+    List<PatchReport.Entry> entries = new ArrayList<>();
+    List<FileProblem> problems = new ArrayList<>();
+    ExitCode worst = ExitCode.OK;
+    for (Path file : files) {
+      Path target = Outputs.target(file, output);
+      try {
+        Patcher.Outcome o = Patcher.patch(file, target, options, dryRun, hooks);
+        entries.add(new PatchReport.Entry(display(file, target), o.result(), o.plan()));
+      } catch (ElfException | PatchException | IOException e) {
+        FileProblem p = Failures.problem(file.toString(), e);
+        problems.add(p);
+        err.println("a64patch: " + Failures.describe(e));
+        worst = ExitCode.worse(worst, Failures.exitCode(e));
+      }
     }
-
-    static int run(CommandLine cmd, List<Path> files, PatchOptionsMixin mixin, Path output, boolean dryRun, boolean verbose,
-                   Format format, PatchWriter.Hooks hooks) throws IOException {
-        var options = mixin.toOptions(cmd);
-        Outputs.check(cmd, files, output);
-        PrintWriter err = cmd.getErr();
-        List<PatchReport.Entry> entries = new ArrayList<>();
-        List<FileProblem> problems = new ArrayList<>();
-        ExitCode worst = ExitCode.OK;
-        for (Path file : files) {
-            Path target = Outputs.target(file, output);
-            try {
-                Patcher.Outcome o = Patcher.patch(file, target, options, dryRun, hooks);
-                entries.add(new PatchReport.Entry(display(file, target), o.result(), o.plan()));
-            } catch (ElfException | PatchException | IOException e) {
-                FileProblem p = Failures.problem(file.toString(), e);
-                problems.add(p);
-                err.println("a64patch: " + Failures.describe(e));
-                worst = ExitCode.worse(worst, Failures.exitCode(e));
-            }
-        }
-        PrintWriter out = cmd.getOut();
-        if (format == Format.json) {
-            PatchReport.json(entries, problems, dryRun || verbose, out);
-        } else {
-            PatchReport.text(entries, verbose, out);
-        }
-        err.flush();
-        return worst.code();
+    PrintWriter out = cmd.getOut();
+    if (format == Format.json) {
+      PatchReport.json(entries, problems, dryRun || verbose, out);
+    } else {
+      PatchReport.text(entries, verbose, out);
     }
+    err.flush();
+    return worst.code();
+  }
 
-    private static String display(Path file, Path target) {
-        return file.equals(target) ? file.toString() : file + " -> " + target;
-    }
+  private static String display(Path file, Path target) {
+    return file.equals(target) ? file.toString() : file + " -> " + target;
+  }
 }

@@ -11,73 +11,105 @@ import picocli.CommandLine.Option;
 
 /** The options of {@code patch}, shared with the bare {@code a64patch FILE...} form. */
 final class PatchOptionsMixin {
-    @Option(names = "--strategy", defaultValue = "counter", paramLabel = "NAME", converter = StrategyConverter.class,
-            description = "counter (default): virtual counter, +STEP per read; clock: CLOCK_MONOTONIC scaled to"
-                    + " --frequency; zero: movz xt,#0 in place; nop: nop in place. See docs/strategies.md.")
-    Strategy strategy;
+  @Option(
+      names = "--strategy",
+      defaultValue = "counter",
+      paramLabel = "NAME",
+      converter = StrategyConverter.class,
+      description =
+          "counter (default): virtual counter, +STEP per read; clock: CLOCK_MONOTONIC scaled to"
+              + " --frequency; zero: movz xt,#0 in place; nop: nop in place. See docs/strategies.md.")
+  Strategy strategy;
 
-    @Option(names = "--step", defaultValue = "" + PatchOptions.DEFAULT_STEP, paramLabel = "TICKS",
-            description = "Ticks the virtual counter advances per read (counter strategy; default ${DEFAULT-VALUE}).")
-    long step;
+  @Option(
+      names = "--step",
+      defaultValue = "" + PatchOptions.DEFAULT_STEP,
+      paramLabel = "TICKS",
+      description =
+          "Ticks the virtual counter advances per read (counter strategy; default ${DEFAULT-VALUE}).")
+  long step;
 
-    @Option(names = "--frequency", defaultValue = "" + PatchOptions.DEFAULT_FREQUENCY, paramLabel = "HZ",
-            description = "Nominal counter frequency: clock ticks and patched CNTFRQ_EL0 reads (default ${DEFAULT-VALUE}).")
-    long frequency;
+  @Option(
+      names = "--frequency",
+      defaultValue = "" + PatchOptions.DEFAULT_FREQUENCY,
+      paramLabel = "HZ",
+      description =
+          "Nominal counter frequency: clock ticks and patched CNTFRQ_EL0 reads (default ${DEFAULT-VALUE}).")
+  long frequency;
 
-    @Option(names = "--registers", paramLabel = "LIST", converter = RegisterList.class,
-            description = "Registers to rewrite (default: the four counters, plus CNTFRQ_EL0 with --strategy clock).")
-    Set<SysReg> registers = Set.of();
+  @Option(
+      names = "--registers",
+      paramLabel = "LIST",
+      converter = RegisterList.class,
+      description =
+          "Registers to rewrite (default: the four counters, plus CNTFRQ_EL0 with --strategy clock).")
+  Set<SysReg> registers = Set.of();
 
-    @Option(names = "--rndr", defaultValue = "off", paramLabel = "MODE", converter = RndrConverter.class,
-            description = "Also rewrite RNDR/RNDRRS: off (default), deterministic, getrandom.")
-    RndrMode rndr;
+  @Option(
+      names = "--rndr",
+      defaultValue = "off",
+      paramLabel = "MODE",
+      converter = RndrConverter.class,
+      description = "Also rewrite RNDR/RNDRRS: off (default), deterministic, getrandom.")
+  RndrMode rndr;
 
-    @Option(names = "--include-uncertain",
-            description = "Also rewrite uncertain sites (never words inside $d data ranges).")
-    boolean includeUncertain;
+  @Option(
+      names = "--include-uncertain",
+      description = "Also rewrite uncertain sites (never words inside $d data ranges).")
+  boolean includeUncertain;
 
-    @Option(names = "--out-of-range", defaultValue = "fail", paramLabel = "POLICY", converter = PolicyConverter.class,
-            description = "Sites beyond the +/-128 MiB reach of B: fail (default, write nothing), skip, zero, nop.")
-    OutOfRangePolicy outOfRange;
+  @Option(
+      names = "--out-of-range",
+      defaultValue = "fail",
+      paramLabel = "POLICY",
+      converter = PolicyConverter.class,
+      description =
+          "Sites beyond the +/-128 MiB reach of B: fail (default, write nothing), skip, zero, nop.")
+  OutOfRangePolicy outOfRange;
 
-    @Option(names = "--max-padding", defaultValue = "" + PatchOptions.DEFAULT_MAX_PADDING, paramLabel = "BYTES",
-            description = "Largest zero padding an executable may need for the AT_PHDR rule (default ${DEFAULT-VALUE}).")
-    long maxPadding;
+  @Option(
+      names = "--max-padding",
+      defaultValue = "" + PatchOptions.DEFAULT_MAX_PADDING,
+      paramLabel = "BYTES",
+      description =
+          "Largest zero padding an executable may need for the AT_PHDR rule (default ${DEFAULT-VALUE}).")
+  long maxPadding;
 
-    PatchOptions toOptions(CommandLine cmd) {
-        try {
-            return new PatchOptions(strategy, registers, step, frequency, includeUncertain, outOfRange, rndr, maxPadding);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cmd, e.getMessage());
-        }
+  PatchOptions toOptions(CommandLine cmd) {
+    try {
+      return new PatchOptions(
+          strategy, registers, step, frequency, includeUncertain, outOfRange, rndr, maxPadding);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, e.getMessage());
     }
+  }
 
-    static final class StrategyConverter implements CommandLine.ITypeConverter<Strategy> {
-        @Override
-        public Strategy convert(String v) {
-            return parse(v, Strategy::parse, "counter, clock, zero, nop");
-        }
+  static final class StrategyConverter implements CommandLine.ITypeConverter<Strategy> {
+    @Override
+    public Strategy convert(String v) {
+      return parse(v, Strategy::parse, "counter, clock, zero, nop");
     }
+  }
 
-    static final class RndrConverter implements CommandLine.ITypeConverter<RndrMode> {
-        @Override
-        public RndrMode convert(String v) {
-            return parse(v, RndrMode::parse, "off, deterministic, getrandom");
-        }
+  static final class RndrConverter implements CommandLine.ITypeConverter<RndrMode> {
+    @Override
+    public RndrMode convert(String v) {
+      return parse(v, RndrMode::parse, "off, deterministic, getrandom");
     }
+  }
 
-    static final class PolicyConverter implements CommandLine.ITypeConverter<OutOfRangePolicy> {
-        @Override
-        public OutOfRangePolicy convert(String v) {
-            return parse(v, OutOfRangePolicy::parse, "fail, skip, zero, nop");
-        }
+  static final class PolicyConverter implements CommandLine.ITypeConverter<OutOfRangePolicy> {
+    @Override
+    public OutOfRangePolicy convert(String v) {
+      return parse(v, OutOfRangePolicy::parse, "fail, skip, zero, nop");
     }
+  }
 
-    private static <T> T parse(String v, java.util.function.Function<String, T> f, String expected) {
-        try {
-            return f.apply(v);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.TypeConversionException("'" + v + "' is not one of " + expected);
-        }
+  private static <T> T parse(String v, java.util.function.Function<String, T> f, String expected) {
+    try {
+      return f.apply(v);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.TypeConversionException("'" + v + "' is not one of " + expected);
     }
+  }
 }

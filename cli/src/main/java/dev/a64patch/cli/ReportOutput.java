@@ -13,36 +13,46 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes a scan report in the chosen format to stdout, or to a file that appears only when complete. */
+/**
+ * Writes a scan report in the chosen format to stdout, or to a file that appears only when
+ * complete.
+ */
 final class ReportOutput {
-    private ReportOutput() {}
+  private ReportOutput() {}
 
-    static void write(ScanReport report, ScanCommand.Format format, boolean sarifStartLine, Path file, PrintWriter stdout)
-            throws IOException {
-        if (file == null) {
-            write(report, format, sarifStartLine, stdout);
-            return;
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                write(report, format, sarifStartLine, new PrintWriter(w));
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+  static void write(
+      ScanReport report,
+      ScanCommand.Format format,
+      boolean sarifStartLine,
+      Path file,
+      PrintWriter stdout)
+      throws IOException {
+    if (file == null) {
+      write(report, format, sarifStartLine, stdout);
+      return;
     }
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    try {
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        write(report, format, sarifStartLine, new PrintWriter(w));
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
 
-    private static void write(ScanReport report, ScanCommand.Format format, boolean sarifStartLine, PrintWriter out)
-            throws IOException {
-        switch (format) {
-            case json -> JsonReport.write(report, out);
-            case sarif -> SarifReport.write(report, out, new SarifReport.Options(Path.of(""), sarifStartLine));
-            case csv -> CsvReport.write(report, out);
-            case text -> TextReport.write(report, out);
-        }
-        out.flush();
+  private static void write(
+      ScanReport report, ScanCommand.Format format, boolean sarifStartLine, PrintWriter out)
+      throws IOException {
+    switch (format) {
+      case json -> JsonReport.write(report, out);
+      case sarif ->
+          SarifReport.write(report, out, new SarifReport.Options(Path.of(""), sarifStartLine));
+      case csv -> CsvReport.write(report, out);
+      case text -> TextReport.write(report, out);
     }
+    out.flush();
+  }
 }

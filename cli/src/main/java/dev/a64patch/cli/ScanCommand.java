@@ -22,129 +22,179 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "scan",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Lists every read of the counter, frequency, random and PMU registers in AArch64 ELF files.",
-            "PATH may be a file, a directory (searched recursively; non-ELF files are counted, ELF files of other "
-                + "machines skipped) or a jar/zip/aar/apk archive (searched for ELF entries, named ARCHIVE!/ENTRY)."},
-        footer = {"%nExamples:",
-            "  a64patch scan libabsl_base.so.20220623.0.0",
-            "  a64patch scan --registers counters --context 2 ./myprog",
-            "  a64patch scan /usr/lib/aarch64-linux-gnu",
-            "  a64patch scan --format sarif -o scan.sarif --fail-on counters build/ libs/",
-            "%nSee docs/batch-scan.md for the report formats and docs/json-schema.md for the JSON schema."})
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Lists every read of the counter, frequency, random and PMU registers in AArch64 ELF files.",
+      "PATH may be a file, a directory (searched recursively; non-ELF files are counted, ELF files of other "
+          + "machines skipped) or a jar/zip/aar/apk archive (searched for ELF entries, named ARCHIVE!/ENTRY)."
+    },
+    footer = {
+      "%nExamples:",
+      "  a64patch scan libabsl_base.so.20220623.0.0",
+      "  a64patch scan --registers counters --context 2 ./myprog",
+      "  a64patch scan /usr/lib/aarch64-linux-gnu",
+      "  a64patch scan --format sarif -o scan.sarif --fail-on counters build/ libs/",
+      "%nSee docs/batch-scan.md for the report formats and docs/json-schema.md for the JSON schema."
+    })
 final class ScanCommand implements Callable<Integer> {
-    enum Format { text, json, sarif, csv }
+  enum Format {
+    text,
+    json,
+    sarif,
+    csv
+  }
 
-    enum GateConfidence { high, any }
+  enum GateConfidence {
+    high,
+    any
+  }
 
-    @Spec
-    CommandSpec spec;
+  @Spec CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "ELF files, directories and archives to scan.")
-    List<Path> paths;
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "PATH",
+      description = "ELF files, directories and archives to scan.")
+  List<Path> paths;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format format;
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      paramLabel = "FORMAT",
+      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write the report to FILE instead of stdout (replaced atomically when complete).")
-    Path output;
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description =
+          "Write the report to FILE instead of stdout (replaced atomically when complete).")
+  Path output;
 
-    @Option(names = "--context", defaultValue = "0", paramLabel = "N",
-            description = "Show N instructions of disassembly before and after each read.")
-    int context;
+  @Option(
+      names = "--context",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Show N instructions of disassembly before and after each read.")
+  int context;
 
-    @Option(names = "--registers", paramLabel = "LIST", converter = RegisterList.class, defaultValue = "all",
-            description = "Registers to look for, comma-separated: all (default), counters, or names such as CNTVCT_EL0,CNTFRQ_EL0.")
-    Set<SysReg> registers;
+  @Option(
+      names = "--registers",
+      paramLabel = "LIST",
+      converter = RegisterList.class,
+      defaultValue = "all",
+      description =
+          "Registers to look for, comma-separated: all (default), counters, or names such as CNTVCT_EL0,CNTFRQ_EL0.")
+  Set<SysReg> registers;
 
-    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
-            description = "Scan N files in parallel (default: the number of processors).")
-    Integer jobs;
+  @Option(
+      names = {"-j", "--jobs"},
+      paramLabel = "N",
+      description = "Scan N files in parallel (default: the number of processors).")
+  Integer jobs;
 
-    @Option(names = "--fail-on", paramLabel = "LIST", converter = RegisterList.class,
-            description = "Exit with 1 when a read of one of these registers is found (same names as --registers), "
-                    + "unless an error (3, 4) takes precedence. For CI gates.")
-    Set<SysReg> failOn;
+  @Option(
+      names = "--fail-on",
+      paramLabel = "LIST",
+      converter = RegisterList.class,
+      description =
+          "Exit with 1 when a read of one of these registers is found (same names as --registers), "
+              + "unless an error (3, 4) takes precedence. For CI gates.")
+  Set<SysReg> failOn;
 
-    @Option(names = "--fail-on-confidence", paramLabel = "LEVEL", defaultValue = "any",
-            description = "Which reads --fail-on counts: any (default), or high (high-confidence reads only).")
-    GateConfidence failOnConfidence;
+  @Option(
+      names = "--fail-on-confidence",
+      paramLabel = "LEVEL",
+      defaultValue = "any",
+      description =
+          "Which reads --fail-on counts: any (default), or high (high-confidence reads only).")
+  GateConfidence failOnConfidence;
 
-    @Option(names = "--sarif-start-line",
-            description = "SARIF: give every result region.startLine 1 instead of a byte region, and locate reads in "
-                    + "archive entries at the archive, as GitHub code scanning needs a line in a file of the "
-                    + "repository before it shows a result.")
-    boolean sarifStartLine;
+  @Option(
+      names = "--sarif-start-line",
+      description =
+          "SARIF: give every result region.startLine 1 instead of a byte region, and locate reads in "
+              + "archive entries at the archive, as GitHub code scanning needs a line in a file of the "
+              + "repository before it shows a result.")
+  boolean sarifStartLine;
 
-    @Override
-    public Integer call() throws IOException {
-        validate();
-        PrintWriter err = spec.commandLine().getErr();
-        BatchOptions options = BatchOptions.of(new ScanOptions(registers, context));
-        if (jobs != null) {
-            options = options.withJobs(jobs);
-        }
-        ScanReport report = new BatchScanner(options).scan(paths, ProgressLine.forStderr(err));
-        for (FileProblem p : report.errors()) {
-            err.println("a64patch: " + p.message());
-        }
-        warnIfNoDecoder(report, err);
-        ReportOutput.write(report, format, sarifStartLine, output, spec.commandLine().getOut());
-        ExitCode code = exitCode(report, gate());
-        if (code == ExitCode.FINDINGS) {
-            long n = gate().count(report);
-            err.println("a64patch: --fail-on: " + n + " matching read" + (n == 1 ? "" : "s") + " found");
-        }
-        err.flush();
-        return code.code();
+  @Override
+  public Integer call() throws IOException {
+    validate();
+    PrintWriter err = spec.commandLine().getErr();
+    BatchOptions options = BatchOptions.of(new ScanOptions(registers, context));
+    if (jobs != null) {
+      options = options.withJobs(jobs);
     }
-
-    private void validate() {
-        if (context < 0 || context > 64) {
-            throw new ParameterException(spec.commandLine(), "--context must be between 0 and 64, was " + context);
-        }
-        if (jobs != null && (jobs < 1 || jobs > 256)) {
-            throw new ParameterException(spec.commandLine(), "--jobs must be between 1 and 256, was " + jobs);
-        }
-        if (failOn != null) {
-            Set<SysReg> unscanned = EnumSet.copyOf(failOn);
-            unscanned.removeAll(registers);
-            if (!unscanned.isEmpty()) {
-                throw new ParameterException(spec.commandLine(),
-                        "--fail-on names " + unscanned + ", which --registers leaves out: such reads are never found");
-            }
-        }
-        if (sarifStartLine && format != Format.sarif) {
-            throw new ParameterException(spec.commandLine(), "--sarif-start-line needs --format sarif");
-        }
+    ScanReport report = new BatchScanner(options).scan(paths, ProgressLine.forStderr(err));
+    for (FileProblem p : report.errors()) {
+      err.println("a64patch: " + p.message());
     }
-
-    private FindingGate gate() {
-        return failOn == null ? null : new FindingGate(failOn, failOnConfidence == GateConfidence.any);
+    warnIfNoDecoder(report, err);
+    ReportOutput.write(report, format, sarifStartLine, output, spec.commandLine().getOut());
+    ExitCode code = exitCode(report, gate());
+    if (code == ExitCode.FINDINGS) {
+      long n = gate().count(report);
+      err.println("a64patch: --fail-on: " + n + " matching read" + (n == 1 ? "" : "s") + " found");
     }
+    err.flush();
+    return code.code();
+  }
 
-    private static void warnIfNoDecoder(ScanReport report, PrintWriter err) {
-        if (report.findingCount() > 0) {
-            InstructionDecoder.unavailableReason().ifPresent(reason ->
-                    err.println("a64patch: warning: " + reason + "; plausibility checks and context are skipped"));
-        }
+  private void validate() {
+    if (context < 0 || context > 64) {
+      throw new ParameterException(
+          spec.commandLine(), "--context must be between 0 and 64, was " + context);
     }
+    if (jobs != null && (jobs < 1 || jobs > 256)) {
+      throw new ParameterException(
+          spec.commandLine(), "--jobs must be between 1 and 256, was " + jobs);
+    }
+    if (failOn != null) {
+      Set<SysReg> unscanned = EnumSet.copyOf(failOn);
+      unscanned.removeAll(registers);
+      if (!unscanned.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--fail-on names "
+                + unscanned
+                + ", which --registers leaves out: such reads are never found");
+      }
+    }
+    if (sarifStartLine && format != Format.sarif) {
+      throw new ParameterException(spec.commandLine(), "--sarif-start-line needs --format sarif");
+    }
+  }
 
-    /** Unreadable (4) before bad input (3) before gate findings (1): the most serious thing wins. */
-    static ExitCode exitCode(ScanReport report, FindingGate gate) {
-        if (report.has(FileProblem.Kind.UNREADABLE)) {
-            return ExitCode.UNREADABLE;
-        }
-        if (report.has(FileProblem.Kind.BAD_INPUT)) {
-            return ExitCode.BAD_INPUT;
-        }
-        if (gate != null && gate.count(report) > 0) {
-            return ExitCode.FINDINGS;
-        }
-        return ExitCode.OK;
+  private FindingGate gate() {
+    return failOn == null ? null : new FindingGate(failOn, failOnConfidence == GateConfidence.any);
+  }
+
+  private static void warnIfNoDecoder(ScanReport report, PrintWriter err) {
+    if (report.findingCount() > 0) {
+      InstructionDecoder.unavailableReason()
+          .ifPresent(
+              reason ->
+                  err.println(
+                      "a64patch: warning: "
+                          + reason
+                          + "; plausibility checks and context are skipped"));
     }
+  }
+
+  /** Unreadable (4) before bad input (3) before gate findings (1): the most serious thing wins. */
+  static ExitCode exitCode(ScanReport report, FindingGate gate) {
+    if (report.has(FileProblem.Kind.UNREADABLE)) {
+      return ExitCode.UNREADABLE;
+    }
+    if (report.has(FileProblem.Kind.BAD_INPUT)) {
+      return ExitCode.BAD_INPUT;
+    }
+    if (gate != null && gate.count(report) > 0) {
+      return ExitCode.FINDINGS;
+    }
+    return ExitCode.OK;
+  }
 }

@@ -3,8 +3,8 @@ package dev.a64patch.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.patch.PatchException;
-import dev.a64patch.core.patch.VerifyReport;
 import dev.a64patch.core.patch.Verifier;
+import dev.a64patch.core.patch.VerifyReport;
 import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
@@ -20,81 +20,95 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "verify",
-        mixinStandardHelpOptions = true,
-        description = {"Checks patched files: program header layout rules, every recorded site branches to a",
-            "trampoline that decodes (Capstone) to the expected code and returns to site+4, and no read",
-            "that should have been patched is left. Exit 5 when anything is wrong."},
-        footer = {"%nExamples:",
-            "  a64patch verify libtcmalloc.so",
-            "  a64patch verify --format json build/lib/*.so"})
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Checks patched files: program header layout rules, every recorded site branches to a",
+      "trampoline that decodes (Capstone) to the expected code and returns to site+4, and no read",
+      "that should have been patched is left. Exit 5 when anything is wrong."
+    },
+    footer = {
+      "%nExamples:",
+      "  a64patch verify libtcmalloc.so",
+      "  a64patch verify --format json build/lib/*.so"
+    })
 final class VerifyCommand implements Callable<Integer> {
-    enum Format { text, json }
+  enum Format {
+    text,
+    json
+  }
 
-    @Spec
-    CommandSpec spec;
+  @Spec CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE")
-    List<Path> files;
+  @Parameters(arity = "1..*", paramLabel = "FILE")
+  List<Path> files;
 
-    @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format format;
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
 
-    @Override
-    public Integer call() throws IOException {
-        CommandLine cmd = spec.commandLine();
-        List<VerifyReport> reports = new ArrayList<>();
-        ExitCode worst = ExitCode.OK;
-        for (Path file : files) {
-            try {
-                VerifyReport r = Verifier.verify(ElfFile.read(file));
-                reports.add(r);
-                if (!r.ok()) {
-                    worst = ExitCode.worse(worst, ExitCode.VERIFY_FAILED);
-                }
-            } catch (ElfException | PatchException | IOException e) {
-                cmd.getErr().println("a64patch: " + Failures.describe(e));
-                worst = ExitCode.worse(worst, Failures.exitCode(e));
-            }
+  @Override
+  public Integer call() throws IOException {
+    CommandLine cmd = spec.commandLine();
+    List<VerifyReport> reports = new ArrayList<>();
+    ExitCode worst = ExitCode.OK;
+    for (Path file : files) {
+      try {
+        VerifyReport r = Verifier.verify(ElfFile.read(file));
+        reports.add(r);
+        if (!r.ok()) {
+          worst = ExitCode.worse(worst, ExitCode.VERIFY_FAILED);
         }
-        PrintWriter out = cmd.getOut();
-        if (format == Format.json) {
-            json(reports, out);
-        } else {
-            for (VerifyReport r : reports) {
-                out.println(r.file() + ": " + (r.ok() ? "ok" : "FAILED") + (r.patched() ? " (" + r.sites() + " sites recorded)" : ""));
-                r.problems().forEach(p -> out.println("  problem: " + p));
-                r.notes().forEach(n -> out.println("  note: " + n));
-            }
-        }
-        out.flush();
-        cmd.getErr().flush();
-        return worst.code();
+      } catch (ElfException | PatchException | IOException e) {
+        cmd.getErr().println("a64patch: " + Failures.describe(e));
+        worst = ExitCode.worse(worst, Failures.exitCode(e));
+      }
     }
-
-    private static void json(List<VerifyReport> reports, PrintWriter out) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeArrayFieldStart("files");
-            for (VerifyReport r : reports) {
-                g.writeStartObject();
-                g.writeStringField("path", r.file());
-                g.writeBooleanField("ok", r.ok());
-                g.writeBooleanField("patched", r.patched());
-                g.writeNumberField("sites", r.sites());
-                g.writeArrayFieldStart("problems");
-                for (String p : r.problems()) g.writeString(p);
-                g.writeEndArray();
-                g.writeArrayFieldStart("notes");
-                for (String n : r.notes()) g.writeString(n);
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        out.println();
+    PrintWriter out = cmd.getOut();
+    if (format == Format.json) {
+      json(reports, out);
+    } else {
+      for (VerifyReport r : reports) {
+        out.println(
+            r.file()
+                + ": "
+                + (r.ok() ? "ok" : "FAILED")
+                + (r.patched() ? " (" + r.sites() + " sites recorded)" : ""));
+        r.problems().forEach(p -> out.println("  problem: " + p));
+        r.notes().forEach(n -> out.println("  note: " + n));
+      }
     }
+    out.flush();
+    cmd.getErr().flush();
+    return worst.code();
+  }
+
+  private static void json(List<VerifyReport> reports, PrintWriter out) throws IOException {
+    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeArrayFieldStart("files");
+      for (VerifyReport r : reports) {
+        g.writeStartObject();
+        g.writeStringField("path", r.file());
+        g.writeBooleanField("ok", r.ok());
+        g.writeBooleanField("patched", r.patched());
+        g.writeNumberField("sites", r.sites());
+        g.writeArrayFieldStart("problems");
+        for (String p : r.problems()) g.writeString(p);
+        g.writeEndArray();
+        g.writeArrayFieldStart("notes");
+        for (String n : r.notes()) g.writeString(n);
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    out.println();
+  }
 }

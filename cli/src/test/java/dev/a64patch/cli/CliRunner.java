@@ -5,17 +5,17 @@ import java.io.StringWriter;
 
 /** Runs the real command line in-process with captured stdout and stderr. */
 final class CliRunner {
-    record Run(int exitCode, String out, String err) {}
+  record Run(int exitCode, String out, String err) {}
 
-    private CliRunner() {}
+  private CliRunner() {}
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Cli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cl = Cli.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
 }

@@ -17,112 +17,122 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The patch, restore and verify commands end to end, as a user runs them. */
 class PatchCommandTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    Path copy(String name) throws Exception {
-        return Files.copy(TestData.bin(name), dir.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+  Path copy(String name) throws Exception {
+    return Files.copy(TestData.bin(name), dir.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+  }
+
+  @Test
+  void bareFileArgumentPatchesInPlaceThenVerifyAndRestoreRoundTrip() throws Exception {
+    Path file = copy("counters-gcc-pie");
+    byte[] original = Files.readAllBytes(file);
+    CliRunner.Run p = CliRunner.run(file.toString());
+    assertEquals(0, p.exitCode(), p.err());
+    assertTrue(p.out().startsWith(file + ": patched "), p.out());
+    assertFalse(java.util.Arrays.equals(original, Files.readAllBytes(file)));
+    Tools.Result run = Qemu.run(file);
+    assertEquals(0, run.exitCode(), run.describe());
+
+    CliRunner.Run v = CliRunner.run("verify", file.toString());
+    assertEquals(0, v.exitCode(), v.out());
+    assertTrue(v.out().startsWith(file + ": ok"), v.out());
+
+    CliRunner.Run again = CliRunner.run("patch", file.toString());
+    assertEquals(0, again.exitCode());
+    assertTrue(again.out().contains("already patched with these options"), again.out());
+
+    CliRunner.Run r = CliRunner.run("restore", file.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertArrayEquals(original, Files.readAllBytes(file));
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(1, s.count(), "no stray files");
     }
+  }
 
-    @Test
-    void bareFileArgumentPatchesInPlaceThenVerifyAndRestoreRoundTrip() throws Exception {
-        Path file = copy("counters-gcc-pie");
-        byte[] original = Files.readAllBytes(file);
-        CliRunner.Run p = CliRunner.run(file.toString());
-        assertEquals(0, p.exitCode(), p.err());
-        assertTrue(p.out().startsWith(file + ": patched "), p.out());
-        assertFalse(java.util.Arrays.equals(original, Files.readAllBytes(file)));
-        Tools.Result run = Qemu.run(file);
-        assertEquals(0, run.exitCode(), run.describe());
+  @Test
+  void outputOptionLeavesTheInputAlone() throws Exception {
+    Path in = copy("libcounters.so");
+    byte[] original = Files.readAllBytes(in);
+    Path out = dir.resolve("out.so");
+    CliRunner.Run p =
+        CliRunner.run("patch", "--strategy", "clock", "-o", out.toString(), in.toString());
+    assertEquals(0, p.exitCode(), p.err());
+    assertArrayEquals(original, Files.readAllBytes(in));
+    assertTrue(Files.exists(out));
+    assertEquals(0, CliRunner.run("verify", out.toString()).exitCode());
+  }
 
-        CliRunner.Run v = CliRunner.run("verify", file.toString());
-        assertEquals(0, v.exitCode(), v.out());
-        assertTrue(v.out().startsWith(file + ": ok"), v.out());
-
-        CliRunner.Run again = CliRunner.run("patch", file.toString());
-        assertEquals(0, again.exitCode());
-        assertTrue(again.out().contains("already patched with these options"), again.out());
-
-        CliRunner.Run r = CliRunner.run("restore", file.toString());
-        assertEquals(0, r.exitCode(), r.err());
-        assertArrayEquals(original, Files.readAllBytes(file));
-        try (Stream<Path> s = Files.list(dir)) {
-            assertEquals(1, s.count(), "no stray files");
-        }
+  @Test
+  void dryRunPrintsThePlanAsJsonAndWritesNothing() throws Exception {
+    Path file = copy("counters-gcc-pie");
+    byte[] original = Files.readAllBytes(file);
+    CliRunner.Run p = CliRunner.run("patch", "--dry-run", "--format", "json", file.toString());
+    assertEquals(0, p.exitCode(), p.err());
+    assertArrayEquals(original, Files.readAllBytes(file));
+    JsonNode f = JSON.readTree(p.out()).get("files").get(0);
+    assertEquals("dry-run", f.get("result").asText());
+    assertTrue(f.get("text").get("vaddr").asText().matches("0x[0-9a-f]+"));
+    assertEquals(16, f.get("data").get("size").asInt());
+    long sites = f.get("sites").size();
+    assertEquals(
+        Objdump.sites(file).stream().filter(s -> !s.data()).count() + 1,
+        sites,
+        "every read objdump shows, plus the $d word it shows as data");
+    JsonNode first = f.get("sites").get(0);
+    for (String field :
+        new String[] {"address", "offset", "register", "rt", "action", "originalWord", "newWord"}) {
+      assertTrue(first.has(field), field + " in " + first);
     }
-
-    @Test
-    void outputOptionLeavesTheInputAlone() throws Exception {
-        Path in = copy("libcounters.so");
-        byte[] original = Files.readAllBytes(in);
-        Path out = dir.resolve("out.so");
-        CliRunner.Run p = CliRunner.run("patch", "--strategy", "clock", "-o", out.toString(), in.toString());
-        assertEquals(0, p.exitCode(), p.err());
-        assertArrayEquals(original, Files.readAllBytes(in));
-        assertTrue(Files.exists(out));
-        assertEquals(0, CliRunner.run("verify", out.toString()).exitCode());
+    boolean hasCode = false;
+    for (JsonNode s : f.get("sites")) {
+      if (s.get("action").asText().equals("trampoline")) {
+        assertTrue(s.get("code").size() > 2, s.toString());
+        assertTrue(
+            s.get("code").get(s.get("code").size() - 1).asText().contains("  b #0x"), s.toString());
+        hasCode = true;
+      }
     }
+    assertTrue(hasCode);
+  }
 
-    @Test
-    void dryRunPrintsThePlanAsJsonAndWritesNothing() throws Exception {
-        Path file = copy("counters-gcc-pie");
-        byte[] original = Files.readAllBytes(file);
-        CliRunner.Run p = CliRunner.run("patch", "--dry-run", "--format", "json", file.toString());
-        assertEquals(0, p.exitCode(), p.err());
-        assertArrayEquals(original, Files.readAllBytes(file));
-        JsonNode f = JSON.readTree(p.out()).get("files").get(0);
-        assertEquals("dry-run", f.get("result").asText());
-        assertTrue(f.get("text").get("vaddr").asText().matches("0x[0-9a-f]+"));
-        assertEquals(16, f.get("data").get("size").asInt());
-        long sites = f.get("sites").size();
-        assertEquals(Objdump.sites(file).stream().filter(s -> !s.data()).count() + 1, sites,
-                "every read objdump shows, plus the $d word it shows as data");
-        JsonNode first = f.get("sites").get(0);
-        for (String field : new String[] {"address", "offset", "register", "rt", "action", "originalWord", "newWord"}) {
-            assertTrue(first.has(field), field + " in " + first);
-        }
-        boolean hasCode = false;
-        for (JsonNode s : f.get("sites")) {
-            if (s.get("action").asText().equals("trampoline")) {
-                assertTrue(s.get("code").size() > 2, s.toString());
-                assertTrue(s.get("code").get(s.get("code").size() - 1).asText().contains("  b #0x"), s.toString());
-                hasCode = true;
-            }
-        }
-        assertTrue(hasCode);
-    }
+  @Test
+  void refusedPatchHasItsOwnExitCodeAndOneLine() throws Exception {
+    Path file = copy("counters-gcc-pie");
+    CliRunner.Run p = CliRunner.run("patch", "--max-padding", "0", file.toString());
+    assertEquals(ExitCode.REFUSED.code(), p.exitCode(), p.err());
+    assertEquals(1, p.err().lines().count(), p.err());
+    assertTrue(p.err().contains("--max-padding"), p.err());
+  }
 
-    @Test
-    void refusedPatchHasItsOwnExitCodeAndOneLine() throws Exception {
-        Path file = copy("counters-gcc-pie");
-        CliRunner.Run p = CliRunner.run("patch", "--max-padding", "0", file.toString());
-        assertEquals(ExitCode.REFUSED.code(), p.exitCode(), p.err());
-        assertEquals(1, p.err().lines().count(), p.err());
-        assertTrue(p.err().contains("--max-padding"), p.err());
-    }
+  @Test
+  void badInputsAndUnknownValues() throws Exception {
+    Path text = Files.writeString(dir.resolve("x.txt"), "not elf");
+    CliRunner.Run bad = CliRunner.run(text.toString());
+    assertEquals(ExitCode.BAD_INPUT.code(), bad.exitCode());
+    assertEquals(
+        "a64patch: "
+            + text
+            + ": e_ident[EI_MAG0..3] at offset 0x0: not an ELF file: starts with 6e 6f 74 20,"
+            + " expected 7f 45 4c 46",
+        bad.err().strip());
+    assertEquals("not elf", Files.readString(text));
+    CliRunner.Run strategy = CliRunner.run("patch", "--strategy", "fast", text.toString());
+    assertEquals(ExitCode.USAGE.code(), strategy.exitCode());
+    assertTrue(
+        strategy.err().contains("'fast' is not one of counter, clock, zero, nop"), strategy.err());
+    CliRunner.Run restore = CliRunner.run("restore", TestData.bin("counters-gcc-pie").toString());
+    assertEquals(ExitCode.REFUSED.code(), restore.exitCode());
+    assertTrue(restore.err().contains("not patched by a64patch"), restore.err());
+  }
 
-    @Test
-    void badInputsAndUnknownValues() throws Exception {
-        Path text = Files.writeString(dir.resolve("x.txt"), "not elf");
-        CliRunner.Run bad = CliRunner.run(text.toString());
-        assertEquals(ExitCode.BAD_INPUT.code(), bad.exitCode());
-        assertEquals("a64patch: " + text + ": e_ident[EI_MAG0..3] at offset 0x0: not an ELF file: starts with 6e 6f 74 20,"
-                + " expected 7f 45 4c 46", bad.err().strip());
-        assertEquals("not elf", Files.readString(text));
-        CliRunner.Run strategy = CliRunner.run("patch", "--strategy", "fast", text.toString());
-        assertEquals(ExitCode.USAGE.code(), strategy.exitCode());
-        assertTrue(strategy.err().contains("'fast' is not one of counter, clock, zero, nop"), strategy.err());
-        CliRunner.Run restore = CliRunner.run("restore", TestData.bin("counters-gcc-pie").toString());
-        assertEquals(ExitCode.REFUSED.code(), restore.exitCode());
-        assertTrue(restore.err().contains("not patched by a64patch"), restore.err());
-    }
-
-    @Test
-    void verifyFailsOnAnUnpatchedFileWithReads() {
-        CliRunner.Run v = CliRunner.run("verify", "--format", "json", TestData.bin("counters-gcc-pie").toString());
-        assertEquals(ExitCode.VERIFY_FAILED.code(), v.exitCode());
-        assertTrue(v.out().contains("unpatched CNTVCT_EL0 read"), v.out());
-    }
+  @Test
+  void verifyFailsOnAnUnpatchedFileWithReads() {
+    CliRunner.Run v =
+        CliRunner.run("verify", "--format", "json", TestData.bin("counters-gcc-pie").toString());
+    assertEquals(ExitCode.VERIFY_FAILED.code(), v.exitCode());
+    assertTrue(v.out().contains("unpatched CNTVCT_EL0 read"), v.out());
+  }
 }

@@ -7,21 +7,21 @@ import java.util.Properties;
 
 /** The a64patch version, recorded in reports and in the manifest of every patched file. */
 public final class Version {
-    private static final String VERSION = load();
+  private static final String VERSION = load();
 
-    private Version() {}
+  private Version() {}
 
-    public static String get() {
-        return VERSION;
+  public static String get() {
+    return VERSION;
+  }
+
+  private static String load() {
+    try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-
-    private static String load() {
-        try (InputStream in = Version.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+  }
 }

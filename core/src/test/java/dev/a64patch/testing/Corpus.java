@@ -10,51 +10,61 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Real Debian arm64 libraries fetched by shared/corpus/fetch-arm64-debs.sh into a cache
- * outside the repository ({@code -Da64patch.corpus}, {@code $A64PATCH_CORPUS}, or
- * {@code ~/.cache/a64patch-corpus}). Tests that need them skip with the reason when absent.
+ * Real Debian arm64 libraries fetched by shared/corpus/fetch-arm64-debs.sh into a cache outside the
+ * repository ({@code -Da64patch.corpus}, {@code $A64PATCH_CORPUS}, or {@code
+ * ~/.cache/a64patch-corpus}). Tests that need them skip with the reason when absent.
  */
 public final class Corpus {
-    private Corpus() {}
+  private Corpus() {}
 
-    public static Path root() {
-        String prop = System.getProperty("a64patch.corpus");
-        if (prop == null || prop.isBlank()) {
-            prop = System.getenv("A64PATCH_CORPUS");
-        }
-        Path p = prop != null && !prop.isBlank() ? Path.of(prop)
-                : Path.of(System.getProperty("user.home"), ".cache", "a64patch-corpus");
-        return p;
+  public static Path root() {
+    String prop = System.getProperty("a64patch.corpus");
+    if (prop == null || prop.isBlank()) {
+      prop = System.getenv("A64PATCH_CORPUS");
     }
+    Path p =
+        prop != null && !prop.isBlank()
+            ? Path.of(prop)
+            : Path.of(System.getProperty("user.home"), ".cache", "a64patch-corpus");
+    return p;
+  }
 
-    public static Path libDir() {
-        Path dir = root().resolve("root/usr/lib/aarch64-linux-gnu");
-        assumeTrue(Files.isDirectory(dir), "corpus not downloaded: run shared/corpus/fetch-arm64-debs.sh (expected " + dir + ")");
-        return dir;
-    }
+  public static Path libDir() {
+    Path dir = root().resolve("root/usr/lib/aarch64-linux-gnu");
+    assumeTrue(
+        Files.isDirectory(dir),
+        "corpus not downloaded: run shared/corpus/fetch-arm64-debs.sh (expected " + dir + ")");
+    return dir;
+  }
 
-    /** The one library whose file name starts with {@code prefix}, e.g. {@code libabsl_base.so.}. */
-    public static Path lib(String prefix) {
-        try (Stream<Path> s = Files.list(libDir())) {
-            List<Path> found = s.filter(p -> p.getFileName().toString().startsWith(prefix))
-                    .filter(Files::isRegularFile).sorted().toList();
-            assumeTrue(!found.isEmpty(), "corpus has no " + prefix + "* under " + libDir());
-            return found.get(0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  /** The one library whose file name starts with {@code prefix}, e.g. {@code libabsl_base.so.}. */
+  public static Path lib(String prefix) {
+    try (Stream<Path> s = Files.list(libDir())) {
+      List<Path> found =
+          s.filter(p -> p.getFileName().toString().startsWith(prefix))
+              .filter(Files::isRegularFile)
+              .sorted()
+              .toList();
+      assumeTrue(!found.isEmpty(), "corpus has no " + prefix + "* under " + libDir());
+      return found.get(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    /** Every regular ELF file of the corpus (per its MANIFEST of sha256 and path). */
-    public static List<Path> all() {
-        Path manifest = root().resolve("MANIFEST");
-        assumeTrue(Files.isRegularFile(manifest), "corpus not downloaded: no " + manifest);
-        try {
-            return Files.readAllLines(manifest).stream().filter(l -> !l.isBlank())
-                    .map(l -> root().resolve("root").resolve(l.substring(l.indexOf(' ')).trim()).normalize())
-                    .filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  /** Every regular ELF file of the corpus (per its MANIFEST of sha256 and path). */
+  public static List<Path> all() {
+    Path manifest = root().resolve("MANIFEST");
+    assumeTrue(Files.isRegularFile(manifest), "corpus not downloaded: no " + manifest);
+    try {
+      return Files.readAllLines(manifest).stream()
+          .filter(l -> !l.isBlank())
+          .map(l -> root().resolve("root").resolve(l.substring(l.indexOf(' ')).trim()).normalize())
+          .filter(Files::isRegularFile)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 }

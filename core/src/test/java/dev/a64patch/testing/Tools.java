@@ -18,74 +18,79 @@ import java.util.concurrent.TimeUnit;
 
 /** External programs used as oracles (binutils, qemu) and a small process runner. */
 public final class Tools {
-    private Tools() {}
+  private Tools() {}
 
-    public record Result(int exitCode, String stdout, String stderr) {
-        public String describe() {
-            return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+  public record Result(int exitCode, String stdout, String stderr) {
+    public String describe() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+  }
+
+  public static Optional<Path> which(String program) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    for (String dir : path.split(":")) {
+      Path p = Path.of(dir, program);
+      if (Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Skips the calling test (visibly) when {@code program} is not installed. */
+  public static Path require(String program) {
+    Optional<Path> p = which(program);
+    assumeTrue(p.isPresent(), program + " is not installed (CI installs it; see .ci/run)");
+    return p.get();
+  }
+
+  public static Result run(List<String> command, Duration timeout) {
+    return run(command, timeout, Map.of(), null);
+  }
+
+  public static Result run(
+      List<String> command, Duration timeout, Map<String, String> env, byte[] stdin) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(command);
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      CompletableFuture<byte[]> out = drain(p.getInputStream());
+      CompletableFuture<byte[]> err = drain(p.getErrorStream());
+      try (var in = p.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin);
         }
+      }
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly().waitFor();
+        throw new AssertionError("timed out after " + timeout + ": " + String.join(" ", command));
+      }
+      return new Result(
+          p.exitValue(),
+          new String(out.join(), StandardCharsets.UTF_8),
+          new String(err.join(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
+  }
 
-    public static Optional<Path> which(String program) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String dir : path.split(":")) {
-            Path p = Path.of(dir, program);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Skips the calling test (visibly) when {@code program} is not installed. */
-    public static Path require(String program) {
-        Optional<Path> p = which(program);
-        assumeTrue(p.isPresent(), program + " is not installed (CI installs it; see .ci/run)");
-        return p.get();
-    }
-
-    public static Result run(List<String> command, Duration timeout) {
-        return run(command, timeout, Map.of(), null);
-    }
-
-    public static Result run(List<String> command, Duration timeout, Map<String, String> env, byte[] stdin) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command);
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            CompletableFuture<byte[]> out = drain(p.getInputStream());
-            CompletableFuture<byte[]> err = drain(p.getErrorStream());
-            try (var in = p.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin);
-                }
-            }
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError("timed out after " + timeout + ": " + String.join(" ", command));
-            }
-            return new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
-                    new String(err.join(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
+  private static CompletableFuture<byte[]> drain(InputStream in) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in;
+              ByteArrayOutputStream b = new ByteArrayOutputStream()) {
+            in.transferTo(b);
+            return b.toByteArray();
+          } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static CompletableFuture<byte[]> drain(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
-                in.transferTo(b);
-                return b.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+          }
         });
-    }
+  }
 
-    public static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
+  public static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
 }

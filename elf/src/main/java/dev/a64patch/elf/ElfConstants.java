@@ -1,132 +1,132 @@
 package dev.a64patch.elf;
 
 /**
- * Value tables from the gABI and the AArch64 ELF ABI (aaelf64), as plain constants so they
- * can be used in switches. Names follow the specifications exactly.
+ * Value tables from the gABI and the AArch64 ELF ABI (aaelf64), as plain constants so they can be
+ * used in switches. Names follow the specifications exactly.
  */
 public final class ElfConstants {
-    private ElfConstants() {}
+  private ElfConstants() {}
 
-    // e_ident
-    public static final int EI_NIDENT = 16;
-    public static final int ELFCLASS32 = 1;
-    public static final int ELFCLASS64 = 2;
-    public static final int ELFDATA2LSB = 1;
-    public static final int ELFDATA2MSB = 2;
-    public static final int EV_CURRENT = 1;
+  // e_ident
+  public static final int EI_NIDENT = 16;
+  public static final int ELFCLASS32 = 1;
+  public static final int ELFCLASS64 = 2;
+  public static final int ELFDATA2LSB = 1;
+  public static final int ELFDATA2MSB = 2;
+  public static final int EV_CURRENT = 1;
 
-    // e_type
-    public static final int ET_NONE = 0;
-    public static final int ET_REL = 1;
-    public static final int ET_EXEC = 2;
-    public static final int ET_DYN = 3;
-    public static final int ET_CORE = 4;
+  // e_type
+  public static final int ET_NONE = 0;
+  public static final int ET_REL = 1;
+  public static final int ET_EXEC = 2;
+  public static final int ET_DYN = 3;
+  public static final int ET_CORE = 4;
 
-    // e_machine (the few a64patch names in messages)
-    public static final int EM_386 = 3;
-    public static final int EM_ARM = 40;
-    public static final int EM_X86_64 = 62;
-    public static final int EM_AARCH64 = 183;
-    public static final int EM_RISCV = 243;
+  // e_machine (the few a64patch names in messages)
+  public static final int EM_386 = 3;
+  public static final int EM_ARM = 40;
+  public static final int EM_X86_64 = 62;
+  public static final int EM_AARCH64 = 183;
+  public static final int EM_RISCV = 243;
 
-    // Extended numbering (gABI "Sections": values that do not fit e_phnum/e_shnum/e_shstrndx)
-    public static final int PN_XNUM = 0xffff;
-    public static final int SHN_UNDEF = 0;
-    public static final int SHN_LORESERVE = 0xff00;
-    public static final int SHN_ABS = 0xfff1;
-    public static final int SHN_COMMON = 0xfff2;
-    public static final int SHN_XINDEX = 0xffff;
+  // Extended numbering (gABI "Sections": values that do not fit e_phnum/e_shnum/e_shstrndx)
+  public static final int PN_XNUM = 0xffff;
+  public static final int SHN_UNDEF = 0;
+  public static final int SHN_LORESERVE = 0xff00;
+  public static final int SHN_ABS = 0xfff1;
+  public static final int SHN_COMMON = 0xfff2;
+  public static final int SHN_XINDEX = 0xffff;
 
-    // p_type
-    public static final long PT_NULL = 0;
-    public static final long PT_LOAD = 1;
-    public static final long PT_DYNAMIC = 2;
-    public static final long PT_INTERP = 3;
-    public static final long PT_NOTE = 4;
-    public static final long PT_SHLIB = 5;
-    public static final long PT_PHDR = 6;
-    public static final long PT_TLS = 7;
-    public static final long PT_GNU_EH_FRAME = 0x6474e550L;
-    public static final long PT_GNU_STACK = 0x6474e551L;
-    public static final long PT_GNU_RELRO = 0x6474e552L;
-    public static final long PT_GNU_PROPERTY = 0x6474e553L;
-    public static final long PT_AARCH64_MEMTAG_MTE = 0x70000002L;
+  // p_type
+  public static final long PT_NULL = 0;
+  public static final long PT_LOAD = 1;
+  public static final long PT_DYNAMIC = 2;
+  public static final long PT_INTERP = 3;
+  public static final long PT_NOTE = 4;
+  public static final long PT_SHLIB = 5;
+  public static final long PT_PHDR = 6;
+  public static final long PT_TLS = 7;
+  public static final long PT_GNU_EH_FRAME = 0x6474e550L;
+  public static final long PT_GNU_STACK = 0x6474e551L;
+  public static final long PT_GNU_RELRO = 0x6474e552L;
+  public static final long PT_GNU_PROPERTY = 0x6474e553L;
+  public static final long PT_AARCH64_MEMTAG_MTE = 0x70000002L;
 
-    // p_flags
-    public static final int PF_X = 1;
-    public static final int PF_W = 2;
-    public static final int PF_R = 4;
+  // p_flags
+  public static final int PF_X = 1;
+  public static final int PF_W = 2;
+  public static final int PF_R = 4;
 
-    // sh_type
-    public static final long SHT_NULL = 0;
-    public static final long SHT_PROGBITS = 1;
-    public static final long SHT_SYMTAB = 2;
-    public static final long SHT_STRTAB = 3;
-    public static final long SHT_RELA = 4;
-    public static final long SHT_HASH = 5;
-    public static final long SHT_DYNAMIC = 6;
-    public static final long SHT_NOTE = 7;
-    public static final long SHT_NOBITS = 8;
-    public static final long SHT_REL = 9;
-    public static final long SHT_DYNSYM = 11;
-    public static final long SHT_INIT_ARRAY = 14;
-    public static final long SHT_FINI_ARRAY = 15;
-    public static final long SHT_SYMTAB_SHNDX = 18;
-    public static final long SHT_GNU_HASH = 0x6ffffff6L;
+  // sh_type
+  public static final long SHT_NULL = 0;
+  public static final long SHT_PROGBITS = 1;
+  public static final long SHT_SYMTAB = 2;
+  public static final long SHT_STRTAB = 3;
+  public static final long SHT_RELA = 4;
+  public static final long SHT_HASH = 5;
+  public static final long SHT_DYNAMIC = 6;
+  public static final long SHT_NOTE = 7;
+  public static final long SHT_NOBITS = 8;
+  public static final long SHT_REL = 9;
+  public static final long SHT_DYNSYM = 11;
+  public static final long SHT_INIT_ARRAY = 14;
+  public static final long SHT_FINI_ARRAY = 15;
+  public static final long SHT_SYMTAB_SHNDX = 18;
+  public static final long SHT_GNU_HASH = 0x6ffffff6L;
 
-    // sh_flags
-    public static final long SHF_WRITE = 0x1;
-    public static final long SHF_ALLOC = 0x2;
-    public static final long SHF_EXECINSTR = 0x4;
+  // sh_flags
+  public static final long SHF_WRITE = 0x1;
+  public static final long SHF_ALLOC = 0x2;
+  public static final long SHF_EXECINSTR = 0x4;
 
-    // st_info
-    public static final int STT_NOTYPE = 0;
-    public static final int STT_OBJECT = 1;
-    public static final int STT_FUNC = 2;
-    public static final int STT_SECTION = 3;
-    public static final int STT_FILE = 4;
-    public static final int STT_TLS = 6;
-    public static final int STT_GNU_IFUNC = 10;
-    public static final int STB_LOCAL = 0;
-    public static final int STB_GLOBAL = 1;
-    public static final int STB_WEAK = 2;
+  // st_info
+  public static final int STT_NOTYPE = 0;
+  public static final int STT_OBJECT = 1;
+  public static final int STT_FUNC = 2;
+  public static final int STT_SECTION = 3;
+  public static final int STT_FILE = 4;
+  public static final int STT_TLS = 6;
+  public static final int STT_GNU_IFUNC = 10;
+  public static final int STB_LOCAL = 0;
+  public static final int STB_GLOBAL = 1;
+  public static final int STB_WEAK = 2;
 
-    // d_tag
-    public static final long DT_NULL = 0;
-    public static final long DT_NEEDED = 1;
-    public static final long DT_HASH = 4;
-    public static final long DT_STRTAB = 5;
-    public static final long DT_SYMTAB = 6;
-    public static final long DT_STRSZ = 10;
-    public static final long DT_SYMENT = 11;
-    public static final long DT_SONAME = 14;
-    public static final long DT_FLAGS_1 = 0x6ffffffbL;
-    public static final long DF_1_PIE = 0x08000000L;
+  // d_tag
+  public static final long DT_NULL = 0;
+  public static final long DT_NEEDED = 1;
+  public static final long DT_HASH = 4;
+  public static final long DT_STRTAB = 5;
+  public static final long DT_SYMTAB = 6;
+  public static final long DT_STRSZ = 10;
+  public static final long DT_SYMENT = 11;
+  public static final long DT_SONAME = 14;
+  public static final long DT_FLAGS_1 = 0x6ffffffbL;
+  public static final long DF_1_PIE = 0x08000000L;
 
-    // Notes
-    public static final long NT_GNU_PROPERTY_TYPE_0 = 5;
-    public static final long GNU_PROPERTY_AARCH64_FEATURE_1_AND = 0xc0000000L;
-    public static final long GNU_PROPERTY_AARCH64_FEATURE_1_BTI = 1;
-    public static final long GNU_PROPERTY_AARCH64_FEATURE_1_PAC = 2;
+  // Notes
+  public static final long NT_GNU_PROPERTY_TYPE_0 = 5;
+  public static final long GNU_PROPERTY_AARCH64_FEATURE_1_AND = 0xc0000000L;
+  public static final long GNU_PROPERTY_AARCH64_FEATURE_1_BTI = 1;
+  public static final long GNU_PROPERTY_AARCH64_FEATURE_1_PAC = 2;
 
-    /** Sizes of the fixed structures per class: header, phdr, shdr, sym, dyn. */
-    public static int ehdrSize(int elfClass) {
-        return elfClass == ELFCLASS64 ? 64 : 52;
-    }
+  /** Sizes of the fixed structures per class: header, phdr, shdr, sym, dyn. */
+  public static int ehdrSize(int elfClass) {
+    return elfClass == ELFCLASS64 ? 64 : 52;
+  }
 
-    public static int phdrSize(int elfClass) {
-        return elfClass == ELFCLASS64 ? 56 : 32;
-    }
+  public static int phdrSize(int elfClass) {
+    return elfClass == ELFCLASS64 ? 56 : 32;
+  }
 
-    public static int shdrSize(int elfClass) {
-        return elfClass == ELFCLASS64 ? 64 : 40;
-    }
+  public static int shdrSize(int elfClass) {
+    return elfClass == ELFCLASS64 ? 64 : 40;
+  }
 
-    public static int symSize(int elfClass) {
-        return elfClass == ELFCLASS64 ? 24 : 16;
-    }
+  public static int symSize(int elfClass) {
+    return elfClass == ELFCLASS64 ? 24 : 16;
+  }
 
-    public static int dynSize(int elfClass) {
-        return elfClass == ELFCLASS64 ? 16 : 8;
-    }
+  public static int dynSize(int elfClass) {
+    return elfClass == ELFCLASS64 ? 16 : 8;
+  }
 }

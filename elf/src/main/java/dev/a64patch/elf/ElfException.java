@@ -1,25 +1,25 @@
 package dev.a64patch.elf;
 
 /**
- * Root of the small exception tree of the ELF reader. Every subclass names the file it is
- * about, so a caller can print {@link #getMessage()} as one line and be understood.
+ * Root of the small exception tree of the ELF reader. Every subclass names the file it is about, so
+ * a caller can print {@link #getMessage()} as one line and be understood.
  */
 public abstract class ElfException extends RuntimeException {
-    private final String file;
+  private final String file;
 
-    protected ElfException(String file, String message) {
-        super(file + ": " + message);
-        this.file = file;
-    }
+  protected ElfException(String file, String message) {
+    super(file + ": " + message);
+    this.file = file;
+  }
 
-    /** The file (or buffer name) the problem was found in. */
-    public String file() {
-        return file;
-    }
+  /** The file (or buffer name) the problem was found in. */
+  public String file() {
+    return file;
+  }
 
-    /** The message without the leading file name. */
-    public String reason() {
-        String m = getMessage();
-        return m.substring(file.length() + 2);
-    }
+  /** The message without the leading file name. */
+  public String reason() {
+    String m = getMessage();
+    return m.substring(file.length() + 2);
+  }
 }

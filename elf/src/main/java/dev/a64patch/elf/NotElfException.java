@@ -2,7 +2,7 @@ package dev.a64patch.elf;
 
 /** The file does not start with the ELF magic {@code \x7fELF} (or is too short to hold it). */
 public final class NotElfException extends ElfFormatException {
-    public NotElfException(String file, String problem) {
-        super(file, 0, "e_ident[EI_MAG0..3]", problem);
-    }
+  public NotElfException(String file, String problem) {
+    super(file, 0, "e_ident[EI_MAG0..3]", problem);
+  }
 }

@@ -9,269 +9,301 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Function extents from the unwind tables: the sorted search table of {@code .eh_frame_hdr}
- * (found through PT_GNU_EH_FRAME, so it works without section headers) gives each FDE's
- * start, and the FDE in {@code .eh_frame} its length. Stripped libraries keep these tables
- * because exceptions and backtraces need them, so they tell code from data even where no
- * symbol names the function. Lookups binary-search the table in place, so a library with
- * 100 000 FDEs costs a few reads per address. Format: LSB 5.0 "Exception Frames" and
- * ".eh_frame_hdr".
+ * Function extents from the unwind tables: the sorted search table of {@code .eh_frame_hdr} (found
+ * through PT_GNU_EH_FRAME, so it works without section headers) gives each FDE's start, and the FDE
+ * in {@code .eh_frame} its length. Stripped libraries keep these tables because exceptions and
+ * backtraces need them, so they tell code from data even where no symbol names the function.
+ * Lookups binary-search the table in place, so a library with 100 000 FDEs costs a few reads per
+ * address. Format: LSB 5.0 "Exception Frames" and ".eh_frame_hdr".
  */
 public final class UnwindRanges {
-    /** One FDE's code range [start, end). */
-    public record Range(long start, long end) {}
+  /** One FDE's code range [start, end). */
+  public record Range(long start, long end) {}
 
-    private static final int DW_EH_PE_OMIT = 0xff;
+  private static final int DW_EH_PE_OMIT = 0xff;
 
-    private final ElfFile elf;
-    private final ByteBuffer buf;
-    private final Map<Long, Integer> cieEncodings = new HashMap<>();
-    private long tableOffset = -1;
-    private long hdrVaddr;
-    private long hdrOff;
-    private int tableEnc;
-    private int entrySize;
-    private long count;
+  private final ElfFile elf;
+  private final ByteBuffer buf;
+  private final Map<Long, Integer> cieEncodings = new HashMap<>();
+  private long tableOffset = -1;
+  private long hdrVaddr;
+  private long hdrOff;
+  private int tableEnc;
+  private int entrySize;
+  private long count;
 
-    private UnwindRanges(ElfFile elf) {
-        this.elf = elf;
-        this.buf = elf.bytes().order(elf.header().isLittleEndian() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+  private UnwindRanges(ElfFile elf) {
+    this.elf = elf;
+    this.buf =
+        elf.bytes()
+            .order(elf.header().isLittleEndian() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+  }
+
+  /**
+   * The index of a file's {@code .eh_frame_hdr}; empty (every lookup misses) when the file has none
+   * or uses encodings this reader does not handle. Malformed tables give misses rather than errors:
+   * unwind info only refines how sure a finding is.
+   */
+  public static UnwindRanges of(ElfFile elf) {
+    UnwindRanges u = new UnwindRanges(elf);
+    try {
+      u.readHeader();
+    } catch (RuntimeException e) {
+      u.tableOffset = -1;
     }
+    return u;
+  }
 
-    /**
-     * The index of a file's {@code .eh_frame_hdr}; empty (every lookup misses) when the file
-     * has none or uses encodings this reader does not handle. Malformed tables give misses
-     * rather than errors: unwind info only refines how sure a finding is.
-     */
-    public static UnwindRanges of(ElfFile elf) {
-        UnwindRanges u = new UnwindRanges(elf);
-        try {
-            u.readHeader();
-        } catch (RuntimeException e) {
-            u.tableOffset = -1;
-        }
-        return u;
+  /** Number of FDEs in the search table (0 when unusable). */
+  public long size() {
+    return tableOffset < 0 ? 0 : count;
+  }
+
+  /** The FDE range holding {@code address}, if any. */
+  public Optional<Range> rangeAt(long address) {
+    if (tableOffset < 0) {
+      return Optional.empty();
     }
-
-    /** Number of FDEs in the search table (0 when unusable). */
-    public long size() {
-        return tableOffset < 0 ? 0 : count;
+    try {
+      long lo = 0;
+      long hi = count - 1;
+      long found = -1;
+      while (lo <= hi) {
+        long mid = (lo + hi) >>> 1;
+        if (Long.compareUnsigned(entry(mid, 0), address) <= 0) {
+          found = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      if (found < 0) {
+        return Optional.empty();
+      }
+      long start = entry(found, 0);
+      long length = fdeLength(entry(found, 1));
+      return length > 0 && Long.compareUnsigned(address - start, length) < 0
+          ? Optional.of(new Range(start, start + length))
+          : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
+  }
 
-    /** The FDE range holding {@code address}, if any. */
-    public Optional<Range> rangeAt(long address) {
-        if (tableOffset < 0) {
-            return Optional.empty();
-        }
-        try {
-            long lo = 0;
-            long hi = count - 1;
-            long found = -1;
-            while (lo <= hi) {
-                long mid = (lo + hi) >>> 1;
-                if (Long.compareUnsigned(entry(mid, 0), address) <= 0) {
-                    found = mid;
-                    lo = mid + 1;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            if (found < 0) {
-                return Optional.empty();
-            }
-            long start = entry(found, 0);
-            long length = fdeLength(entry(found, 1));
-            return length > 0 && Long.compareUnsigned(address - start, length) < 0
-                    ? Optional.of(new Range(start, start + length)) : Optional.empty();
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+  /**
+   * Field {@code which} (0 = initial location, 1 = FDE address) of search-table entry {@code i}.
+   */
+  private long entry(long i, int which) {
+    long at = tableOffset + i * entrySize * 2L + (long) which * entrySize;
+    return new Cursor(at, hdrVaddr + (at - hdrOff), elf.size(), hdrVaddr).encoded(tableEnc);
+  }
+
+  private void readHeader() {
+    Optional<ElfSegment> hdrSegment =
+        elf.segments().stream().filter(s -> s.type() == PT_GNU_EH_FRAME).findFirst();
+    if (hdrSegment.isEmpty() || hdrSegment.get().filesz() < 12) {
+      return;
     }
-
-    /** Field {@code which} (0 = initial location, 1 = FDE address) of search-table entry {@code i}. */
-    private long entry(long i, int which) {
-        long at = tableOffset + i * entrySize * 2L + (long) which * entrySize;
-        return new Cursor(at, hdrVaddr + (at - hdrOff), elf.size(), hdrVaddr).encoded(tableEnc);
+    long hdrVaddr = hdrSegment.get().vaddr();
+    long hdrOff = hdrSegment.get().offset();
+    long hdrEnd = hdrOff + hdrSegment.get().filesz();
+    Cursor c = new Cursor(hdrOff, hdrVaddr, hdrEnd, hdrVaddr);
+    if (c.u8() != 1) {
+      return;
     }
-
-    private void readHeader() {
-        Optional<ElfSegment> hdrSegment = elf.segments().stream().filter(s -> s.type() == PT_GNU_EH_FRAME).findFirst();
-        if (hdrSegment.isEmpty() || hdrSegment.get().filesz() < 12) {
-            return;
-        }
-        long hdrVaddr = hdrSegment.get().vaddr();
-        long hdrOff = hdrSegment.get().offset();
-        long hdrEnd = hdrOff + hdrSegment.get().filesz();
-        Cursor c = new Cursor(hdrOff, hdrVaddr, hdrEnd, hdrVaddr);
-        if (c.u8() != 1) {
-            return;
-        }
-        int ehFramePtrEnc = c.u8();
-        int countEnc = c.u8();
-        int tableEnc = c.u8();
-        if (countEnc == DW_EH_PE_OMIT || tableEnc == DW_EH_PE_OMIT) {
-            return;
-        }
-        c.encoded(ehFramePtrEnc);
-        long n = c.encoded(countEnc);
-        int size = switch (tableEnc & 0x0f) {
-            case 0x02, 0x0a -> 2;
-            case 0x03, 0x0b -> 4;
-            case 0x04, 0x0c -> 8;
-            default -> 0; // variable-size entries cannot be binary-searched in place
+    int ehFramePtrEnc = c.u8();
+    int countEnc = c.u8();
+    int tableEnc = c.u8();
+    if (countEnc == DW_EH_PE_OMIT || tableEnc == DW_EH_PE_OMIT) {
+      return;
+    }
+    c.encoded(ehFramePtrEnc);
+    long n = c.encoded(countEnc);
+    int size =
+        switch (tableEnc & 0x0f) {
+          case 0x02, 0x0a -> 2;
+          case 0x03, 0x0b -> 4;
+          case 0x04, 0x0c -> 8;
+          default -> 0; // variable-size entries cannot be binary-searched in place
         };
-        if (size == 0 || n <= 0 || n > (hdrEnd - c.off) / (2L * size)) {
-            return;
-        }
-        this.hdrVaddr = hdrVaddr;
-        this.tableEnc = tableEnc;
-        this.entrySize = size;
-        this.count = n;
-        this.hdrOff = hdrOff;
-        this.tableOffset = c.off;
+    if (size == 0 || n <= 0 || n > (hdrEnd - c.off) / (2L * size)) {
+      return;
     }
+    this.hdrVaddr = hdrVaddr;
+    this.tableEnc = tableEnc;
+    this.entrySize = size;
+    this.count = n;
+    this.hdrOff = hdrOff;
+    this.tableOffset = c.off;
+  }
 
-    /** pc_range of the FDE at virtual address {@code fdeVaddr}, or 0 when it cannot be read. */
-    private long fdeLength(long fdeVaddr) {
-        long off = elf.offsetOf(fdeVaddr).orElse(-1L);
-        if (off < 0) {
-            return 0;
-        }
-        Cursor c = new Cursor(off, fdeVaddr, elf.size(), 0);
-        long length = c.u32();
-        if (length == 0xffffffffL) {
+  /** pc_range of the FDE at virtual address {@code fdeVaddr}, or 0 when it cannot be read. */
+  private long fdeLength(long fdeVaddr) {
+    long off = elf.offsetOf(fdeVaddr).orElse(-1L);
+    if (off < 0) {
+      return 0;
+    }
+    Cursor c = new Cursor(off, fdeVaddr, elf.size(), 0);
+    long length = c.u32();
+    if (length == 0xffffffffL) {
+      c.u64();
+    }
+    long ciePointerAt = c.off;
+    long ciePointer = c.u32();
+    if (ciePointer == 0) {
+      return 0; // a CIE, not an FDE
+    }
+    int enc = cieEncoding(ciePointerAt - ciePointer);
+    c.encoded(enc); // pc_begin (the search table already gave it)
+    return c.encoded(enc & 0x0f); // pc_range: same size, no application modifier
+  }
+
+  /** The FDE pointer encoding a CIE declares with augmentation 'R' (absptr when absent). */
+  private int cieEncoding(long cieOffset) {
+    return cieEncodings.computeIfAbsent(
+        cieOffset,
+        at -> {
+          Cursor c = new Cursor(at, 0, elf.size(), 0);
+          long length = c.u32();
+          if (length == 0xffffffffL) {
             c.u64();
-        }
-        long ciePointerAt = c.off;
-        long ciePointer = c.u32();
-        if (ciePointer == 0) {
-            return 0; // a CIE, not an FDE
-        }
-        int enc = cieEncoding(ciePointerAt - ciePointer);
-        c.encoded(enc);               // pc_begin (the search table already gave it)
-        return c.encoded(enc & 0x0f); // pc_range: same size, no application modifier
-    }
-
-    /** The FDE pointer encoding a CIE declares with augmentation 'R' (absptr when absent). */
-    private int cieEncoding(long cieOffset) {
-        return cieEncodings.computeIfAbsent(cieOffset, at -> {
-            Cursor c = new Cursor(at, 0, elf.size(), 0);
-            long length = c.u32();
-            if (length == 0xffffffffL) {
-                c.u64();
-            }
-            c.u32(); // CIE id
-            int version = c.u8();
-            StringBuilder aug = new StringBuilder();
-            for (int ch = c.u8(); ch != 0; ch = c.u8()) {
-                aug.append((char) ch);
-            }
-            c.uleb(); // code alignment
-            c.sleb(); // data alignment
-            if (version == 1) c.u8(); else c.uleb(); // return address register
-            if (aug.length() == 0 || aug.charAt(0) != 'z') {
-                return 0;
-            }
-            c.uleb(); // augmentation data length
-            for (int i = 1; i < aug.length(); i++) {
-                switch (aug.charAt(i)) {
-                    case 'R' -> { return c.u8(); }
-                    case 'P' -> c.encoded(c.u8());
-                    case 'L' -> c.u8();
-                    default -> { }
-                }
-            }
+          }
+          c.u32(); // CIE id
+          int version = c.u8();
+          StringBuilder aug = new StringBuilder();
+          for (int ch = c.u8(); ch != 0; ch = c.u8()) {
+            aug.append((char) ch);
+          }
+          c.uleb(); // code alignment
+          c.sleb(); // data alignment
+          if (version == 1) c.u8();
+          else c.uleb(); // return address register
+          if (aug.length() == 0 || aug.charAt(0) != 'z') {
             return 0;
+          }
+          c.uleb(); // augmentation data length
+          for (int i = 1; i < aug.length(); i++) {
+            switch (aug.charAt(i)) {
+              case 'R' -> {
+                return c.u8();
+              }
+              case 'P' -> c.encoded(c.u8());
+              case 'L' -> c.u8();
+              default -> {}
+            }
+          }
+          return 0;
         });
+  }
+
+  /**
+   * Reads DWARF-encoded values at a file offset, knowing the matching virtual address for
+   * pc-relative ones.
+   */
+  private final class Cursor {
+    long off;
+    final long vaddrAtStart;
+    final long startOff;
+    final long end;
+    final long dataBase;
+
+    Cursor(long off, long vaddr, long end, long dataBase) {
+      this.off = off;
+      this.startOff = off;
+      this.vaddrAtStart = vaddr;
+      this.end = end;
+      this.dataBase = dataBase;
     }
 
-    /** Reads DWARF-encoded values at a file offset, knowing the matching virtual address for pc-relative ones. */
-    private final class Cursor {
-        long off;
-        final long vaddrAtStart;
-        final long startOff;
-        final long end;
-        final long dataBase;
-
-        Cursor(long off, long vaddr, long end, long dataBase) {
-            this.off = off;
-            this.startOff = off;
-            this.vaddrAtStart = vaddr;
-            this.end = end;
-            this.dataBase = dataBase;
-        }
-
-        private void need(int n) {
-            if (off < 0 || off + n > end) {
-                throw new IndexOutOfBoundsException("unwind table runs past 0x" + Long.toHexString(end));
-            }
-        }
-
-        int u8() {
-            need(1);
-            return buf.get((int) off++) & 0xff;
-        }
-
-        long u32() {
-            need(4);
-            long v = buf.getInt((int) off) & 0xffffffffL;
-            off += 4;
-            return v;
-        }
-
-        long u64() {
-            need(8);
-            long v = buf.getLong((int) off);
-            off += 8;
-            return v;
-        }
-
-        long uleb() {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int b = u8();
-                v |= (long) (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) return v;
-            }
-            throw new IllegalStateException("ULEB128 too long");
-        }
-
-        long sleb() {
-            long v = 0;
-            int shift = 0;
-            int b;
-            do {
-                b = u8();
-                v |= (long) (b & 0x7f) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0 && shift < 64);
-            if (shift < 64 && (b & 0x40) != 0) v |= -1L << shift;
-            return v;
-        }
-
-        long encoded(int enc) {
-            if (enc == DW_EH_PE_OMIT) {
-                return 0;
-            }
-            long pc = vaddrAtStart + (off - startOff);
-            long v = switch (enc & 0x0f) {
-                case 0x00 -> u64();
-                case 0x01 -> uleb();
-                case 0x02 -> { need(2); long x = buf.getShort((int) off) & 0xffff; off += 2; yield x; }
-                case 0x03 -> u32();
-                case 0x04 -> u64();
-                case 0x09 -> sleb();
-                case 0x0a -> { need(2); long x = buf.getShort((int) off); off += 2; yield x; }
-                case 0x0b -> { need(4); long x = buf.getInt((int) off); off += 4; yield x; }
-                case 0x0c -> u64();
-                default -> throw new IllegalStateException("pointer encoding 0x" + Integer.toHexString(enc));
-            };
-            return switch (enc & 0x70) {
-                case 0x00 -> v;
-                case 0x10 -> pc + v;
-                case 0x30 -> dataBase + v;
-                default -> throw new IllegalStateException("pointer application 0x" + Integer.toHexString(enc));
-            };
-        }
+    private void need(int n) {
+      if (off < 0 || off + n > end) {
+        throw new IndexOutOfBoundsException("unwind table runs past 0x" + Long.toHexString(end));
+      }
     }
+
+    int u8() {
+      need(1);
+      return buf.get((int) off++) & 0xff;
+    }
+
+    long u32() {
+      need(4);
+      long v = buf.getInt((int) off) & 0xffffffffL;
+      off += 4;
+      return v;
+    }
+
+    long u64() {
+      need(8);
+      long v = buf.getLong((int) off);
+      off += 8;
+      return v;
+    }
+
+    long uleb() {
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        int b = u8();
+        v |= (long) (b & 0x7f) << shift;
+        if ((b & 0x80) == 0) return v;
+      }
+      throw new IllegalStateException("ULEB128 too long");
+    }
+
+    long sleb() {
+      long v = 0;
+      int shift = 0;
+      int b;
+      do {
+        b = u8();
+        v |= (long) (b & 0x7f) << shift;
+        shift += 7;
+      } while ((b & 0x80) != 0 && shift < 64);
+      if (shift < 64 && (b & 0x40) != 0) v |= -1L << shift;
+      return v;
+    }
+
+    long encoded(int enc) {
+      if (enc == DW_EH_PE_OMIT) {
+        return 0;
+      }
+      long pc = vaddrAtStart + (off - startOff);
+      long v =
+          switch (enc & 0x0f) {
+            case 0x00 -> u64();
+            case 0x01 -> uleb();
+            case 0x02 -> {
+              need(2);
+              long x = buf.getShort((int) off) & 0xffff;
+              off += 2;
+              yield x;
+            }
+            case 0x03 -> u32();
+            case 0x04 -> u64();
+            case 0x09 -> sleb();
+            case 0x0a -> {
+              need(2);
+              long x = buf.getShort((int) off);
+              off += 2;
+              yield x;
+            }
+            case 0x0b -> {
+              need(4);
+              long x = buf.getInt((int) off);
+              off += 4;
+              yield x;
+            }
+            case 0x0c -> u64();
+            default ->
+                throw new IllegalStateException("pointer encoding 0x" + Integer.toHexString(enc));
+          };
+      return switch (enc & 0x70) {
+        case 0x00 -> v;
+        case 0x10 -> pc + v;
+        case 0x30 -> dataBase + v;
+        default ->
+            throw new IllegalStateException("pointer application 0x" + Integer.toHexString(enc));
+      };
+    }
+  }
 }

@@ -37,205 +37,246 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Each file is rewritten atomically; a file patched before with the same options is left as it is,
  * so a second build does not patch twice. ELF files for other machines and files that are not ELF
  * (linker scripts named {@code libc.so}, say) are skipped; a malformed ELF file or a file the
- * engine refuses to patch fails the build, naming the file and the reason. Writes
- * {@code patch.json} into {@link #reportDirectory}.
+ * engine refuses to patch fails the build, naming the file and the reason. Writes {@code
+ * patch.json} into {@link #reportDirectory}.
  */
 @Mojo(name = "patch", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
 public class PatchMojo extends AbstractA64PatchMojo {
-    /** The report written into {@link #reportDirectory}. */
-    static final String REPORT = "patch.json";
+  /** The report written into {@link #reportDirectory}. */
+  static final String REPORT = "patch.json";
 
-    /**
-     * What a patched read yields: {@code counter} (a virtual counter advanced by {@link #step} per read,
-     * identical on every run), {@code clock} (CLOCK_MONOTONIC scaled to {@link #frequency}), {@code zero}
-     * ({@code movz xt, #0} in place) or {@code nop}. See docs/strategies.md.
-     */
-    @Parameter(property = "a64patch.strategy", defaultValue = "counter")
-    String strategy;
+  /**
+   * What a patched read yields: {@code counter} (a virtual counter advanced by {@link #step} per
+   * read, identical on every run), {@code clock} (CLOCK_MONOTONIC scaled to {@link #frequency}),
+   * {@code zero} ({@code movz xt, #0} in place) or {@code nop}. See docs/strategies.md.
+   */
+  @Parameter(property = "a64patch.strategy", defaultValue = "counter")
+  String strategy;
 
-    /** Ticks the virtual counter advances per read ({@code counter} strategy). */
-    @Parameter(property = "a64patch.step", defaultValue = "1000")
-    long step;
+  /** Ticks the virtual counter advances per read ({@code counter} strategy). */
+  @Parameter(property = "a64patch.step", defaultValue = "1000")
+  long step;
 
-    /** Nominal counter frequency in Hz: {@code clock} ticks and patched CNTFRQ_EL0 reads. */
-    @Parameter(property = "a64patch.frequency", defaultValue = "1000000000")
-    long frequency;
+  /** Nominal counter frequency in Hz: {@code clock} ticks and patched CNTFRQ_EL0 reads. */
+  @Parameter(property = "a64patch.frequency", defaultValue = "1000000000")
+  long frequency;
 
-    /**
-     * Registers to rewrite, comma-separated: {@code counters}, {@code all} or names such as
-     * {@code CNTVCT_EL0,CNTFRQ_EL0}. Unset: the four counters, plus CNTFRQ_EL0 under {@code clock}.
-     */
-    @Parameter(property = "a64patch.registers")
-    String registers;
+  /**
+   * Registers to rewrite, comma-separated: {@code counters}, {@code all} or names such as {@code
+   * CNTVCT_EL0,CNTFRQ_EL0}. Unset: the four counters, plus CNTFRQ_EL0 under {@code clock}.
+   */
+  @Parameter(property = "a64patch.registers")
+  String registers;
 
-    /** Also rewrite reads the scanner is not sure of (never words inside {@code $d} data ranges). */
-    @Parameter(property = "a64patch.includeUncertain", defaultValue = "false")
-    boolean includeUncertain;
+  /** Also rewrite reads the scanner is not sure of (never words inside {@code $d} data ranges). */
+  @Parameter(property = "a64patch.includeUncertain", defaultValue = "false")
+  boolean includeUncertain;
 
-    /**
-     * Reads beyond the ±128 MiB reach of a branch: {@code fail} (refuse the file and fail the build),
-     * {@code skip}, {@code zero} or {@code nop}.
-     */
-    @Parameter(property = "a64patch.outOfRange", defaultValue = "fail")
-    String outOfRange;
+  /**
+   * Reads beyond the ±128 MiB reach of a branch: {@code fail} (refuse the file and fail the build),
+   * {@code skip}, {@code zero} or {@code nop}.
+   */
+  @Parameter(property = "a64patch.outOfRange", defaultValue = "fail")
+  String outOfRange;
 
-    /** Also rewrite RNDR/RNDRRS reads: {@code off}, {@code deterministic} or {@code getrandom}. */
-    @Parameter(property = "a64patch.rndr", defaultValue = "off")
-    String rndr;
+  /** Also rewrite RNDR/RNDRRS reads: {@code off}, {@code deterministic} or {@code getrandom}. */
+  @Parameter(property = "a64patch.rndr", defaultValue = "off")
+  String rndr;
 
-    /** Largest zero padding, in bytes, the layout may add to an executable. */
-    @Parameter(property = "a64patch.maxPadding", defaultValue = "67108864")
-    long maxPadding;
+  /** Largest zero padding, in bytes, the layout may add to an executable. */
+  @Parameter(property = "a64patch.maxPadding", defaultValue = "67108864")
+  long maxPadding;
 
-    /** Check every patched file afterwards (layout rules, trampolines, nothing left unpatched). */
-    @Parameter(property = "a64patch.verify", defaultValue = "true")
-    boolean verify;
+  /** Check every patched file afterwards (layout rules, trampolines, nothing left unpatched). */
+  @Parameter(property = "a64patch.verify", defaultValue = "true")
+  boolean verify;
 
-    /** Log (and report) what would be patched, and write nothing. */
-    @Parameter(property = "a64patch.dryRun", defaultValue = "false")
-    boolean dryRun;
+  /** Log (and report) what would be patched, and write nothing. */
+  @Parameter(property = "a64patch.dryRun", defaultValue = "false")
+  boolean dryRun;
 
-    @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("a64patch: patch skipped (a64patch.skip)");
-            return;
-        }
-        PatchOptions options = options();
-        List<Path> files = selectedFiles();
-        List<PatchReport.Entry> entries = new ArrayList<>();
-        List<FileProblem> problems = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
-        List<String> broken = new ArrayList<>();
-        java.util.Set<String> fixes = new java.util.LinkedHashSet<>();
-        int notElf = 0;
-        for (Path file : files) {
-            String name = display(file);
-            try {
-                Patcher.Outcome o = Patcher.patch(file, file, options, dryRun, PatchWriter.Hooks.NONE);
-                entries.add(new PatchReport.Entry(name, o.result(), o.plan()));
-                if (verify && !dryRun && o.result() != Patcher.Result.NOTHING_TO_PATCH) {
-                    if (!verify(file, name, o.result(), refused, broken)) {
-                        fixes.add("Rebuild the file from a clean original (or 'a64patch restore' it) and build again.");
-                    }
-                }
-            } catch (NotElfException e) {
-                notElf++;
-                getLog().debug("a64patch: " + name + ": not an ELF file; skipped");
-            } catch (UnsupportedElfException e) {
-                problems.add(new FileProblem(name, FileProblem.Kind.SKIPPED, name + ": " + e.reason()));
-                getLog().info("a64patch: " + name + ": skipped: " + e.reason());
-            } catch (ElfException e) {
-                problems.add(new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": " + e.reason()));
-                refused.add(name + ": malformed ELF file: " + e.reason());
-                fixes.add("Replace a malformed file with a good build of it, or leave it out with <excludes> "
-                        + "(-Da64patch.excludes=...).");
-            } catch (PatchException e) {
-                problems.add(new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": " + reason(e)));
-                refused.add(name + ": patch refused: " + reason(e));
-                fixes.add("A refused file is left as it was; the reason says which option changes that (reads out of "
-                        + "branch range: <outOfRange>skip|zero|nop</outOfRange>, -Da64patch.outOfRange=skip), or leave it out "
-                        + "with <excludes> (-Da64patch.excludes=...).");
-            } catch (IOException e) {
-                problems.add(new FileProblem(name, FileProblem.Kind.UNREADABLE, name + ": " + e));
-                broken.add(name + ": " + e);
-            } catch (RuntimeException e) {
-                problems.add(new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": internal error: " + e));
-                broken.add(name + ": internal error (a bug in a64patch, please report it): " + e);
-                getLog().debug(e);
-            }
-        }
-        log(entries, files.size(), notElf);
-        Path report = writeReport(entries, problems);
-        if (!broken.isEmpty()) {
-            throw new MojoExecutionException(message("a64patch: could not patch " + broken.size() + " file(s):", broken,
-                    "Check that the files are readable and writable; run with -X for details.", List.of(report)));
-        }
-        if (!refused.isEmpty()) {
-            throw new MojoFailureException(message("a64patch: cannot patch " + refused.size() + " file(s):", refused,
-                    String.join(System.lineSeparator(), fixes), List.of(report)));
-        }
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("a64patch: patch skipped (a64patch.skip)");
+      return;
     }
-
-    PatchOptions options() throws MojoFailureException {
-        Strategy s = choice("strategy", strategy, Strategy.class);
-        OutOfRangePolicy policy = choice("outOfRange", outOfRange, OutOfRangePolicy.class);
-        RndrMode mode = choice("rndr", rndr, RndrMode.class);
-        try {
-            return new PatchOptions(s, registers("registers", registers, Set.of()), step, frequency, includeUncertain,
-                    policy, mode, maxPadding);
-        } catch (IllegalArgumentException e) {
-            // The engine words these for the command line (--step); name the plugin's parameter instead.
-            throw new MojoFailureException("a64patch: " + e.getMessage().replaceFirst("^--([a-z-]+)", "$1"));
+    PatchOptions options = options();
+    List<Path> files = selectedFiles();
+    List<PatchReport.Entry> entries = new ArrayList<>();
+    List<FileProblem> problems = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    List<String> broken = new ArrayList<>();
+    java.util.Set<String> fixes = new java.util.LinkedHashSet<>();
+    int notElf = 0;
+    for (Path file : files) {
+      String name = display(file);
+      try {
+        Patcher.Outcome o = Patcher.patch(file, file, options, dryRun, PatchWriter.Hooks.NONE);
+        entries.add(new PatchReport.Entry(name, o.result(), o.plan()));
+        if (verify && !dryRun && o.result() != Patcher.Result.NOTHING_TO_PATCH) {
+          if (!verify(file, name, o.result(), refused, broken)) {
+            fixes.add(
+                "Rebuild the file from a clean original (or 'a64patch restore' it) and build again.");
+          }
         }
+      } catch (NotElfException e) {
+        notElf++;
+        getLog().debug("a64patch: " + name + ": not an ELF file; skipped");
+      } catch (UnsupportedElfException e) {
+        problems.add(new FileProblem(name, FileProblem.Kind.SKIPPED, name + ": " + e.reason()));
+        getLog().info("a64patch: " + name + ": skipped: " + e.reason());
+      } catch (ElfException e) {
+        problems.add(new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": " + e.reason()));
+        refused.add(name + ": malformed ELF file: " + e.reason());
+        fixes.add(
+            "Replace a malformed file with a good build of it, or leave it out with <excludes> "
+                + "(-Da64patch.excludes=...).");
+      } catch (PatchException e) {
+        problems.add(new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": " + reason(e)));
+        refused.add(name + ": patch refused: " + reason(e));
+        fixes.add(
+            "A refused file is left as it was; the reason says which option changes that (reads out of "
+                + "branch range: <outOfRange>skip|zero|nop</outOfRange>, -Da64patch.outOfRange=skip), or leave it out "
+                + "with <excludes> (-Da64patch.excludes=...).");
+      } catch (IOException e) {
+        problems.add(new FileProblem(name, FileProblem.Kind.UNREADABLE, name + ": " + e));
+        broken.add(name + ": " + e);
+      } catch (RuntimeException e) {
+        problems.add(
+            new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": internal error: " + e));
+        broken.add(name + ": internal error (a bug in a64patch, please report it): " + e);
+        getLog().debug(e);
+      }
     }
-
-    /** False when a file patched before this build fails verification (the user's to fix). */
-    private boolean verify(Path file, String name, Patcher.Result result, List<String> refused, List<String> broken)
-            throws IOException {
-        VerifyReport r = Verifier.verify(ElfFile.read(file));
-        if (r.ok()) {
-            return true;
-        }
-        String what = name + ": fails verification after patching: " + String.join("; ", r.problems());
-        if (result == Patcher.Result.ALREADY_PATCHED) {
-            // Patched before this build and changed since: the input is at fault, not the engine.
-            refused.add(what + " (the file was patched before this build and changed since)");
-            return false;
-        }
-        broken.add(what + " (a bug in a64patch, please report it)");
-        return true;
+    log(entries, files.size(), notElf);
+    Path report = writeReport(entries, problems);
+    if (!broken.isEmpty()) {
+      throw new MojoExecutionException(
+          message(
+              "a64patch: could not patch " + broken.size() + " file(s):",
+              broken,
+              "Check that the files are readable and writable; run with -X for details.",
+              List.of(report)));
     }
-
-    private void log(List<PatchReport.Entry> entries, int selected, int notElf) {
-        if (selected == 0) {
-            getLog().info("a64patch: no files match " + includes + " in " + directories);
-            return;
-        }
-        StringWriter text = new StringWriter();
-        PatchReport.text(entries, false, new PrintWriter(text));
-        for (String line : text.toString().split("\\R")) {
-            if (!line.isBlank()) {
-                getLog().info("a64patch: " + line);
-            }
-        }
-        if (notElf > 0) {
-            getLog().info("a64patch: " + notElf + " matching file(s) are not ELF and were left alone");
-        }
+    if (!refused.isEmpty()) {
+      throw new MojoFailureException(
+          message(
+              "a64patch: cannot patch " + refused.size() + " file(s):",
+              refused,
+              String.join(System.lineSeparator(), fixes),
+              List.of(report)));
     }
+  }
 
-    private Path writeReport(List<PatchReport.Entry> entries, List<FileProblem> problems) throws MojoExecutionException {
-        Path out = reportDir().resolve(REPORT);
-        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            PatchReport.json(entries, problems, dryRun, w);
-        } catch (IOException e) {
-            throw new MojoExecutionException("a64patch: cannot write " + out + ": " + e, e);
-        }
-        return out;
+  PatchOptions options() throws MojoFailureException {
+    Strategy s = choice("strategy", strategy, Strategy.class);
+    OutOfRangePolicy policy = choice("outOfRange", outOfRange, OutOfRangePolicy.class);
+    RndrMode mode = choice("rndr", rndr, RndrMode.class);
+    try {
+      return new PatchOptions(
+          s,
+          registers("registers", registers, Set.of()),
+          step,
+          frequency,
+          includeUncertain,
+          policy,
+          mode,
+          maxPadding);
+    } catch (IllegalArgumentException e) {
+      // The engine words these for the command line (--step); name the plugin's parameter instead.
+      throw new MojoFailureException(
+          "a64patch: " + e.getMessage().replaceFirst("^--([a-z-]+)", "$1"));
     }
+  }
 
-    /** The engine's reason, its command-line options ({@code --max-padding N}) given as this plugin's parameters. */
-    static String reason(PatchException e) {
-        String m = e.getMessage();
-        m = m.startsWith(e.file() + ": ") ? m.substring(e.file().length() + 2) : m;
-        java.util.regex.Matcher o = java.util.regex.Pattern
-                .compile("--(max-padding|out-of-range|registers|strategy|step|frequency|rndr) ([\\w,]+)").matcher(m);
-        StringBuilder b = new StringBuilder();
-        while (o.find()) {
-            String p = camel(o.group(1));
-            o.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(
-                    "<" + p + ">" + o.group(2) + "</" + p + "> (-Da64patch." + p + "=" + o.group(2) + ")"));
-        }
-        o.appendTail(b);
-        return b.toString().replace("--include-uncertain",
-                "<includeUncertain>true</includeUncertain> (-Da64patch.includeUncertain=true)");
+  /** False when a file patched before this build fails verification (the user's to fix). */
+  private boolean verify(
+      Path file, String name, Patcher.Result result, List<String> refused, List<String> broken)
+      throws IOException {
+    VerifyReport r = Verifier.verify(ElfFile.read(file));
+    if (r.ok()) {
+      return true;
     }
+    String what = name + ": fails verification after patching: " + String.join("; ", r.problems());
+    if (result == Patcher.Result.ALREADY_PATCHED) {
+      // Patched before this build and changed since: the input is at fault, not the engine.
+      refused.add(what + " (the file was patched before this build and changed since)");
+      return false;
+    }
+    broken.add(what + " (a bug in a64patch, please report it)");
+    return true;
+  }
 
-    private static String camel(String option) {
-        StringBuilder b = new StringBuilder();
-        for (String part : option.split("-")) {
-            b.append(b.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
-        }
-        return b.toString();
+  private void log(List<PatchReport.Entry> entries, int selected, int notElf) {
+    if (selected == 0) {
+      getLog().info("a64patch: no files match " + includes + " in " + directories);
+      return;
     }
+    StringWriter text = new StringWriter();
+    PatchReport.text(entries, false, new PrintWriter(text));
+    for (String line : text.toString().split("\\R")) {
+      if (!line.isBlank()) {
+        getLog().info("a64patch: " + line);
+      }
+    }
+    if (notElf > 0) {
+      getLog().info("a64patch: " + notElf + " matching file(s) are not ELF and were left alone");
+    }
+  }
+
+  private Path writeReport(List<PatchReport.Entry> entries, List<FileProblem> problems)
+      throws MojoExecutionException {
+    Path out = reportDir().resolve(REPORT);
+    try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+      PatchReport.json(entries, problems, dryRun, w);
+    } catch (IOException e) {
+      throw new MojoExecutionException("a64patch: cannot write " + out + ": " + e, e);
+    }
+    return out;
+  }
+
+  /**
+   * The engine's reason, its command-line options ({@code --max-padding N}) given as this plugin's
+   * parameters.
+   */
+  static String reason(PatchException e) {
+    String m = e.getMessage();
+    m = m.startsWith(e.file() + ": ") ? m.substring(e.file().length() + 2) : m;
+    java.util.regex.Matcher o =
+        java.util.regex.Pattern.compile(
+                "--(max-padding|out-of-range|registers|strategy|step|frequency|rndr) ([\\w,]+)")
+            .matcher(m);
+    StringBuilder b = new StringBuilder();
+    while (o.find()) {
+      String p = camel(o.group(1));
+      o.appendReplacement(
+          b,
+          java.util.regex.Matcher.quoteReplacement(
+              "<"
+                  + p
+                  + ">"
+                  + o.group(2)
+                  + "</"
+                  + p
+                  + "> (-Da64patch."
+                  + p
+                  + "="
+                  + o.group(2)
+                  + ")"));
+    }
+    o.appendTail(b);
+    return b.toString()
+        .replace(
+            "--include-uncertain",
+            "<includeUncertain>true</includeUncertain> (-Da64patch.includeUncertain=true)");
+  }
+
+  private static String camel(String option) {
+    StringBuilder b = new StringBuilder();
+    for (String part : option.split("-")) {
+      b.append(b.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+    }
+    return b.toString();
+  }
 }

@@ -12,85 +12,90 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
- * Decides what one file is from its first bytes and deals with it: an AArch64 ELF file is
- * scanned, an ELF file of another machine is skipped with the reason, a jar/zip/aar/apk is
- * searched for ELF entries, anything else is counted as not ELF. A file the user named is held
- * to the rules of a single-file scan: whatever is not a scannable AArch64 ELF file is an error.
+ * Decides what one file is from its first bytes and deals with it: an AArch64 ELF file is scanned,
+ * an ELF file of another machine is skipped with the reason, a jar/zip/aar/apk is searched for ELF
+ * entries, anything else is counted as not ELF. A file the user named is held to the rules of a
+ * single-file scan: whatever is not a scannable AArch64 ELF file is an error.
  */
 final class Inspector {
-    /** Opens files for reading; the tests replace it to simulate read errors that root cannot provoke. */
-    interface Opener {
-        FileChannel open(Path path) throws IOException;
-    }
+  /**
+   * Opens files for reading; the tests replace it to simulate read errors that root cannot provoke.
+   */
+  interface Opener {
+    FileChannel open(Path path) throws IOException;
+  }
 
-    private final Scanner scanner;
-    private final Opener opener;
-    private final ArchiveScanner archives;
+  private final Scanner scanner;
+  private final Opener opener;
+  private final ArchiveScanner archives;
 
-    Inspector(Scanner scanner, Opener opener, BatchOptions options) {
-        this.scanner = scanner;
-        this.opener = opener;
-        this.archives = new ArchiveScanner(this, options);
-    }
+  Inspector(Scanner scanner, Opener opener, BatchOptions options) {
+    this.scanner = scanner;
+    this.opener = opener;
+    this.archives = new ArchiveScanner(this, options);
+  }
 
-    Tally inspect(TreeWalker.Target t) {
-        Tally out = new Tally();
-        byte[] head = new byte[Magic.HEAD];
-        int n;
-        try (FileChannel ch = opener.open(t.path())) {
-            n = readHead(ch, head);
-        } catch (IOException e) {
-            out.problems.add(Problems.of(t.name(), e));
-            return out;
-        }
-        if (Magic.isZip(head, n) && Magic.hasArchiveName(t.name()) && archives.enabled()) {
-            archives.scanFile(t.path(), t.name(), out);
-            return out;
-        }
-        boolean elf = Magic.isElf(head, n);
-        if (!elf && !t.named()) {
-            out.nonElf++;
-            return out;
-        }
-        if (elf) {
-            out.elf++;
-        }
-        try {
-            // Named non-ELF files go through the reader too, which words the error as for a single file.
-            scan(ElfFile.read(t.path()), t.named(), out);
-        } catch (ElfException | IOException e) {
-            out.problems.add(Problems.of(t.name(), e));
-        }
-        return out;
+  Tally inspect(TreeWalker.Target t) {
+    Tally out = new Tally();
+    byte[] head = new byte[Magic.HEAD];
+    int n;
+    try (FileChannel ch = opener.open(t.path())) {
+      n = readHead(ch, head);
+    } catch (IOException e) {
+      out.problems.add(Problems.of(t.name(), e));
+      return out;
     }
+    if (Magic.isZip(head, n) && Magic.hasArchiveName(t.name()) && archives.enabled()) {
+      archives.scanFile(t.path(), t.name(), out);
+      return out;
+    }
+    boolean elf = Magic.isElf(head, n);
+    if (!elf && !t.named()) {
+      out.nonElf++;
+      return out;
+    }
+    if (elf) {
+      out.elf++;
+    }
+    try {
+      // Named non-ELF files go through the reader too, which words the error as for a single file.
+      scan(ElfFile.read(t.path()), t.named(), out);
+    } catch (ElfException | IOException e) {
+      out.problems.add(Problems.of(t.name(), e));
+    }
+    return out;
+  }
 
-    /** An ELF image held in memory (an archive entry): never named by the user. */
-    void inspect(ByteBuffer image, String name, Tally out) {
-        try {
-            scan(ElfFile.read(image, name), false, out);
-        } catch (ElfException e) {
-            out.problems.add(Problems.of(name, e));
-        }
+  /** An ELF image held in memory (an archive entry): never named by the user. */
+  void inspect(ByteBuffer image, String name, Tally out) {
+    try {
+      scan(ElfFile.read(image, name), false, out);
+    } catch (ElfException e) {
+      out.problems.add(Problems.of(name, e));
     }
+  }
 
-    private void scan(ElfFile elf, boolean named, Tally out) {
-        try {
-            Targets.requireAArch64(elf);
-        } catch (UnsupportedElfException e) {
-            out.problems.add(new FileProblem(elf.name(), named ? FileProblem.Kind.BAD_INPUT : FileProblem.Kind.SKIPPED,
-                    e.getMessage()));
-            return;
-        }
-        out.results.add(scanner.scan(elf));
+  private void scan(ElfFile elf, boolean named, Tally out) {
+    try {
+      Targets.requireAArch64(elf);
+    } catch (UnsupportedElfException e) {
+      out.problems.add(
+          new FileProblem(
+              elf.name(),
+              named ? FileProblem.Kind.BAD_INPUT : FileProblem.Kind.SKIPPED,
+              e.getMessage()));
+      return;
     }
+    out.results.add(scanner.scan(elf));
+  }
 
-    private static int readHead(FileChannel ch, byte[] head) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(head);
-        while (b.hasRemaining()) {
-            if (ch.read(b, b.position()) < 0) {
-                break;
-            }
-        }
-        return b.position();
+  private static int readHead(FileChannel ch, byte[] head) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(head);
+    while (b.hasRemaining()) {
+      if (ch.read(b, b.position()) < 0) {
+        break;
+      }
     }
+    return b.position();
+  }
 }

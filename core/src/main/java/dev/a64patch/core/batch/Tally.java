@@ -9,26 +9,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one task learnt about one file on disk (and, for an archive, all its entries). Each
- * task fills its own; the batch merges them in path order once all are done, so nothing here
- * is shared between threads.
+ * What one task learnt about one file on disk (and, for an archive, all its entries). Each task
+ * fills its own; the batch merges them in path order once all are done, so nothing here is shared
+ * between threads.
  */
 final class Tally {
-    final List<ScanResult> results = new ArrayList<>();
-    final List<FileProblem> problems = new ArrayList<>();
-    final Map<String, ArchiveEntry> entries = new HashMap<>();
-    long nonElf;
-    long elf;
-    long archives;
-    long archiveEntries;
+  final List<ScanResult> results = new ArrayList<>();
+  final List<FileProblem> problems = new ArrayList<>();
+  final Map<String, ArchiveEntry> entries = new HashMap<>();
+  long nonElf;
+  long elf;
+  long archives;
+  long archiveEntries;
 
-    void merge(Tally o) {
-        results.addAll(o.results);
-        problems.addAll(o.problems);
-        entries.putAll(o.entries);
-        nonElf += o.nonElf;
-        elf += o.elf;
-        archives += o.archives;
-        archiveEntries += o.archiveEntries;
-    }
+  void merge(Tally o) {
+    results.addAll(o.results);
+    problems.addAll(o.problems);
+    entries.putAll(o.entries);
+    nonElf += o.nonElf;
+    elf += o.elf;
+    archives += o.archives;
+    archiveEntries += o.archiveEntries;
+  }
 }

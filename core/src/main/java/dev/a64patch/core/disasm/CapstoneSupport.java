@@ -7,114 +7,127 @@ import java.util.Optional;
 
 /** Loads Capstone once per process and remembers whether that worked. */
 final class CapstoneSupport {
-    /** {@code -Da64patch.capstone=off} runs without Capstone, as on a platform where it cannot load. */
-    static final String SWITCH = "a64patch.capstone";
-    private static final Object LOCK = new Object();
-    private static volatile String failure;
-    private static volatile boolean probed;
+  /**
+   * {@code -Da64patch.capstone=off} runs without Capstone, as on a platform where it cannot load.
+   */
+  static final String SWITCH = "a64patch.capstone";
 
-    private CapstoneSupport() {}
+  private static final Object LOCK = new Object();
+  private static volatile String failure;
+  private static volatile boolean probed;
 
-    static InstructionDecoder open() {
-        probe();
-        if (failure != null) {
-            return Unavailable.INSTANCE;
-        }
-        try {
-            return new CapstoneDecoder(DisassemblerFactory.createArm64Disassembler());
-        } catch (LinkageError | RuntimeException e) {
-            return Unavailable.INSTANCE;
-        }
+  private CapstoneSupport() {}
+
+  static InstructionDecoder open() {
+    probe();
+    if (failure != null) {
+      return Unavailable.INSTANCE;
+    }
+    try {
+      return new CapstoneDecoder(DisassemblerFactory.createArm64Disassembler());
+    } catch (LinkageError | RuntimeException e) {
+      return Unavailable.INSTANCE;
+    }
+  }
+
+  static Optional<String> unavailableReason() {
+    probe();
+    return Optional.ofNullable(failure);
+  }
+
+  private static void probe() {
+    if (probed) {
+      return;
+    }
+    synchronized (LOCK) {
+      if (probed) {
+        return;
+      }
+      if ("off".equals(System.getProperty(SWITCH))) {
+        failure = "Capstone disabled (-D" + SWITCH + "=off)";
+        probed = true;
+        return;
+      }
+      try (Disassembler d = DisassemblerFactory.createArm64Disassembler()) {
+        d.disasm(new byte[] {0x1f, 0x20, 0x03, (byte) 0xd5}, 0); // nop
+      } catch (LinkageError | Exception e) {
+        failure =
+            "Capstone native library not available on "
+                + System.getProperty("os.name")
+                + "/"
+                + System.getProperty("os.arch")
+                + " ("
+                + e.getClass().getSimpleName()
+                + ": "
+                + e.getMessage()
+                + ")";
+      }
+      probed = true;
+    }
+  }
+
+  /** Capstone 4 prints newer system registers generically; give them their architectural names. */
+  static String architecturalNames(String text) {
+    return text.replace("s3_3_c14_c0_6", "cntvctss_el0")
+        .replace("s3_3_c14_c0_5", "cntpctss_el0")
+        .replace("s3_3_c2_c4_0", "rndr")
+        .replace("s3_3_c2_c4_1", "rndrrs");
+  }
+
+  private static final class CapstoneDecoder implements InstructionDecoder {
+    private final Disassembler disassembler;
+    private final byte[] word = new byte[4];
+
+    CapstoneDecoder(Disassembler disassembler) {
+      this.disassembler = disassembler;
     }
 
-    static Optional<String> unavailableReason() {
-        probe();
-        return Optional.ofNullable(failure);
+    @Override
+    public Optional<String> decode(int w, long address) {
+      word[0] = (byte) w;
+      word[1] = (byte) (w >>> 8);
+      word[2] = (byte) (w >>> 16);
+      word[3] = (byte) (w >>> 24);
+      Instruction[] insns = disassembler.disasm(word, address, 1);
+      if (insns == null || insns.length == 0) {
+        return Optional.empty();
+      }
+      Instruction i = insns[0];
+      String ops = i.getOpStr();
+      return Optional.of(
+          architecturalNames(
+              ops == null || ops.isEmpty() ? i.getMnemonic() : i.getMnemonic() + " " + ops));
     }
 
-    private static void probe() {
-        if (probed) {
-            return;
-        }
-        synchronized (LOCK) {
-            if (probed) {
-                return;
-            }
-            if ("off".equals(System.getProperty(SWITCH))) {
-                failure = "Capstone disabled (-D" + SWITCH + "=off)";
-                probed = true;
-                return;
-            }
-            try (Disassembler d = DisassemblerFactory.createArm64Disassembler()) {
-                d.disasm(new byte[] {0x1f, 0x20, 0x03, (byte) 0xd5}, 0); // nop
-            } catch (LinkageError | Exception e) {
-                failure = "Capstone native library not available on " + System.getProperty("os.name") + "/"
-                        + System.getProperty("os.arch") + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
-            }
-            probed = true;
-        }
+    @Override
+    public boolean available() {
+      return true;
     }
 
-    /** Capstone 4 prints newer system registers generically; give them their architectural names. */
-    static String architecturalNames(String text) {
-        return text.replace("s3_3_c14_c0_6", "cntvctss_el0")
-                .replace("s3_3_c14_c0_5", "cntpctss_el0")
-                .replace("s3_3_c2_c4_0", "rndr")
-                .replace("s3_3_c2_c4_1", "rndrrs");
+    @Override
+    public void close() {
+      try {
+        disassembler.close();
+      } catch (java.io.IOException e) {
+        // nothing to release beyond the native handle; ignore
+      }
+    }
+  }
+
+  private enum Unavailable implements InstructionDecoder {
+    INSTANCE;
+
+    @Override
+    public Optional<String> decode(int word, long address) {
+      return Optional.empty();
     }
 
-    private static final class CapstoneDecoder implements InstructionDecoder {
-        private final Disassembler disassembler;
-        private final byte[] word = new byte[4];
-
-        CapstoneDecoder(Disassembler disassembler) {
-            this.disassembler = disassembler;
-        }
-
-        @Override
-        public Optional<String> decode(int w, long address) {
-            word[0] = (byte) w;
-            word[1] = (byte) (w >>> 8);
-            word[2] = (byte) (w >>> 16);
-            word[3] = (byte) (w >>> 24);
-            Instruction[] insns = disassembler.disasm(word, address, 1);
-            if (insns == null || insns.length == 0) {
-                return Optional.empty();
-            }
-            Instruction i = insns[0];
-            String ops = i.getOpStr();
-            return Optional.of(architecturalNames(ops == null || ops.isEmpty() ? i.getMnemonic() : i.getMnemonic() + " " + ops));
-        }
-
-        @Override
-        public boolean available() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-            try {
-                disassembler.close();
-            } catch (java.io.IOException e) {
-                // nothing to release beyond the native handle; ignore
-            }
-        }
+    @Override
+    public boolean available() {
+      return false;
     }
 
-    private enum Unavailable implements InstructionDecoder {
-        INSTANCE;
-
-        @Override
-        public Optional<String> decode(int word, long address) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean available() {
-            return false;
-        }
-
-        @Override
-        public void close() {}
-    }
+    @Override
+    public void close() {}
+  }
 }

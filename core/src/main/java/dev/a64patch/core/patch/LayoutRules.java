@@ -9,101 +9,118 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The program-header rules whose violation has broken other rewriters (DESIGN.md §4): what
- * {@code readelf -lW} warns about, and what the kernel, glibc and qemu assume.
+ * The program-header rules whose violation has broken other rewriters (DESIGN.md §4): what {@code
+ * readelf -lW} warns about, and what the kernel, glibc and qemu assume.
  */
 final class LayoutRules {
-    private LayoutRules() {}
+  private LayoutRules() {}
 
-    static List<String> check(ElfFile elf, Manifest manifest) {
-        List<String> problems = new ArrayList<>();
-        List<ElfSegment> loads = elf.segments().stream().filter(ElfSegment::isLoad).toList();
-        for (int i = 1; i < loads.size(); i++) {
-            ElfSegment a = loads.get(i - 1);
-            ElfSegment b = loads.get(i);
-            if (Long.compareUnsigned(a.vaddr(), b.vaddr()) > 0) {
-                problems.add("PT_LOAD entries are not sorted by p_vaddr: " + a + " before " + b);
-            } else if (Long.compareUnsigned(a.endVaddr(), b.vaddr()) > 0) {
-                problems.add("PT_LOAD segments overlap: " + a + " and " + b);
-            }
-        }
-        for (ElfSegment s : loads) {
-            if (s.align() > 1 && Long.remainderUnsigned(s.offset(), s.align()) != Long.remainderUnsigned(s.vaddr(), s.align())) {
-                problems.add(String.format("p_offset %% p_align != p_vaddr %% p_align in %s", s));
-            }
-            if (s.filesz() > s.memsz()) {
-                problems.add("p_filesz > p_memsz in " + s);
-            }
-        }
-        for (ElfSegment s : elf.segments()) {
-            if (s.type() == PT_PHDR && loads.stream().noneMatch(l -> covers(l, s))) {
-                problems.add("PHDR segment is not covered by a LOAD segment: " + s);
-            }
-        }
-        if (!elf.segments().isEmpty() && elf.segments().get(0).type() != PT_PHDR
-                && elf.segments().stream().anyMatch(s -> s.type() == PT_PHDR)) {
-            problems.add("PT_PHDR is not the first program header");
-        }
-        if (manifest != null) {
-            checkNewSegments(elf, manifest, loads, problems);
-        }
-        return problems;
+  static List<String> check(ElfFile elf, Manifest manifest) {
+    List<String> problems = new ArrayList<>();
+    List<ElfSegment> loads = elf.segments().stream().filter(ElfSegment::isLoad).toList();
+    for (int i = 1; i < loads.size(); i++) {
+      ElfSegment a = loads.get(i - 1);
+      ElfSegment b = loads.get(i);
+      if (Long.compareUnsigned(a.vaddr(), b.vaddr()) > 0) {
+        problems.add("PT_LOAD entries are not sorted by p_vaddr: " + a + " before " + b);
+      } else if (Long.compareUnsigned(a.endVaddr(), b.vaddr()) > 0) {
+        problems.add("PT_LOAD segments overlap: " + a + " and " + b);
+      }
     }
+    for (ElfSegment s : loads) {
+      if (s.align() > 1
+          && Long.remainderUnsigned(s.offset(), s.align())
+              != Long.remainderUnsigned(s.vaddr(), s.align())) {
+        problems.add(String.format("p_offset %% p_align != p_vaddr %% p_align in %s", s));
+      }
+      if (s.filesz() > s.memsz()) {
+        problems.add("p_filesz > p_memsz in " + s);
+      }
+    }
+    for (ElfSegment s : elf.segments()) {
+      if (s.type() == PT_PHDR && loads.stream().noneMatch(l -> covers(l, s))) {
+        problems.add("PHDR segment is not covered by a LOAD segment: " + s);
+      }
+    }
+    if (!elf.segments().isEmpty()
+        && elf.segments().get(0).type() != PT_PHDR
+        && elf.segments().stream().anyMatch(s -> s.type() == PT_PHDR)) {
+      problems.add("PT_PHDR is not the first program header");
+    }
+    if (manifest != null) {
+      checkNewSegments(elf, manifest, loads, problems);
+    }
+    return problems;
+  }
 
-    private static void checkNewSegments(ElfFile elf, Manifest m, List<ElfSegment> loads, List<String> problems) {
-        for (Layout.Segment n : new Layout.Segment[] {m.text(), m.data()}) {
-            if (n == null) {
-                continue;
-            }
-            ElfSegment s = loads.stream().filter(l -> l.vaddr() == n.vaddr()).findFirst().orElse(null);
-            if (s == null) {
-                problems.add(String.format("the new segment at vaddr 0x%x is missing from the program headers", n.vaddr()));
-                continue;
-            }
-            if (s.isWritable() && s.isExecutable()) {
-                problems.add("new segment is writable and executable: " + s);
-            }
-            for (ElfSegment other : loads) {
-                if (other != s && other.memsz() > 0 && firstPage(other) <= lastPage(s) && firstPage(s) <= lastPage(other)) {
-                    problems.add("new " + ElfNames.segmentFlags(s.flags()) + " segment shares a 64 KiB page with " + other);
-                }
-            }
+  private static void checkNewSegments(
+      ElfFile elf, Manifest m, List<ElfSegment> loads, List<String> problems) {
+    for (Layout.Segment n : new Layout.Segment[] {m.text(), m.data()}) {
+      if (n == null) {
+        continue;
+      }
+      ElfSegment s = loads.stream().filter(l -> l.vaddr() == n.vaddr()).findFirst().orElse(null);
+      if (s == null) {
+        problems.add(
+            String.format(
+                "the new segment at vaddr 0x%x is missing from the program headers", n.vaddr()));
+        continue;
+      }
+      if (s.isWritable() && s.isExecutable()) {
+        problems.add("new segment is writable and executable: " + s);
+      }
+      for (ElfSegment other : loads) {
+        if (other != s
+            && other.memsz() > 0
+            && firstPage(other) <= lastPage(s)
+            && firstPage(s) <= lastPage(other)) {
+          problems.add(
+              "new "
+                  + ElfNames.segmentFlags(s.flags())
+                  + " segment shares a 64 KiB page with "
+                  + other);
         }
-        if (m.text() != null && Layout.isExecutable(elf)) {
-            checkAtPhdr(elf, loads, problems);
-        }
+      }
     }
+    if (m.text() != null && Layout.isExecutable(elf)) {
+      checkAtPhdr(elf, loads, problems);
+    }
+  }
 
-    /**
-     * Linux before 5.18 and qemu-user put AT_PHDR at load bias + (first PT_LOAD p_vaddr -
-     * p_offset) + e_phoff; that must be where the program header table is mapped. strip
-     * breaks this for a patched executable: it moves the table's file offset but not its
-     * address.
-     */
-    private static void checkAtPhdr(ElfFile elf, List<ElfSegment> loads, List<String> problems) {
-        long delta = loads.get(0).vaddr() - loads.get(0).offset();
-        long phoff = elf.header().phoff();
-        ElfSegment holder = loads.stream().filter(l -> l.containsOffset(phoff)).findFirst().orElse(null);
-        if (holder == null) {
-            problems.add(String.format("no PT_LOAD maps the program header table at e_phoff 0x%x", phoff));
-        } else if (holder.vaddr() - holder.offset() != delta) {
-            problems.add(String.format("AT_PHDR rule: the program headers are mapped at 0x%x, but Linux before 5.18 and"
-                    + " qemu-user look for them at 0x%x (first PT_LOAD p_vaddr - p_offset + e_phoff); was the file"
-                    + " stripped after patching? strip before patching instead",
-                    holder.vaddr() + (phoff - holder.offset()), delta + phoff));
-        }
+  /**
+   * Linux before 5.18 and qemu-user put AT_PHDR at load bias + (first PT_LOAD p_vaddr - p_offset) +
+   * e_phoff; that must be where the program header table is mapped. strip breaks this for a patched
+   * executable: it moves the table's file offset but not its address.
+   */
+  private static void checkAtPhdr(ElfFile elf, List<ElfSegment> loads, List<String> problems) {
+    long delta = loads.get(0).vaddr() - loads.get(0).offset();
+    long phoff = elf.header().phoff();
+    ElfSegment holder =
+        loads.stream().filter(l -> l.containsOffset(phoff)).findFirst().orElse(null);
+    if (holder == null) {
+      problems.add(
+          String.format("no PT_LOAD maps the program header table at e_phoff 0x%x", phoff));
+    } else if (holder.vaddr() - holder.offset() != delta) {
+      problems.add(
+          String.format(
+              "AT_PHDR rule: the program headers are mapped at 0x%x, but Linux before 5.18 and"
+                  + " qemu-user look for them at 0x%x (first PT_LOAD p_vaddr - p_offset + e_phoff); was the file"
+                  + " stripped after patching? strip before patching instead",
+              holder.vaddr() + (phoff - holder.offset()), delta + phoff));
     }
+  }
 
-    private static long firstPage(ElfSegment s) {
-        return Long.divideUnsigned(s.vaddr(), Layout.MIN_ALIGN);
-    }
+  private static long firstPage(ElfSegment s) {
+    return Long.divideUnsigned(s.vaddr(), Layout.MIN_ALIGN);
+  }
 
-    private static long lastPage(ElfSegment s) {
-        return Long.divideUnsigned(s.endVaddr() - 1, Layout.MIN_ALIGN);
-    }
+  private static long lastPage(ElfSegment s) {
+    return Long.divideUnsigned(s.endVaddr() - 1, Layout.MIN_ALIGN);
+  }
 
-    private static boolean covers(ElfSegment load, ElfSegment s) {
-        return s.offset() >= load.offset() && s.offset() + s.filesz() <= load.offset() + load.filesz()
-                && s.vaddr() - load.vaddr() == s.offset() - load.offset();
-    }
+  private static boolean covers(ElfSegment load, ElfSegment s) {
+    return s.offset() >= load.offset()
+        && s.offset() + s.filesz() <= load.offset() + load.filesz()
+        && s.vaddr() - load.vaddr() == s.offset() - load.offset();
+  }
 }

@@ -4,20 +4,20 @@ import java.util.Locale;
 
 /** What happens to a site whose trampoline is beyond the ±128 MiB reach of {@code B}. */
 public enum OutOfRangePolicy {
-    /** Refuse to patch the file (the default): nothing is written. */
-    FAIL,
-    /** Leave the read unpatched and report it. */
-    SKIP,
-    /** Rewrite the read in place to {@code movz xt, #0}. */
-    ZERO,
-    /** Rewrite the read in place to {@code nop}. */
-    NOP;
+  /** Refuse to patch the file (the default): nothing is written. */
+  FAIL,
+  /** Leave the read unpatched and report it. */
+  SKIP,
+  /** Rewrite the read in place to {@code movz xt, #0}. */
+  ZERO,
+  /** Rewrite the read in place to {@code nop}. */
+  NOP;
 
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 
-    public static OutOfRangePolicy parse(String s) {
-        return valueOf(s.trim().toUpperCase(Locale.ROOT));
-    }
+  public static OutOfRangePolicy parse(String s) {
+    return valueOf(s.trim().toUpperCase(Locale.ROOT));
+  }
 }

@@ -5,66 +5,82 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Everything that decides how a file is patched; recorded in the manifest so verify and
- * re-patching can reproduce the plan.
+ * Everything that decides how a file is patched; recorded in the manifest so verify and re-patching
+ * can reproduce the plan.
  *
- * @param registers         registers to rewrite; empty means the strategy's default
- * @param step              ticks added per read by the {@code counter} strategy
- * @param frequency         nominal counter frequency in Hz for {@code clock} (and patched CNTFRQ_EL0 reads)
- * @param includeUncertain  also rewrite uncertain sites (never those in $d data)
- * @param maxPadding        largest zero padding the layout may add to the file, in bytes
+ * @param registers registers to rewrite; empty means the strategy's default
+ * @param step ticks added per read by the {@code counter} strategy
+ * @param frequency nominal counter frequency in Hz for {@code clock} (and patched CNTFRQ_EL0 reads)
+ * @param includeUncertain also rewrite uncertain sites (never those in $d data)
+ * @param maxPadding largest zero padding the layout may add to the file, in bytes
  */
-public record PatchOptions(Strategy strategy, Set<SysReg> registers, long step, long frequency,
-                           boolean includeUncertain, OutOfRangePolicy outOfRange, RndrMode rndr, long maxPadding) {
+public record PatchOptions(
+    Strategy strategy,
+    Set<SysReg> registers,
+    long step,
+    long frequency,
+    boolean includeUncertain,
+    OutOfRangePolicy outOfRange,
+    RndrMode rndr,
+    long maxPadding) {
 
-    public static final long DEFAULT_STEP = 1000;
-    public static final long DEFAULT_FREQUENCY = 1_000_000_000L;
-    public static final long DEFAULT_MAX_PADDING = 64L << 20;
+  public static final long DEFAULT_STEP = 1000;
+  public static final long DEFAULT_FREQUENCY = 1_000_000_000L;
+  public static final long DEFAULT_MAX_PADDING = 64L << 20;
 
-    public PatchOptions {
-        registers = registers.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(registers));
-        if (step <= 0) {
-            throw new IllegalArgumentException("--step must be positive, was " + step);
-        }
-        if (frequency <= 0 || frequency > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("--frequency must be between 1 Hz and 4294967295 Hz, was " + frequency);
-        }
-        if (maxPadding < 0) {
-            throw new IllegalArgumentException("--max-padding must be >= 0");
-        }
+  public PatchOptions {
+    registers = registers.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(registers));
+    if (step <= 0) {
+      throw new IllegalArgumentException("--step must be positive, was " + step);
     }
-
-    public static PatchOptions defaults() {
-        return new PatchOptions(Strategy.COUNTER, Set.of(), DEFAULT_STEP, DEFAULT_FREQUENCY, false,
-                OutOfRangePolicy.FAIL, RndrMode.OFF, DEFAULT_MAX_PADDING);
+    if (frequency <= 0 || frequency > 0xFFFF_FFFFL) {
+      throw new IllegalArgumentException(
+          "--frequency must be between 1 Hz and 4294967295 Hz, was " + frequency);
     }
-
-    public PatchOptions withStrategy(Strategy s) {
-        return new PatchOptions(s, registers, step, frequency, includeUncertain, outOfRange, rndr, maxPadding);
+    if (maxPadding < 0) {
+      throw new IllegalArgumentException("--max-padding must be >= 0");
     }
+  }
 
-    /**
-     * The registers this run rewrites: the four counters (and CNTFRQ_EL0 under {@code clock}),
-     * or the user's choice; RNDR/RNDRRS only with an RNDR mode; PMCCNTR_EL0 never.
-     */
-    public Set<SysReg> effectiveRegisters() {
-        Set<SysReg> out = EnumSet.noneOf(SysReg.class);
-        if (registers.isEmpty()) {
-            out.addAll(SysReg.counters());
-            if (strategy == Strategy.CLOCK) {
-                out.add(SysReg.CNTFRQ_EL0);
-            }
-        } else {
-            out.addAll(registers);
-        }
-        if (rndr != RndrMode.OFF) {
-            out.add(SysReg.RNDR);
-            out.add(SysReg.RNDRRS);
-        } else {
-            out.remove(SysReg.RNDR);
-            out.remove(SysReg.RNDRRS);
-        }
-        out.remove(SysReg.PMCCNTR_EL0);
-        return out;
+  public static PatchOptions defaults() {
+    return new PatchOptions(
+        Strategy.COUNTER,
+        Set.of(),
+        DEFAULT_STEP,
+        DEFAULT_FREQUENCY,
+        false,
+        OutOfRangePolicy.FAIL,
+        RndrMode.OFF,
+        DEFAULT_MAX_PADDING);
+  }
+
+  public PatchOptions withStrategy(Strategy s) {
+    return new PatchOptions(
+        s, registers, step, frequency, includeUncertain, outOfRange, rndr, maxPadding);
+  }
+
+  /**
+   * The registers this run rewrites: the four counters (and CNTFRQ_EL0 under {@code clock}), or the
+   * user's choice; RNDR/RNDRRS only with an RNDR mode; PMCCNTR_EL0 never.
+   */
+  public Set<SysReg> effectiveRegisters() {
+    Set<SysReg> out = EnumSet.noneOf(SysReg.class);
+    if (registers.isEmpty()) {
+      out.addAll(SysReg.counters());
+      if (strategy == Strategy.CLOCK) {
+        out.add(SysReg.CNTFRQ_EL0);
+      }
+    } else {
+      out.addAll(registers);
     }
+    if (rndr != RndrMode.OFF) {
+      out.add(SysReg.RNDR);
+      out.add(SysReg.RNDRRS);
+    } else {
+      out.remove(SysReg.RNDR);
+      out.remove(SysReg.RNDRRS);
+    }
+    out.remove(SysReg.PMCCNTR_EL0);
+    return out;
+  }
 }

@@ -7,51 +7,66 @@ import java.util.List;
 
 /** Gives back the original file byte for byte from a patched file and its manifest. */
 public final class Restorer {
-    private Restorer() {}
+  private Restorer() {}
 
-    /**
-     * The image that turns {@code patched} into its original: the first
-     * {@code originalLength} bytes with the original ELF header and original words put back.
-     *
-     * @throws PatchException when the file is not patched, or was changed after patching
-     */
-    public static PatchImage image(ElfFile patched) {
-        Manifest m = Manifest.read(patched).orElseThrow(() ->
-                new PatchException(patched.name(), "not patched by a64patch (no " + Planner.MANIFEST_SECTION + " section)"));
-        if (m.originalLength() > patched.size()) {
-            throw new PatchException(patched.name(), String.format(
-                    "manifest says the original had %d bytes but the file has only %d", m.originalLength(), patched.size()));
-        }
-        checkUnmoved(patched, m);
-        ByteBuffer bytes = patched.bytes();
-        List<PatchImage.WordEdit> words = new ArrayList<>();
-        for (Manifest.Site s : m.sites()) {
-            if (s.action().equals("skipped")) {
-                continue;
-            }
-            int found = bytes.getInt((int) s.offset());
-            if (found != s.patched()) {
-                throw new PatchException(patched.name(), String.format(
-                        "word at offset 0x%x is 0x%08x, but a64patch wrote 0x%08x there: the file was changed after"
-                                + " patching, so it cannot be restored exactly", s.offset(), found, s.patched()));
-            }
-            words.add(new PatchImage.WordEdit(s.offset(), s.original()));
-        }
-        return new PatchImage(m.originalLength(), m.originalHeaderBytes(), words, m.originalLength(), new byte[0]);
+  /**
+   * The image that turns {@code patched} into its original: the first {@code originalLength} bytes
+   * with the original ELF header and original words put back.
+   *
+   * @throws PatchException when the file is not patched, or was changed after patching
+   */
+  public static PatchImage image(ElfFile patched) {
+    Manifest m =
+        Manifest.read(patched)
+            .orElseThrow(
+                () ->
+                    new PatchException(
+                        patched.name(),
+                        "not patched by a64patch (no " + Planner.MANIFEST_SECTION + " section)"));
+    if (m.originalLength() > patched.size()) {
+      throw new PatchException(
+          patched.name(),
+          String.format(
+              "manifest says the original had %d bytes but the file has only %d",
+              m.originalLength(), patched.size()));
     }
+    checkUnmoved(patched, m);
+    ByteBuffer bytes = patched.bytes();
+    List<PatchImage.WordEdit> words = new ArrayList<>();
+    for (Manifest.Site s : m.sites()) {
+      if (s.action().equals("skipped")) {
+        continue;
+      }
+      int found = bytes.getInt((int) s.offset());
+      if (found != s.patched()) {
+        throw new PatchException(
+            patched.name(),
+            String.format(
+                "word at offset 0x%x is 0x%08x, but a64patch wrote 0x%08x there: the file was changed after"
+                    + " patching, so it cannot be restored exactly",
+                s.offset(), found, s.patched()));
+      }
+      words.add(new PatchImage.WordEdit(s.offset(), s.original()));
+    }
+    return new PatchImage(
+        m.originalLength(), m.originalHeaderBytes(), words, m.originalLength(), new byte[0]);
+  }
 
-    /**
-     * Tools such as strip rewrite a file and move what a64patch appended; the original can then
-     * no longer be rebuilt from the first {@code originalLength} bytes.
-     */
-    private static void checkUnmoved(ElfFile patched, Manifest m) {
-        long manifestAt = patched.section(Planner.MANIFEST_SECTION).orElseThrow().offset();
-        boolean moved = manifestAt < m.originalLength()
-                || (m.text() != null && patched.header().phoff() != m.text().offset());
-        if (moved) {
-            throw new PatchException(patched.name(), "was rewritten after patching (by strip or objcopy?): what a64patch"
-                    + " appended has moved, so the original cannot be rebuilt byte for byte; restore the file before"
-                    + " stripping it, or rebuild it");
-        }
+  /**
+   * Tools such as strip rewrite a file and move what a64patch appended; the original can then no
+   * longer be rebuilt from the first {@code originalLength} bytes.
+   */
+  private static void checkUnmoved(ElfFile patched, Manifest m) {
+    long manifestAt = patched.section(Planner.MANIFEST_SECTION).orElseThrow().offset();
+    boolean moved =
+        manifestAt < m.originalLength()
+            || (m.text() != null && patched.header().phoff() != m.text().offset());
+    if (moved) {
+      throw new PatchException(
+          patched.name(),
+          "was rewritten after patching (by strip or objcopy?): what a64patch"
+              + " appended has moved, so the original cannot be rebuilt byte for byte; restore the file before"
+              + " stripping it, or rebuild it");
     }
+  }
 }

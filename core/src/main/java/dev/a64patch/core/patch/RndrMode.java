@@ -2,20 +2,23 @@ package dev.a64patch.core.patch;
 
 import java.util.Locale;
 
-/** How RNDR/RNDRRS reads are replaced, when the user asks for it (they are only reported by default). */
+/**
+ * How RNDR/RNDRRS reads are replaced, when the user asks for it (they are only reported by
+ * default).
+ */
 public enum RndrMode {
-    /** Left alone (reported by scan). */
-    OFF,
-    /** A fixed sequence: a per-object atomic counter scrambled by an odd multiplier; NZCV cleared. */
-    DETERMINISTIC,
-    /** getrandom(2) through a raw svc (recorded by rr); NZCV cleared. */
-    GETRANDOM;
+  /** Left alone (reported by scan). */
+  OFF,
+  /** A fixed sequence: a per-object atomic counter scrambled by an odd multiplier; NZCV cleared. */
+  DETERMINISTIC,
+  /** getrandom(2) through a raw svc (recorded by rr); NZCV cleared. */
+  GETRANDOM;
 
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 
-    public static RndrMode parse(String s) {
-        return valueOf(s.trim().toUpperCase(Locale.ROOT));
-    }
+  public static RndrMode parse(String s) {
+    return valueOf(s.trim().toUpperCase(Locale.ROOT));
+  }
 }

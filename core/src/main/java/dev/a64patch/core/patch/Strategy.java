@@ -4,31 +4,35 @@ import java.util.Locale;
 
 /** What a patched counter read yields. Trade-offs are documented in docs/strategies.md. */
 public enum Strategy {
-    /** A per-object virtual counter in RW memory, advanced atomically (LSE) by a fixed step per read. */
-    COUNTER(true),
-    /** clock_gettime(CLOCK_MONOTONIC) through a raw svc, scaled to ticks of a nominal frequency. */
-    CLOCK(true),
-    /** In place: {@code movz xt, #0}. Time stands still; spin-waits on the counter never end. */
-    ZERO(false),
-    /** In place: {@code nop}. xt keeps whatever it held (the original diagnosis of the rr divergence). */
-    NOP(false);
+  /**
+   * A per-object virtual counter in RW memory, advanced atomically (LSE) by a fixed step per read.
+   */
+  COUNTER(true),
+  /** clock_gettime(CLOCK_MONOTONIC) through a raw svc, scaled to ticks of a nominal frequency. */
+  CLOCK(true),
+  /** In place: {@code movz xt, #0}. Time stands still; spin-waits on the counter never end. */
+  ZERO(false),
+  /**
+   * In place: {@code nop}. xt keeps whatever it held (the original diagnosis of the rr divergence).
+   */
+  NOP(false);
 
-    private final boolean trampoline;
+  private final boolean trampoline;
 
-    Strategy(boolean trampoline) {
-        this.trampoline = trampoline;
-    }
+  Strategy(boolean trampoline) {
+    this.trampoline = trampoline;
+  }
 
-    /** True when reads are replaced by a branch to a trampoline rather than rewritten in place. */
-    public boolean usesTrampolines() {
-        return trampoline;
-    }
+  /** True when reads are replaced by a branch to a trampoline rather than rewritten in place. */
+  public boolean usesTrampolines() {
+    return trampoline;
+  }
 
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 
-    public static Strategy parse(String s) {
-        return valueOf(s.trim().toUpperCase(Locale.ROOT));
-    }
+  public static Strategy parse(String s) {
+    return valueOf(s.trim().toUpperCase(Locale.ROOT));
+  }
 }

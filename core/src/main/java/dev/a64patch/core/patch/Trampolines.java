@@ -6,140 +6,167 @@ import dev.a64patch.core.scan.SysReg;
 import java.util.List;
 
 /**
- * The code each patched read branches to (DESIGN.md §5). On exit Xt holds the value, every
- * other general register, SP, NZCV (except for RNDR, which defines it), FP/SIMD registers
- * and LR are as on entry, and control continues at site+4. The stack is used only after
- * SP has been lowered by a multiple of 16, so a signal arriving at any instruction finds
- * the saved registers above its frame. No LL/SC: rr refuses programs that use them.
+ * The code each patched read branches to (DESIGN.md §5). On exit Xt holds the value, every other
+ * general register, SP, NZCV (except for RNDR, which defines it), FP/SIMD registers and LR are as
+ * on entry, and control continues at site+4. The stack is used only after SP has been lowered by a
+ * multiple of 16, so a signal arriving at any instruction finds the saved registers above its
+ * frame. No LL/SC: rr refuses programs that use them.
  */
 public final class Trampolines {
-    /** Offsets inside the RW data block of a patched object. */
-    public static final int COUNTER_OFFSET = 0;
-    public static final int RNDR_SEQUENCE_OFFSET = 8;
-    public static final int DATA_SIZE = 16;
-    /** Initial value of the virtual counter: non-zero, so "0 means unset" logic is never fooled. */
-    public static final long COUNTER_START = 1L << 32;
+  /** Offsets inside the RW data block of a patched object. */
+  public static final int COUNTER_OFFSET = 0;
 
-    static final int CLOCK_MONOTONIC = 1;
-    static final int SYS_CLOCK_GETTIME = 113;
-    static final int SYS_GETRANDOM = 278;
-    static final long NANOS_PER_SECOND = 1_000_000_000L;
-    static final long SCRAMBLE = 0x9E3779B97F4A7C15L; // odd, so multiplication is a bijection
+  public static final int RNDR_SEQUENCE_OFFSET = 8;
+  public static final int DATA_SIZE = 16;
 
-    /** Registers a raw svc may clobber: x0 (result), arguments, x8, and those rr's syscall hooks use. */
-    private static final int[][] SVC_SAVED = {{0, 1}, {2, 8}, {15, 16}, {17, 30}};
+  /** Initial value of the virtual counter: non-zero, so "0 means unset" logic is never fooled. */
+  public static final long COUNTER_START = 1L << 32;
 
-    private Trampolines() {}
+  static final int CLOCK_MONOTONIC = 1;
+  static final int SYS_CLOCK_GETTIME = 113;
+  static final int SYS_GETRANDOM = 278;
+  static final long NANOS_PER_SECOND = 1_000_000_000L;
+  static final long SCRAMBLE = 0x9E3779B97F4A7C15L; // odd, so multiplication is a bijection
 
-    /** What a trampoline computes. */
-    public enum Kind { COUNTER, CLOCK, CONSTANT, RNDR_SEQUENCE, RNDR_GETRANDOM }
+  /**
+   * Registers a raw svc may clobber: x0 (result), arguments, x8, and those rr's syscall hooks use.
+   */
+  private static final int[][] SVC_SAVED = {{0, 1}, {2, 8}, {15, 16}, {17, 30}};
 
-    /** The trampoline for a read of {@code register} into {@code rt}, or null when the read needs none. */
-    public static Kind kindFor(SysReg register, PatchOptions options) {
-        return switch (register.kind()) {
-            case COUNTER -> switch (options.strategy()) {
-                case COUNTER -> Kind.COUNTER;
-                case CLOCK -> Kind.CLOCK;
-                default -> null;
-            };
-            case FREQUENCY -> Kind.CONSTANT;
-            case RANDOM -> options.rndr() == RndrMode.GETRANDOM ? Kind.RNDR_GETRANDOM : Kind.RNDR_SEQUENCE;
-            case PMU -> null;
-        };
+  private Trampolines() {}
+
+  /** What a trampoline computes. */
+  public enum Kind {
+    COUNTER,
+    CLOCK,
+    CONSTANT,
+    RNDR_SEQUENCE,
+    RNDR_GETRANDOM
+  }
+
+  /**
+   * The trampoline for a read of {@code register} into {@code rt}, or null when the read needs
+   * none.
+   */
+  public static Kind kindFor(SysReg register, PatchOptions options) {
+    return switch (register.kind()) {
+      case COUNTER ->
+          switch (options.strategy()) {
+            case COUNTER -> Kind.COUNTER;
+            case CLOCK -> Kind.CLOCK;
+            default -> null;
+          };
+      case FREQUENCY -> Kind.CONSTANT;
+      case RANDOM ->
+          options.rndr() == RndrMode.GETRANDOM ? Kind.RNDR_GETRANDOM : Kind.RNDR_SEQUENCE;
+      case PMU -> null;
+    };
+  }
+
+  /**
+   * Encodes the trampoline at {@code at} for a read into {@code rt} (0..30) at {@code site}.
+   *
+   * @param data address of the object's RW data block (unused by kinds that need none)
+   */
+  public static List<Insn> encode(
+      Kind kind, int rt, long site, long at, long data, PatchOptions options) {
+    if (rt < 0 || rt > 30) {
+      throw new IllegalArgumentException("reads into xzr are replaced by nop, not a trampoline");
     }
-
-    /**
-     * Encodes the trampoline at {@code at} for a read into {@code rt} (0..30) at {@code site}.
-     *
-     * @param data address of the object's RW data block (unused by kinds that need none)
-     */
-    public static List<Insn> encode(Kind kind, int rt, long site, long at, long data, PatchOptions options) {
-        if (rt < 0 || rt > 30) {
-            throw new IllegalArgumentException("reads into xzr are replaced by nop, not a trampoline");
-        }
-        Asm a = new Asm(at);
-        switch (kind) {
-            case COUNTER -> counter(a, rt, data + COUNTER_OFFSET, options.step());
-            case CLOCK -> clock(a, rt, options.frequency());
-            case CONSTANT -> a.constant(rt, options.frequency());
-            case RNDR_SEQUENCE -> rndrSequence(a, rt, data + RNDR_SEQUENCE_OFFSET);
-            case RNDR_GETRANDOM -> rndrGetrandom(a, rt);
-        }
-        a.b(site + 4);
-        return a.code();
+    Asm a = new Asm(at);
+    switch (kind) {
+      case COUNTER -> counter(a, rt, data + COUNTER_OFFSET, options.step());
+      case CLOCK -> clock(a, rt, options.frequency());
+      case CONSTANT -> a.constant(rt, options.frequency());
+      case RNDR_SEQUENCE -> rndrSequence(a, rt, data + RNDR_SEQUENCE_OFFSET);
+      case RNDR_GETRANDOM -> rndrGetrandom(a, rt);
     }
+    a.b(site + 4);
+    return a.code();
+  }
 
-    /** Size in bytes, which depends only on the kind and the constants, never on addresses. */
-    public static int size(Kind kind, int rt, PatchOptions options) {
-        return encode(kind, rt, 0x10000, 0x20000, 0x30000, options).size() * 4;
-    }
+  /** Size in bytes, which depends only on the kind and the constants, never on addresses. */
+  public static int size(Kind kind, int rt, PatchOptions options) {
+    return encode(kind, rt, 0x10000, 0x20000, 0x30000, options).size() * 4;
+  }
 
-    private static int scratch(int rt) {
-        return rt == 16 ? 17 : 16;
-    }
+  private static int scratch(int rt) {
+    return rt == 16 ? 17 : 16;
+  }
 
-    /** xt = counter; counter += step (one LSE atomic, so threads never see the same value). */
-    private static void counter(Asm a, int rt, long counter, long step) {
-        int s = scratch(rt);
-        a.subSp(16).str(s, 0)
-                .address(s, counter)
-                .constant(rt, step)
-                .ldadd(rt, rt, s)
-                .ldr(s, 0).addSp(16);
-    }
+  /** xt = counter; counter += step (one LSE atomic, so threads never see the same value). */
+  private static void counter(Asm a, int rt, long counter, long step) {
+    int s = scratch(rt);
+    a.subSp(16)
+        .str(s, 0)
+        .address(s, counter)
+        .constant(rt, step)
+        .ldadd(rt, rt, s)
+        .ldr(s, 0)
+        .addSp(16);
+  }
 
-    /** xt = CLOCK_MONOTONIC as ticks of {@code frequency}: sec * f + nsec * f / 1e9. */
-    private static void clock(Asm a, int rt, long frequency) {
-        int frame = 96;
-        int ts = 64;
-        int result = 80;
-        a.subSp(frame);
-        save(a);
-        a.constant(0, CLOCK_MONOTONIC).addFromSp(1, ts).constant(8, SYS_CLOCK_GETTIME).svc0()
-                .ldp(0, 1, ts);
-        if (frequency == NANOS_PER_SECOND) {
-            a.constant(8, NANOS_PER_SECOND).mul(0, 0, 8);
-        } else {
-            a.constant(8, frequency).mul(0, 0, 8).mul(1, 1, 8).constant(8, NANOS_PER_SECOND).udiv(1, 1, 8);
-        }
-        a.add(0, 0, 1).str(0, result);
-        restore(a);
-        a.ldr(rt, result).addSp(frame);
+  /** xt = CLOCK_MONOTONIC as ticks of {@code frequency}: sec * f + nsec * f / 1e9. */
+  private static void clock(Asm a, int rt, long frequency) {
+    int frame = 96;
+    int ts = 64;
+    int result = 80;
+    a.subSp(frame);
+    save(a);
+    a.constant(0, CLOCK_MONOTONIC)
+        .addFromSp(1, ts)
+        .constant(8, SYS_CLOCK_GETTIME)
+        .svc0()
+        .ldp(0, 1, ts);
+    if (frequency == NANOS_PER_SECOND) {
+      a.constant(8, NANOS_PER_SECOND).mul(0, 0, 8);
+    } else {
+      a.constant(8, frequency)
+          .mul(0, 0, 8)
+          .mul(1, 1, 8)
+          .constant(8, NANOS_PER_SECOND)
+          .udiv(1, 1, 8);
     }
+    a.add(0, 0, 1).str(0, result);
+    restore(a);
+    a.ldr(rt, result).addSp(frame);
+  }
 
-    /** xt = n * SCRAMBLE for n = 1, 2, ...; NZCV = 0000 as after a successful RNDR. */
-    private static void rndrSequence(Asm a, int rt, long sequence) {
-        int s = scratch(rt);
-        a.subSp(16).str(s, 0)
-                .address(s, sequence)
-                .constant(rt, 1)
-                .ldadd(rt, rt, s)
-                .constant(s, SCRAMBLE)
-                .mul(rt, rt, s)
-                .ldr(s, 0).addSp(16)
-                .clearNzcv();
-    }
+  /** xt = n * SCRAMBLE for n = 1, 2, ...; NZCV = 0000 as after a successful RNDR. */
+  private static void rndrSequence(Asm a, int rt, long sequence) {
+    int s = scratch(rt);
+    a.subSp(16)
+        .str(s, 0)
+        .address(s, sequence)
+        .constant(rt, 1)
+        .ldadd(rt, rt, s)
+        .constant(s, SCRAMBLE)
+        .mul(rt, rt, s)
+        .ldr(s, 0)
+        .addSp(16)
+        .clearNzcv();
+  }
 
-    /** xt = 8 bytes from getrandom(2); NZCV = 0000. */
-    private static void rndrGetrandom(Asm a, int rt) {
-        int frame = 80;
-        int buffer = 64;
-        a.subSp(frame);
-        save(a);
-        a.addFromSp(0, buffer).constant(1, 8).constant(2, 0).constant(8, SYS_GETRANDOM).svc0();
-        restore(a);
-        a.ldr(rt, buffer).addSp(frame).clearNzcv();
-    }
+  /** xt = 8 bytes from getrandom(2); NZCV = 0000. */
+  private static void rndrGetrandom(Asm a, int rt) {
+    int frame = 80;
+    int buffer = 64;
+    a.subSp(frame);
+    save(a);
+    a.addFromSp(0, buffer).constant(1, 8).constant(2, 0).constant(8, SYS_GETRANDOM).svc0();
+    restore(a);
+    a.ldr(rt, buffer).addSp(frame).clearNzcv();
+  }
 
-    private static void save(Asm a) {
-        for (int i = 0; i < SVC_SAVED.length; i++) {
-            a.stp(SVC_SAVED[i][0], SVC_SAVED[i][1], 16 * i);
-        }
+  private static void save(Asm a) {
+    for (int i = 0; i < SVC_SAVED.length; i++) {
+      a.stp(SVC_SAVED[i][0], SVC_SAVED[i][1], 16 * i);
     }
+  }
 
-    private static void restore(Asm a) {
-        for (int i = 0; i < SVC_SAVED.length; i++) {
-            a.ldp(SVC_SAVED[i][0], SVC_SAVED[i][1], 16 * i);
-        }
+  private static void restore(Asm a) {
+    for (int i = 0; i < SVC_SAVED.length; i++) {
+      a.ldp(SVC_SAVED[i][0], SVC_SAVED[i][1], 16 * i);
     }
+  }
 }

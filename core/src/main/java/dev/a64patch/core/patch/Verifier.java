@@ -16,104 +16,134 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks a file after patching: the layout rules hold, every recorded site holds the word
- * a64patch wrote, every trampoline is the expected code (compared word by word and, through
- * Capstone, instruction by instruction) and ends by branching back to site+4, and no read
- * that should have been patched is left.
+ * Checks a file after patching: the layout rules hold, every recorded site holds the word a64patch
+ * wrote, every trampoline is the expected code (compared word by word and, through Capstone,
+ * instruction by instruction) and ends by branching back to site+4, and no read that should have
+ * been patched is left.
  */
 public final class Verifier {
-    private Verifier() {}
+  private Verifier() {}
 
-    public static VerifyReport verify(ElfFile elf) {
-        List<String> problems = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        Manifest m = Manifest.read(elf).orElse(null);
-        problems.addAll(LayoutRules.check(elf, m));
-        Set<Long> recorded = new HashSet<>();
-        if (m != null) {
-            PatchOptions options = m.options().toPatchOptions(PatchOptions.DEFAULT_MAX_PADDING);
-            try (InstructionDecoder decoder = InstructionDecoder.open()) {
-                if (!decoder.available()) {
-                    notes.add("Capstone unavailable: trampolines compared word by word only");
-                }
-                for (Manifest.Site s : m.sites()) {
-                    recorded.add(s.offset());
-                    checkSite(elf, m, options, s, decoder, problems, notes);
-                }
-            }
-        } else {
-            notes.add("not patched by a64patch (no " + Planner.MANIFEST_SECTION + " section)");
+  public static VerifyReport verify(ElfFile elf) {
+    List<String> problems = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    Manifest m = Manifest.read(elf).orElse(null);
+    problems.addAll(LayoutRules.check(elf, m));
+    Set<Long> recorded = new HashSet<>();
+    if (m != null) {
+      PatchOptions options = m.options().toPatchOptions(PatchOptions.DEFAULT_MAX_PADDING);
+      try (InstructionDecoder decoder = InstructionDecoder.open()) {
+        if (!decoder.available()) {
+          notes.add("Capstone unavailable: trampolines compared word by word only");
         }
-        Set<SysReg> patchable = m == null ? SysReg.counters() : m.options().toPatchOptions(0).effectiveRegisters();
-        boolean includeUncertain = m != null && m.options().includeUncertain();
-        for (Finding f : Scanner.scan(elf, ScanOptions.defaults()).findings()) {
-            boolean wanted = patchable.contains(f.register())
-                    && (f.confidence() == Confidence.HIGH || (includeUncertain && f.patchable()));
-            if (wanted && !recorded.contains(f.offset())) {
-                problems.add(String.format("unpatched %s read into %s at 0x%x%s", f.register(), f.rtName(), f.address(),
-                        f.symbol() == null ? "" : " in " + f.symbol().display()));
-            }
+        for (Manifest.Site s : m.sites()) {
+          recorded.add(s.offset());
+          checkSite(elf, m, options, s, decoder, problems, notes);
         }
-        return new VerifyReport(elf.name(), m != null, m == null ? 0 : m.sites().size(), problems, notes);
+      }
+    } else {
+      notes.add("not patched by a64patch (no " + Planner.MANIFEST_SECTION + " section)");
     }
+    Set<SysReg> patchable =
+        m == null ? SysReg.counters() : m.options().toPatchOptions(0).effectiveRegisters();
+    boolean includeUncertain = m != null && m.options().includeUncertain();
+    for (Finding f : Scanner.scan(elf, ScanOptions.defaults()).findings()) {
+      boolean wanted =
+          patchable.contains(f.register())
+              && (f.confidence() == Confidence.HIGH || (includeUncertain && f.patchable()));
+      if (wanted && !recorded.contains(f.offset())) {
+        problems.add(
+            String.format(
+                "unpatched %s read into %s at 0x%x%s",
+                f.register(),
+                f.rtName(),
+                f.address(),
+                f.symbol() == null ? "" : " in " + f.symbol().display()));
+      }
+    }
+    return new VerifyReport(
+        elf.name(), m != null, m == null ? 0 : m.sites().size(), problems, notes);
+  }
 
-    private static void checkSite(ElfFile elf, Manifest m, PatchOptions options, Manifest.Site s,
-                                  InstructionDecoder decoder, List<String> problems, List<String> notes) {
-        ByteBuffer bytes = elf.bytes();
-        if (s.offset() < 0 || s.offset() + 4 > elf.size()) {
-            problems.add(String.format("site at offset 0x%x lies outside the file", s.offset()));
-            return;
-        }
-        int word = bytes.getInt((int) s.offset());
-        String where = String.format("site 0x%x (%s %s)", s.address(), s.register(), SysReg.rtName(s.rt()));
-        if (s.action().equals("skipped")) {
-            if (SysReg.valueOf(s.register()).kind() == SysReg.Kind.COUNTER) {
-                notes.add(where + " left unpatched: " + s.reason());
-            }
-            if (word != s.original()) {
-                problems.add(String.format("%s was to be left alone but holds 0x%08x instead of 0x%08x", where, word, s.original()));
-            }
-            return;
-        }
-        if (word != s.patched()) {
-            problems.add(String.format("%s holds 0x%08x, expected 0x%08x", where, word, s.patched()));
-            return;
-        }
-        if (!s.action().equals("trampoline")) {
-            return;
-        }
-        if (word != A64.b(s.address(), s.trampoline())) {
-            problems.add(String.format("%s does not branch to its trampoline at 0x%x", where, s.trampoline()));
-            return;
-        }
-        List<Insn> expected = Trampolines.encode(Trampolines.Kind.valueOf(s.kind()), s.rt(), s.address(), s.trampoline(),
-                m.data() == null ? 0 : m.data().vaddr(), options);
-        long at = elf.offsetOf(s.trampoline()).orElse(-1L);
-        if (at < 0 || at + expected.size() * 4L > elf.size()) {
-            problems.add(String.format("%s: trampoline 0x%x is not mapped from the file", where, s.trampoline()));
-            return;
-        }
-        for (int i = 0; i < expected.size(); i++) {
-            long pc = s.trampoline() + 4L * i;
-            int actual = bytes.getInt((int) (at + 4L * i));
-            Insn want = expected.get(i);
-            if (actual != want.word()) {
-                problems.add(String.format("%s: trampoline word at 0x%x is 0x%08x, expected 0x%08x (%s)", where, pc, actual,
-                        want.word(), want.text()));
-                return;
-            }
-            if (decoder.available()) {
-                String decoded = decoder.decode(actual, pc).orElse("(undefined)");
-                if (!decoded.equals(want.text())) {
-                    problems.add(String.format("%s: trampoline instruction at 0x%x decodes as '%s', expected '%s'", where, pc,
-                            decoded, want.text()));
-                    return;
-                }
-            }
-        }
-        int last = bytes.getInt((int) (at + 4L * (expected.size() - 1)));
-        if (last != A64.b(s.trampoline() + 4L * (expected.size() - 1), s.address() + 4)) {
-            problems.add(where + ": trampoline does not end by branching back to site+4");
-        }
+  private static void checkSite(
+      ElfFile elf,
+      Manifest m,
+      PatchOptions options,
+      Manifest.Site s,
+      InstructionDecoder decoder,
+      List<String> problems,
+      List<String> notes) {
+    ByteBuffer bytes = elf.bytes();
+    if (s.offset() < 0 || s.offset() + 4 > elf.size()) {
+      problems.add(String.format("site at offset 0x%x lies outside the file", s.offset()));
+      return;
     }
+    int word = bytes.getInt((int) s.offset());
+    String where =
+        String.format("site 0x%x (%s %s)", s.address(), s.register(), SysReg.rtName(s.rt()));
+    if (s.action().equals("skipped")) {
+      if (SysReg.valueOf(s.register()).kind() == SysReg.Kind.COUNTER) {
+        notes.add(where + " left unpatched: " + s.reason());
+      }
+      if (word != s.original()) {
+        problems.add(
+            String.format(
+                "%s was to be left alone but holds 0x%08x instead of 0x%08x",
+                where, word, s.original()));
+      }
+      return;
+    }
+    if (word != s.patched()) {
+      problems.add(String.format("%s holds 0x%08x, expected 0x%08x", where, word, s.patched()));
+      return;
+    }
+    if (!s.action().equals("trampoline")) {
+      return;
+    }
+    if (word != A64.b(s.address(), s.trampoline())) {
+      problems.add(
+          String.format("%s does not branch to its trampoline at 0x%x", where, s.trampoline()));
+      return;
+    }
+    List<Insn> expected =
+        Trampolines.encode(
+            Trampolines.Kind.valueOf(s.kind()),
+            s.rt(),
+            s.address(),
+            s.trampoline(),
+            m.data() == null ? 0 : m.data().vaddr(),
+            options);
+    long at = elf.offsetOf(s.trampoline()).orElse(-1L);
+    if (at < 0 || at + expected.size() * 4L > elf.size()) {
+      problems.add(
+          String.format("%s: trampoline 0x%x is not mapped from the file", where, s.trampoline()));
+      return;
+    }
+    for (int i = 0; i < expected.size(); i++) {
+      long pc = s.trampoline() + 4L * i;
+      int actual = bytes.getInt((int) (at + 4L * i));
+      Insn want = expected.get(i);
+      if (actual != want.word()) {
+        problems.add(
+            String.format(
+                "%s: trampoline word at 0x%x is 0x%08x, expected 0x%08x (%s)",
+                where, pc, actual, want.word(), want.text()));
+        return;
+      }
+      if (decoder.available()) {
+        String decoded = decoder.decode(actual, pc).orElse("(undefined)");
+        if (!decoded.equals(want.text())) {
+          problems.add(
+              String.format(
+                  "%s: trampoline instruction at 0x%x decodes as '%s', expected '%s'",
+                  where, pc, decoded, want.text()));
+          return;
+        }
+      }
+    }
+    int last = bytes.getInt((int) (at + 4L * (expected.size() - 1)));
+    if (last != A64.b(s.trampoline() + 4L * (expected.size() - 1), s.address() + 4)) {
+      problems.add(where + ": trampoline does not end by branching back to site+4");
+    }
+  }
 }

@@ -15,160 +15,199 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Text and JSON output of {@code patch} (and {@code --dry-run}): per file the outcome and the plan. */
+/**
+ * Text and JSON output of {@code patch} (and {@code --dry-run}): per file the outcome and the plan.
+ */
 public final class PatchReport {
-    private PatchReport() {}
+  private PatchReport() {}
 
-    /** One file's outcome; {@code plan} is null when the file was already patched with the same options. */
-    public record Entry(String path, Patcher.Result result, PatchPlan plan) {}
+  /**
+   * One file's outcome; {@code plan} is null when the file was already patched with the same
+   * options.
+   */
+  public record Entry(String path, Patcher.Result result, PatchPlan plan) {}
 
-    public static void text(List<Entry> entries, boolean details, PrintWriter out) {
-        for (Entry e : entries) {
-            out.println(summary(e));
-            PatchPlan p = e.plan();
-            if (p == null) {
-                continue;
-            }
-            Layout l = p.layout();
-            if (l.text() != null && (details || e.result() == Patcher.Result.DRY_RUN)) {
-                out.printf("  new R+X segment at 0x%x, file offset 0x%x, %d bytes (program headers + trampolines)%n",
-                        l.text().vaddr(), l.text().offset(), l.text().size());
-                if (l.data() != null) {
-                    out.printf("  new RW segment at 0x%x, file offset 0x%x, %d bytes%n", l.data().vaddr(), l.data().offset(),
-                            l.data().size());
-                }
-                if (l.executable() && l.padding() > 15) {
-                    out.printf("  %d bytes of zero padding keep p_vaddr - p_offset of the first PT_LOAD%n", l.padding());
-                }
-            }
-            if (details || e.result() == Patcher.Result.DRY_RUN) {
-                table(p, out);
-            } else {
-                // Counter reads left alone matter; unselected CNTFRQ/RNDR/PMU reads are listed by --verbose.
-                p.sites().stream().filter(s -> s.action() == SitePlan.Action.SKIPPED && s.finding().register().kind()
-                        == dev.a64patch.core.scan.SysReg.Kind.COUNTER).forEach(s -> out.printf("  left alone: 0x%x %s %s: %s%n",
-                        s.finding().address(), s.finding().register(), s.finding().rtName(), s.reason()));
-            }
+  public static void text(List<Entry> entries, boolean details, PrintWriter out) {
+    for (Entry e : entries) {
+      out.println(summary(e));
+      PatchPlan p = e.plan();
+      if (p == null) {
+        continue;
+      }
+      Layout l = p.layout();
+      if (l.text() != null && (details || e.result() == Patcher.Result.DRY_RUN)) {
+        out.printf(
+            "  new R+X segment at 0x%x, file offset 0x%x, %d bytes (program headers + trampolines)%n",
+            l.text().vaddr(), l.text().offset(), l.text().size());
+        if (l.data() != null) {
+          out.printf(
+              "  new RW segment at 0x%x, file offset 0x%x, %d bytes%n",
+              l.data().vaddr(), l.data().offset(), l.data().size());
         }
-        out.flush();
-    }
-
-    static String summary(Entry e) {
-        PatchPlan p = e.plan();
-        return switch (e.result()) {
-            case ALREADY_PATCHED -> e.path() + ": already patched with these options; unchanged";
-            case NOTHING_TO_PATCH -> e.path() + ": nothing to patch (" + (p.sites().isEmpty() ? "no reads"
-                    : p.sites().size() + " read(s), none selected") + "); unchanged";
-            case PATCHED, DRY_RUN -> String.format("%s: %s %d of %d read(s) (strategy %s): %d by trampoline, %d in place, %d left alone",
-                    e.path(), e.result() == Patcher.Result.DRY_RUN ? "would patch" : "patched",
-                    p.count(SitePlan.Action.TRAMPOLINE) + p.count(SitePlan.Action.IN_PLACE), p.sites().size(),
-                    p.options().strategy().id(), p.count(SitePlan.Action.TRAMPOLINE), p.count(SitePlan.Action.IN_PLACE),
-                    p.count(SitePlan.Action.SKIPPED));
-        };
-    }
-
-    private static void table(PatchPlan p, PrintWriter out) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ADDRESS", "REGISTER", "RT", "ACTION", "NEW WORD", "TRAMPOLINE", "NOTE"});
-        for (SitePlan s : p.sites()) {
-            rows.add(new String[] {JsonReport.hex(s.finding().address()), s.finding().register().name(), s.finding().rtName(),
-                    action(s), String.format("%08x", s.newWord()), s.trampoline() < 0 ? "-" : JsonReport.hex(s.trampoline()),
-                    s.reason()});
+        if (l.executable() && l.padding() > 15) {
+          out.printf(
+              "  %d bytes of zero padding keep p_vaddr - p_offset of the first PT_LOAD%n",
+              l.padding());
         }
-        int[] w = new int[7];
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
-        }
-        for (String[] r : rows) {
-            StringBuilder b = new StringBuilder("  ");
-            for (int i = 0; i < r.length; i++) {
-                b.append(i == r.length - 1 ? r[i] : String.format("%-" + w[i] + "s  ", r[i]));
-            }
-            out.println(b.toString().stripTrailing());
-        }
+      }
+      if (details || e.result() == Patcher.Result.DRY_RUN) {
+        table(p, out);
+      } else {
+        // Counter reads left alone matter; unselected CNTFRQ/RNDR/PMU reads are listed by
+        // --verbose.
+        p.sites().stream()
+            .filter(
+                s ->
+                    s.action() == SitePlan.Action.SKIPPED
+                        && s.finding().register().kind()
+                            == dev.a64patch.core.scan.SysReg.Kind.COUNTER)
+            .forEach(
+                s ->
+                    out.printf(
+                        "  left alone: 0x%x %s %s: %s%n",
+                        s.finding().address(),
+                        s.finding().register(),
+                        s.finding().rtName(),
+                        s.reason()));
+      }
     }
+    out.flush();
+  }
 
-    private static String action(SitePlan s) {
-        return s.action().name().toLowerCase(Locale.ROOT).replace('_', '-');
+  static String summary(Entry e) {
+    PatchPlan p = e.plan();
+    return switch (e.result()) {
+      case ALREADY_PATCHED -> e.path() + ": already patched with these options; unchanged";
+      case NOTHING_TO_PATCH ->
+          e.path()
+              + ": nothing to patch ("
+              + (p.sites().isEmpty() ? "no reads" : p.sites().size() + " read(s), none selected")
+              + "); unchanged";
+      case PATCHED, DRY_RUN ->
+          String.format(
+              "%s: %s %d of %d read(s) (strategy %s): %d by trampoline, %d in place, %d left alone",
+              e.path(),
+              e.result() == Patcher.Result.DRY_RUN ? "would patch" : "patched",
+              p.count(SitePlan.Action.TRAMPOLINE) + p.count(SitePlan.Action.IN_PLACE),
+              p.sites().size(),
+              p.options().strategy().id(),
+              p.count(SitePlan.Action.TRAMPOLINE),
+              p.count(SitePlan.Action.IN_PLACE),
+              p.count(SitePlan.Action.SKIPPED));
+    };
+  }
+
+  private static void table(PatchPlan p, PrintWriter out) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(
+        new String[] {"ADDRESS", "REGISTER", "RT", "ACTION", "NEW WORD", "TRAMPOLINE", "NOTE"});
+    for (SitePlan s : p.sites()) {
+      rows.add(
+          new String[] {
+            JsonReport.hex(s.finding().address()),
+            s.finding().register().name(),
+            s.finding().rtName(),
+            action(s),
+            String.format("%08x", s.newWord()),
+            s.trampoline() < 0 ? "-" : JsonReport.hex(s.trampoline()),
+            s.reason()
+          });
     }
-
-    public static void json(List<Entry> entries, List<FileProblem> problems, boolean code, Writer w) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.useDefaultPrettyPrinter();
-            g.writeStartObject();
-            g.writeStringField("tool", "a64patch");
-            g.writeStringField("version", Version.get());
-            g.writeNumberField("schema", JsonReport.SCHEMA);
-            g.writeArrayFieldStart("files");
-            for (Entry e : entries) {
-                file(g, e, code);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("problems");
-            for (FileProblem p : problems) {
-                g.writeStartObject();
-                g.writeStringField("path", p.path());
-                g.writeStringField("kind", p.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-                g.writeStringField("message", p.message());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        w.write(System.lineSeparator());
-        w.flush();
+    int[] w = new int[7];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
     }
+    for (String[] r : rows) {
+      StringBuilder b = new StringBuilder("  ");
+      for (int i = 0; i < r.length; i++) {
+        b.append(i == r.length - 1 ? r[i] : String.format("%-" + w[i] + "s  ", r[i]));
+      }
+      out.println(b.toString().stripTrailing());
+    }
+  }
 
-    private static void file(JsonGenerator g, Entry e, boolean code) throws IOException {
+  private static String action(SitePlan s) {
+    return s.action().name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public static void json(List<Entry> entries, List<FileProblem> problems, boolean code, Writer w)
+      throws IOException {
+    try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeStringField("tool", "a64patch");
+      g.writeStringField("version", Version.get());
+      g.writeNumberField("schema", JsonReport.SCHEMA);
+      g.writeArrayFieldStart("files");
+      for (Entry e : entries) {
+        file(g, e, code);
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("problems");
+      for (FileProblem p : problems) {
         g.writeStartObject();
-        g.writeStringField("path", e.path());
-        g.writeStringField("result", e.result().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        PatchPlan p = e.plan();
-        if (p != null) {
-            g.writeStringField("strategy", p.options().strategy().id());
-            segment(g, "text", p.layout().text());
-            segment(g, "data", p.layout().data());
-            g.writeNumberField("padding", p.layout().padding());
-            g.writeArrayFieldStart("sites");
-            for (SitePlan s : p.sites()) {
-                g.writeStartObject();
-                g.writeStringField("address", JsonReport.hex(s.finding().address()));
-                g.writeStringField("offset", JsonReport.hex(s.finding().offset()));
-                g.writeStringField("register", s.finding().register().name());
-                g.writeStringField("rt", s.finding().rtName());
-                g.writeStringField("action", action(s));
-                g.writeStringField("originalWord", String.format("0x%08x", s.finding().word()));
-                g.writeStringField("newWord", String.format("0x%08x", s.newWord()));
-                if (s.trampoline() >= 0) {
-                    g.writeStringField("trampoline", JsonReport.hex(s.trampoline()));
-                }
-                if (!s.reason().isEmpty()) {
-                    g.writeStringField("reason", s.reason());
-                }
-                if (code && !s.code().isEmpty()) {
-                    g.writeArrayFieldStart("code");
-                    for (Insn i : s.code()) {
-                        g.writeString(i.toString());
-                    }
-                    g.writeEndArray();
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
+        g.writeStringField("path", p.path());
+        g.writeStringField("kind", p.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        g.writeStringField("message", p.message());
         g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
     }
+    w.write(System.lineSeparator());
+    w.flush();
+  }
 
-    private static void segment(JsonGenerator g, String name, Layout.Segment s) throws IOException {
-        if (s == null) {
-            g.writeNullField(name);
-            return;
+  private static void file(JsonGenerator g, Entry e, boolean code) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("path", e.path());
+    g.writeStringField("result", e.result().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    PatchPlan p = e.plan();
+    if (p != null) {
+      g.writeStringField("strategy", p.options().strategy().id());
+      segment(g, "text", p.layout().text());
+      segment(g, "data", p.layout().data());
+      g.writeNumberField("padding", p.layout().padding());
+      g.writeArrayFieldStart("sites");
+      for (SitePlan s : p.sites()) {
+        g.writeStartObject();
+        g.writeStringField("address", JsonReport.hex(s.finding().address()));
+        g.writeStringField("offset", JsonReport.hex(s.finding().offset()));
+        g.writeStringField("register", s.finding().register().name());
+        g.writeStringField("rt", s.finding().rtName());
+        g.writeStringField("action", action(s));
+        g.writeStringField("originalWord", String.format("0x%08x", s.finding().word()));
+        g.writeStringField("newWord", String.format("0x%08x", s.newWord()));
+        if (s.trampoline() >= 0) {
+          g.writeStringField("trampoline", JsonReport.hex(s.trampoline()));
         }
-        g.writeObjectFieldStart(name);
-        g.writeStringField("offset", JsonReport.hex(s.offset()));
-        g.writeStringField("vaddr", JsonReport.hex(s.vaddr()));
-        g.writeNumberField("size", s.size());
+        if (!s.reason().isEmpty()) {
+          g.writeStringField("reason", s.reason());
+        }
+        if (code && !s.code().isEmpty()) {
+          g.writeArrayFieldStart("code");
+          for (Insn i : s.code()) {
+            g.writeString(i.toString());
+          }
+          g.writeEndArray();
+        }
         g.writeEndObject();
+      }
+      g.writeEndArray();
     }
+    g.writeEndObject();
+  }
+
+  private static void segment(JsonGenerator g, String name, Layout.Segment s) throws IOException {
+    if (s == null) {
+      g.writeNullField(name);
+      return;
+    }
+    g.writeObjectFieldStart(name);
+    g.writeStringField("offset", JsonReport.hex(s.offset()));
+    g.writeStringField("vaddr", JsonReport.hex(s.vaddr()));
+    g.writeNumberField("size", s.size());
+    g.writeEndObject();
+  }
 }

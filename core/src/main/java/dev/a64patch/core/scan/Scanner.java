@@ -14,115 +14,148 @@ import java.util.Set;
  * candidates only, symbol attribution and a Capstone plausibility check.
  */
 public final class Scanner {
-    /** The manifest section name of dev.a64patch.core.patch.Planner; scan only needs to know it exists. */
-    static final String PATCHED_MARKER = ".a64patch.manifest";
+  /**
+   * The manifest section name of dev.a64patch.core.patch.Planner; scan only needs to know it
+   * exists.
+   */
+  static final String PATCHED_MARKER = ".a64patch.manifest";
 
-    private final ScanOptions options;
-    private final WordMatcher matcher;
+  private final ScanOptions options;
+  private final WordMatcher matcher;
 
-    public Scanner(ScanOptions options) {
-        this.options = options;
-        this.matcher = new WordMatcher(options.registers());
+  public Scanner(ScanOptions options) {
+    this.options = options;
+    this.matcher = new WordMatcher(options.registers());
+  }
+
+  public static ScanResult scan(ElfFile elf, ScanOptions options) {
+    return new Scanner(options).scan(elf);
+  }
+
+  public ScanResult scan(ElfFile elf) {
+    Targets.requireAArch64(elf);
+    List<CodeRegion> regions = CodeRegion.of(elf);
+    List<String> notes = new ArrayList<>();
+    if (!elf.hasSectionHeaders()) {
+      notes.add("no section headers: scanned PF_X segments, which may also hold read-only data");
     }
-
-    public static ScanResult scan(ElfFile elf, ScanOptions options) {
-        return new Scanner(options).scan(elf);
+    if (elf.section(PATCHED_MARKER).isPresent()) {
+      notes.add(
+          "patched by a64patch: the reads listed were left alone; 'a64patch verify' explains why");
     }
-
-    public ScanResult scan(ElfFile elf) {
-        Targets.requireAArch64(elf);
-        List<CodeRegion> regions = CodeRegion.of(elf);
-        List<String> notes = new ArrayList<>();
-        if (!elf.hasSectionHeaders()) {
-            notes.add("no section headers: scanned PF_X segments, which may also hold read-only data");
-        }
-        if (elf.section(PATCHED_MARKER).isPresent()) {
-            notes.add("patched by a64patch: the reads listed were left alone; 'a64patch verify' explains why");
-        }
-        ByteBuffer bytes = elf.bytes();
-        long codeBytes = 0;
-        List<long[]> candidates = new ArrayList<>(); // {region index, file offset}
-        for (int r = 0; r < regions.size(); r++) {
-            CodeRegion region = regions.get(r);
-            codeBytes += region.size();
-            int from = (int) region.firstWordOffset();
-            int to = (int) (region.offset() + region.size());
-            for (int at : matcher.find(bytes, from, to)) {
-                candidates.add(new long[] {r, at});
-            }
-        }
-        if (candidates.isEmpty()) {
-            return new ScanResult(elf.name(), elf.header().describe(), codeBytes, List.of(), notes);
-        }
-        SymbolIndex symbols = SymbolIndex.of(elf);
-        List<Finding> findings = new ArrayList<>(candidates.size());
-        try (InstructionDecoder decoder = InstructionDecoder.open()) {
-            for (long[] c : candidates) {
-                findings.add(describe(bytes, regions.get((int) c[0]), c[1], symbols, decoder));
-            }
-        }
-        findings.sort((a, b) -> Long.compare(a.offset(), b.offset()));
-        return new ScanResult(elf.name(), elf.header().describe(), codeBytes, findings, notes);
+    ByteBuffer bytes = elf.bytes();
+    long codeBytes = 0;
+    List<long[]> candidates = new ArrayList<>(); // {region index, file offset}
+    for (int r = 0; r < regions.size(); r++) {
+      CodeRegion region = regions.get(r);
+      codeBytes += region.size();
+      int from = (int) region.firstWordOffset();
+      int to = (int) (region.offset() + region.size());
+      for (int at : matcher.find(bytes, from, to)) {
+        candidates.add(new long[] {r, at});
+      }
     }
-
-    private Finding describe(ByteBuffer bytes, CodeRegion region, long offset, SymbolIndex symbols,
-                             InstructionDecoder decoder) {
-        int word = bytes.getInt((int) offset);
-        SysReg reg = SysReg.of(word).orElseThrow();
-        long address = region.addressOf(offset);
-        Set<Uncertainty> reasons = EnumSet.noneOf(Uncertainty.class);
-        if (region.viaSegment()) {
-            reasons.add(Uncertainty.SEGMENTS_ONLY);
-        }
-        if (symbols.inData(address, region.sectionIndex())) {
-            reasons.add(Uncertainty.DATA_MAPPING);
-        }
-        Optional<SymbolIndex.Function> function = symbols.functionAt(address, region.sectionIndex());
-        if (function.isEmpty()) {
-            reasons.add(Uncertainty.OUTSIDE_FUNCTION);
-        }
-        long lo = region.offset();
-        long hi = region.offset() + region.size();
-        if (function.isPresent()) {
-            lo = Math.max(lo, offset - (address - function.get().start()));
-            long end = function.get().end();
-            if (end - address < hi - offset) {
-                hi = offset + (end - address);
-            }
-        }
-        if (decoder.available() && !neighboursDecode(bytes, region, offset, lo, hi, decoder)) {
-            reasons.add(Uncertainty.UNDECODABLE);
-        }
-        List<String> context = options.contextLines() > 0
-                ? context(bytes, region, offset, decoder, options.contextLines()) : List.of();
-        return new Finding(reg, word & 31, word, offset, address, region.name(),
-                function.map(f -> symbols.ref(f, address)).orElse(null), List.copyOf(reasons), context);
+    if (candidates.isEmpty()) {
+      return new ScanResult(elf.name(), elf.header().describe(), codeBytes, List.of(), notes);
     }
-
-    /** The words right before and after the site, where they lie inside [lo, hi), must be instructions. */
-    private static boolean neighboursDecode(ByteBuffer bytes, CodeRegion region, long offset, long lo, long hi,
-                                            InstructionDecoder decoder) {
-        for (long at : new long[] {offset - 4, offset + 4}) {
-            if (at >= lo && at + 4 <= hi && decoder.decode(bytes.getInt((int) at), region.addressOf(at)).isEmpty()) {
-                return false;
-            }
-        }
-        return true;
+    SymbolIndex symbols = SymbolIndex.of(elf);
+    List<Finding> findings = new ArrayList<>(candidates.size());
+    try (InstructionDecoder decoder = InstructionDecoder.open()) {
+      for (long[] c : candidates) {
+        findings.add(describe(bytes, regions.get((int) c[0]), c[1], symbols, decoder));
+      }
     }
+    findings.sort((a, b) -> Long.compare(a.offset(), b.offset()));
+    return new ScanResult(elf.name(), elf.header().describe(), codeBytes, findings, notes);
+  }
 
-    private static List<String> context(ByteBuffer bytes, CodeRegion region, long offset, InstructionDecoder decoder,
-                                        int lines) {
-        List<String> out = new ArrayList<>();
-        for (long at = offset - 4L * lines; at <= offset + 4L * lines; at += 4) {
-            if (!region.containsOffset(at)) {
-                continue;
-            }
-            int w = bytes.getInt((int) at);
-            String text = decoder.available()
-                    ? decoder.decode(w, region.addressOf(at)).orElse(".inst 0x" + String.format("%08x", w) + " (undefined)")
-                    : String.format(".inst 0x%08x", w);
-            out.add(String.format("%s %x: %08x  %s", at == offset ? "=>" : "  ", region.addressOf(at), w, text));
-        }
-        return out;
+  private Finding describe(
+      ByteBuffer bytes,
+      CodeRegion region,
+      long offset,
+      SymbolIndex symbols,
+      InstructionDecoder decoder) {
+    int word = bytes.getInt((int) offset);
+    SysReg reg = SysReg.of(word).orElseThrow();
+    long address = region.addressOf(offset);
+    Set<Uncertainty> reasons = EnumSet.noneOf(Uncertainty.class);
+    if (region.viaSegment()) {
+      reasons.add(Uncertainty.SEGMENTS_ONLY);
     }
+    if (symbols.inData(address, region.sectionIndex())) {
+      reasons.add(Uncertainty.DATA_MAPPING);
+    }
+    Optional<SymbolIndex.Function> function = symbols.functionAt(address, region.sectionIndex());
+    if (function.isEmpty()) {
+      reasons.add(Uncertainty.OUTSIDE_FUNCTION);
+    }
+    long lo = region.offset();
+    long hi = region.offset() + region.size();
+    if (function.isPresent()) {
+      lo = Math.max(lo, offset - (address - function.get().start()));
+      long end = function.get().end();
+      if (end - address < hi - offset) {
+        hi = offset + (end - address);
+      }
+    }
+    if (decoder.available() && !neighboursDecode(bytes, region, offset, lo, hi, decoder)) {
+      reasons.add(Uncertainty.UNDECODABLE);
+    }
+    List<String> context =
+        options.contextLines() > 0
+            ? context(bytes, region, offset, decoder, options.contextLines())
+            : List.of();
+    return new Finding(
+        reg,
+        word & 31,
+        word,
+        offset,
+        address,
+        region.name(),
+        function.map(f -> symbols.ref(f, address)).orElse(null),
+        List.copyOf(reasons),
+        context);
+  }
+
+  /**
+   * The words right before and after the site, where they lie inside [lo, hi), must be
+   * instructions.
+   */
+  private static boolean neighboursDecode(
+      ByteBuffer bytes,
+      CodeRegion region,
+      long offset,
+      long lo,
+      long hi,
+      InstructionDecoder decoder) {
+    for (long at : new long[] {offset - 4, offset + 4}) {
+      if (at >= lo
+          && at + 4 <= hi
+          && decoder.decode(bytes.getInt((int) at), region.addressOf(at)).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> context(
+      ByteBuffer bytes, CodeRegion region, long offset, InstructionDecoder decoder, int lines) {
+    List<String> out = new ArrayList<>();
+    for (long at = offset - 4L * lines; at <= offset + 4L * lines; at += 4) {
+      if (!region.containsOffset(at)) {
+        continue;
+      }
+      int w = bytes.getInt((int) at);
+      String text =
+          decoder.available()
+              ? decoder
+                  .decode(w, region.addressOf(at))
+                  .orElse(".inst 0x" + String.format("%08x", w) + " (undefined)")
+              : String.format(".inst 0x%08x", w);
+      out.add(
+          String.format(
+              "%s %x: %08x  %s", at == offset ? "=>" : "  ", region.addressOf(at), w, text));
+    }
+    return out;
+  }
 }

@@ -9,21 +9,26 @@ import dev.a64patch.elf.UnsupportedElfException;
 
 /** Which ELF files a64patch works on: 64-bit AArch64, either byte order. */
 public final class Targets {
-    private Targets() {}
+  private Targets() {}
 
-    public static boolean isAArch64(ElfHeader h) {
-        return h.machine() == EM_AARCH64 && h.is64();
-    }
+  public static boolean isAArch64(ElfHeader h) {
+    return h.machine() == EM_AARCH64 && h.is64();
+  }
 
-    /** @throws UnsupportedElfException naming what the file is instead */
-    public static void requireAArch64(ElfFile elf) {
-        ElfHeader h = elf.header();
-        if (h.machine() != EM_AARCH64) {
-            throw new UnsupportedElfException(elf.name(), String.format(
-                    "%s file (e_machine %d), not AArch64", ElfNames.machine(h.machine()), h.machine()));
-        }
-        if (!h.is64()) {
-            throw new UnsupportedElfException(elf.name(), "ELF32 AArch64 (ILP32) file, only ELF64 AArch64 is supported");
-        }
+  /**
+   * @throws UnsupportedElfException naming what the file is instead
+   */
+  public static void requireAArch64(ElfFile elf) {
+    ElfHeader h = elf.header();
+    if (h.machine() != EM_AARCH64) {
+      throw new UnsupportedElfException(
+          elf.name(),
+          String.format(
+              "%s file (e_machine %d), not AArch64", ElfNames.machine(h.machine()), h.machine()));
     }
+    if (!h.is64()) {
+      throw new UnsupportedElfException(
+          elf.name(), "ELF32 AArch64 (ILP32) file, only ELF64 AArch64 is supported");
+    }
+  }
 }

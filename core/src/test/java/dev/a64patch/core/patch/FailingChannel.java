@@ -8,45 +8,113 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
-/** A FileChannel that fails with "No space left on device" once {@code budget} bytes have been written. */
+/**
+ * A FileChannel that fails with "No space left on device" once {@code budget} bytes have been
+ * written.
+ */
 final class FailingChannel extends FileChannel {
-    private final FileChannel delegate;
-    private long budget;
+  private final FileChannel delegate;
+  private long budget;
 
-    FailingChannel(FileChannel delegate, long budget) {
-        this.delegate = delegate;
-        this.budget = budget;
-    }
+  FailingChannel(FileChannel delegate, long budget) {
+    this.delegate = delegate;
+    this.budget = budget;
+  }
 
-    private void spend(long n) throws IOException {
-        budget -= n;
-        if (budget < 0) {
-            throw new IOException("No space left on device (injected)");
-        }
+  private void spend(long n) throws IOException {
+    budget -= n;
+    if (budget < 0) {
+      throw new IOException("No space left on device (injected)");
     }
+  }
 
-    @Override public int read(ByteBuffer dst) throws IOException { return delegate.read(dst); }
-    @Override public long read(ByteBuffer[] dsts, int offset, int length) throws IOException { return delegate.read(dsts, offset, length); }
-    @Override public int write(ByteBuffer src) throws IOException { spend(src.remaining()); return delegate.write(src); }
-    @Override public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        throw new IOException("not used");
-    }
-    @Override public long position() throws IOException { return delegate.position(); }
-    @Override public FileChannel position(long p) throws IOException { delegate.position(p); return this; }
-    @Override public long size() throws IOException { return delegate.size(); }
-    @Override public FileChannel truncate(long size) throws IOException { delegate.truncate(size); return this; }
-    @Override public void force(boolean metaData) throws IOException { delegate.force(metaData); }
-    @Override public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-        return delegate.transferTo(position, count, target);
-    }
-    @Override public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-        spend(count);
-        return delegate.transferFrom(src, position, count);
-    }
-    @Override public int read(ByteBuffer dst, long position) throws IOException { return delegate.read(dst, position); }
-    @Override public int write(ByteBuffer src, long position) throws IOException { spend(src.remaining()); return delegate.write(src, position); }
-    @Override public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException { return delegate.map(mode, position, size); }
-    @Override public FileLock lock(long position, long size, boolean shared) throws IOException { return delegate.lock(position, size, shared); }
-    @Override public FileLock tryLock(long position, long size, boolean shared) throws IOException { return delegate.tryLock(position, size, shared); }
-    @Override protected void implCloseChannel() throws IOException { delegate.close(); }
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    return delegate.read(dst);
+  }
+
+  @Override
+  public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+    return delegate.read(dsts, offset, length);
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    spend(src.remaining());
+    return delegate.write(src);
+  }
+
+  @Override
+  public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    throw new IOException("not used");
+  }
+
+  @Override
+  public long position() throws IOException {
+    return delegate.position();
+  }
+
+  @Override
+  public FileChannel position(long p) throws IOException {
+    delegate.position(p);
+    return this;
+  }
+
+  @Override
+  public long size() throws IOException {
+    return delegate.size();
+  }
+
+  @Override
+  public FileChannel truncate(long size) throws IOException {
+    delegate.truncate(size);
+    return this;
+  }
+
+  @Override
+  public void force(boolean metaData) throws IOException {
+    delegate.force(metaData);
+  }
+
+  @Override
+  public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+    return delegate.transferTo(position, count, target);
+  }
+
+  @Override
+  public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+    spend(count);
+    return delegate.transferFrom(src, position, count);
+  }
+
+  @Override
+  public int read(ByteBuffer dst, long position) throws IOException {
+    return delegate.read(dst, position);
+  }
+
+  @Override
+  public int write(ByteBuffer src, long position) throws IOException {
+    spend(src.remaining());
+    return delegate.write(src, position);
+  }
+
+  @Override
+  public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+    return delegate.map(mode, position, size);
+  }
+
+  @Override
+  public FileLock lock(long position, long size, boolean shared) throws IOException {
+    return delegate.lock(position, size, shared);
+  }
+
+  @Override
+  public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+    return delegate.tryLock(position, size, shared);
+  }
+
+  @Override
+  protected void implCloseChannel() throws IOException {
+    delegate.close();
+  }
 }

@@ -19,126 +19,162 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A failure anywhere while writing leaves the input untouched and no stray files (DESIGN.md §6). */
+/**
+ * A failure anywhere while writing leaves the input untouched and no stray files (DESIGN.md §6).
+ */
 class FaultTest {
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    Path copy(String name) throws IOException {
-        Path p = dir.resolve(name);
-        Files.copy(TestData.bin(name), p, StandardCopyOption.COPY_ATTRIBUTES);
-        return p;
+  Path copy(String name) throws IOException {
+    Path p = dir.resolve(name);
+    Files.copy(TestData.bin(name), p, StandardCopyOption.COPY_ATTRIBUTES);
+    return p;
+  }
+
+  Set<String> listing() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
     }
+  }
 
-    Set<String> listing() throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-        }
-    }
-
-    @Test
-    void writeErrorHalfwayLeavesTheInputAndNothingElse() throws Exception {
-        Path file = copy("counters-gcc-pie");
-        byte[] before = Files.readAllBytes(file);
-        for (long budget : new long[] {0, 100, 4096, before.length + 10}) {
-            PatchWriter.Hooks failing = new PatchWriter.Hooks() {
-                @Override
-                public FileChannel channel(FileChannel c) {
-                    return new FailingChannel(c, budget);
-                }
-            };
-            IOException e = assertThrows(IOException.class,
-                    () -> Patcher.patch(file, file, PatchOptions.defaults(), false, failing));
-            assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
-            assertArrayEquals(before, Files.readAllBytes(file), "input changed after a failure at byte " + budget);
-            assertEquals(Set.of("counters-gcc-pie"), listing(), "stray files after a failure at byte " + budget);
-        }
-    }
-
-    @Test
-    void failureAfterTheWriteBeforeTheRenameLeavesTheInput() throws Exception {
-        Path file = copy("libcounters.so");
-        byte[] before = Files.readAllBytes(file);
-        PatchWriter.Hooks failing = new PatchWriter.Hooks() {
+  @Test
+  void writeErrorHalfwayLeavesTheInputAndNothingElse() throws Exception {
+    Path file = copy("counters-gcc-pie");
+    byte[] before = Files.readAllBytes(file);
+    for (long budget : new long[] {0, 100, 4096, before.length + 10}) {
+      PatchWriter.Hooks failing =
+          new PatchWriter.Hooks() {
             @Override
-            public void written(Path temporary) throws IOException {
-                throw new IOException("Input/output error (injected)");
+            public FileChannel channel(FileChannel c) {
+              return new FailingChannel(c, budget);
             }
+          };
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> Patcher.patch(file, file, PatchOptions.defaults(), false, failing));
+      assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+      assertArrayEquals(
+          before, Files.readAllBytes(file), "input changed after a failure at byte " + budget);
+      assertEquals(
+          Set.of("counters-gcc-pie"), listing(), "stray files after a failure at byte " + budget);
+    }
+  }
+
+  @Test
+  void failureAfterTheWriteBeforeTheRenameLeavesTheInput() throws Exception {
+    Path file = copy("libcounters.so");
+    byte[] before = Files.readAllBytes(file);
+    PatchWriter.Hooks failing =
+        new PatchWriter.Hooks() {
+          @Override
+          public void written(Path temporary) throws IOException {
+            throw new IOException("Input/output error (injected)");
+          }
         };
-        assertThrows(IOException.class, () -> Patcher.patch(file, file, PatchOptions.defaults(), false, failing));
-        assertArrayEquals(before, Files.readAllBytes(file));
-        assertEquals(Set.of("libcounters.so"), listing());
-    }
+    assertThrows(
+        IOException.class,
+        () -> Patcher.patch(file, file, PatchOptions.defaults(), false, failing));
+    assertArrayEquals(before, Files.readAllBytes(file));
+    assertEquals(Set.of("libcounters.so"), listing());
+  }
 
-    @Test
-    void unwritableDirectoryIsRefusedWithoutChanges() throws Exception {
-        Path file = copy("counters-gcc-pie");
-        byte[] before = Files.readAllBytes(file);
-        boolean root = Tools.isRoot();
-        if (root) {
-            // Permission bits do not stop root; the immutable attribute does (ext4 and most local filesystems).
-            assumeTrue(Tools.which("chattr").isPresent(), "running as root without chattr (e2fsprogs)");
-            Tools.Result r = Tools.run(List.of("chattr", "+i", dir.toString()), Duration.ofSeconds(10));
-            assumeTrue(r.exitCode() == 0, "running as root and cannot make the directory immutable: " + r.stderr());
-        } else {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
-        }
-        try {
-            IOException e = assertThrows(IOException.class,
-                    () -> Patcher.patch(file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE));
-            assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
-            assertArrayEquals(before, Files.readAllBytes(file));
-        } finally {
-            if (root) {
-                Tools.run(List.of("chattr", "-i", dir.toString()), Duration.ofSeconds(10));
-            } else {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            }
-        }
-        assertEquals(Set.of("counters-gcc-pie"), listing());
+  @Test
+  void unwritableDirectoryIsRefusedWithoutChanges() throws Exception {
+    Path file = copy("counters-gcc-pie");
+    byte[] before = Files.readAllBytes(file);
+    boolean root = Tools.isRoot();
+    if (root) {
+      // Permission bits do not stop root; the immutable attribute does (ext4 and most local
+      // filesystems).
+      assumeTrue(Tools.which("chattr").isPresent(), "running as root without chattr (e2fsprogs)");
+      Tools.Result r = Tools.run(List.of("chattr", "+i", dir.toString()), Duration.ofSeconds(10));
+      assumeTrue(
+          r.exitCode() == 0,
+          "running as root and cannot make the directory immutable: " + r.stderr());
+    } else {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
     }
-
-    @Test
-    void processKilledBetweenWriteAndRenameLeavesTheInputAndTheNextRunCleansUp() throws Exception {
-        Path file = copy("counters-gcc-pie");
-        byte[] before = Files.readAllBytes(file);
-        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-        Tools.Result child = Tools.run(List.of(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
-                KilledWriter.class.getName(), file.toString()), Duration.ofMinutes(2));
-        assertEquals(137, child.exitCode(), child.describe());
-        assertTrue(child.stdout().startsWith("written "), child.describe());
-        assertArrayEquals(before, Files.readAllBytes(file), "killed before the rename: the input is as it was");
-        assertEquals(2, listing().size(), "the killed run's temporary file is still there: " + listing());
-
-        Patcher.patch(file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
-        assertEquals(Set.of("counters-gcc-pie"), listing(), "the next run removed the dead run's temporary file");
-        assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(file)));
+    try {
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () ->
+                  Patcher.patch(
+                      file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE));
+      assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+      assertArrayEquals(before, Files.readAllBytes(file));
+    } finally {
+      if (root) {
+        Tools.run(List.of("chattr", "-i", dir.toString()), Duration.ofSeconds(10));
+      } else {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      }
     }
+    assertEquals(Set.of("counters-gcc-pie"), listing());
+  }
 
-    @Test
-    void patchingThroughASymlinkPatchesTheTargetAndKeepsTheLink() throws Exception {
-        Path real = copy("libcounters.so");
-        Path link = Files.createSymbolicLink(dir.resolve("libcounters.so.1"), real.getFileName());
-        Patcher.patch(link, link, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
-        assertTrue(Files.isSymbolicLink(link), "the link is still a link");
-        assertTrue(Manifest.read(dev.a64patch.elf.ElfFile.read(real)).isPresent(), "the file it points to is patched");
-        Patcher.restore(link, link, PatchWriter.Hooks.NONE);
-        assertTrue(Files.isSymbolicLink(link));
-        assertEquals(-1, Files.mismatch(real, TestData.bin("libcounters.so")));
-        assertEquals(Set.of("libcounters.so", "libcounters.so.1"), listing());
-    }
+  @Test
+  void processKilledBetweenWriteAndRenameLeavesTheInputAndTheNextRunCleansUp() throws Exception {
+    Path file = copy("counters-gcc-pie");
+    byte[] before = Files.readAllBytes(file);
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    Tools.Result child =
+        Tools.run(
+            List.of(
+                javaBin.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                KilledWriter.class.getName(),
+                file.toString()),
+            Duration.ofMinutes(2));
+    assertEquals(137, child.exitCode(), child.describe());
+    assertTrue(child.stdout().startsWith("written "), child.describe());
+    assertArrayEquals(
+        before, Files.readAllBytes(file), "killed before the rename: the input is as it was");
+    assertEquals(
+        2, listing().size(), "the killed run's temporary file is still there: " + listing());
 
-    @Test
-    void inPlacePatchKeepsModeAndAProcessHoldingTheOldFileKeepsItsInode() throws Exception {
-        Path file = copy("libcounters.so");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-xr-x---"));
-        Object inodeBefore = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        try (FileChannel open = FileChannel.open(file)) {
-            Patcher.patch(file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
-            assertEquals("r-xr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-            assertNotEquals(inodeBefore, Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
-                    "rename gives the path a new inode");
-            assertEquals(Files.size(TestData.bin("libcounters.so")), open.size(), "the open handle still sees the old file");
-        }
+    Patcher.patch(file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
+    assertEquals(
+        Set.of("counters-gcc-pie"),
+        listing(),
+        "the next run removed the dead run's temporary file");
+    assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(file)));
+  }
+
+  @Test
+  void patchingThroughASymlinkPatchesTheTargetAndKeepsTheLink() throws Exception {
+    Path real = copy("libcounters.so");
+    Path link = Files.createSymbolicLink(dir.resolve("libcounters.so.1"), real.getFileName());
+    Patcher.patch(link, link, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
+    assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+    assertTrue(
+        Manifest.read(dev.a64patch.elf.ElfFile.read(real)).isPresent(),
+        "the file it points to is patched");
+    Patcher.restore(link, link, PatchWriter.Hooks.NONE);
+    assertTrue(Files.isSymbolicLink(link));
+    assertEquals(-1, Files.mismatch(real, TestData.bin("libcounters.so")));
+    assertEquals(Set.of("libcounters.so", "libcounters.so.1"), listing());
+  }
+
+  @Test
+  void inPlacePatchKeepsModeAndAProcessHoldingTheOldFileKeepsItsInode() throws Exception {
+    Path file = copy("libcounters.so");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-xr-x---"));
+    Object inodeBefore =
+        Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    try (FileChannel open = FileChannel.open(file)) {
+      Patcher.patch(file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
+      assertEquals("r-xr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+      assertNotEquals(
+          inodeBefore,
+          Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+          "rename gives the path a new inode");
+      assertEquals(
+          Files.size(TestData.bin("libcounters.so")),
+          open.size(),
+          "the open handle still sees the old file");
     }
+  }
 }

@@ -2,19 +2,27 @@ package dev.a64patch.core.patch;
 
 import java.nio.file.Path;
 
-/** Run in a child JVM: patches argv[0] in place and halts (like kill -9) after the write, before the rename. */
+/**
+ * Run in a child JVM: patches argv[0] in place and halts (like kill -9) after the write, before the
+ * rename.
+ */
 public final class KilledWriter {
-    private KilledWriter() {}
+  private KilledWriter() {}
 
-    public static void main(String[] args) throws Exception {
-        Path file = Path.of(args[0]);
-        Patcher.patch(file, file, PatchOptions.defaults(), false, new PatchWriter.Hooks() {
-            @Override
-            public void written(Path temporary) {
-                System.out.println("written " + temporary);
-                System.out.flush();
-                Runtime.getRuntime().halt(137);
-            }
+  public static void main(String[] args) throws Exception {
+    Path file = Path.of(args[0]);
+    Patcher.patch(
+        file,
+        file,
+        PatchOptions.defaults(),
+        false,
+        new PatchWriter.Hooks() {
+          @Override
+          public void written(Path temporary) {
+            System.out.println("written " + temporary);
+            System.out.flush();
+            Runtime.getRuntime().halt(137);
+          }
         });
-    }
+  }
 }

@@ -13,75 +13,82 @@ import org.junit.jupiter.api.Test;
 
 class WordMatcherTest {
 
-    /** The obvious per-word loop, written from DESIGN.md's table rather than from the matcher. */
-    static List<Integer> naive(ByteBuffer b, int from, int to, Set<SysReg> regs) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = from; i + 4 <= to; i += 4) {
-            int w = b.getInt(i);
-            for (SysReg r : regs) {
-                if ((w & 0xFFFFFFE0) == r.encoding()) {
-                    out.add(i);
-                }
-            }
+  /** The obvious per-word loop, written from DESIGN.md's table rather than from the matcher. */
+  static List<Integer> naive(ByteBuffer b, int from, int to, Set<SysReg> regs) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = from; i + 4 <= to; i += 4) {
+      int w = b.getInt(i);
+      for (SysReg r : regs) {
+        if ((w & 0xFFFFFFE0) == r.encoding()) {
+          out.add(i);
         }
-        return out;
+      }
     }
+    return out;
+  }
 
-    static List<Integer> boxed(int[] a) {
-        List<Integer> out = new ArrayList<>();
-        for (int v : a) out.add(v);
-        return out;
-    }
+  static List<Integer> boxed(int[] a) {
+    List<Integer> out = new ArrayList<>();
+    for (int v : a) out.add(v);
+    return out;
+  }
 
-    @Test
-    void everyRegisterAndEveryRtAtEveryAlignmentOfTheBufferEnd() {
-        for (SysReg reg : SysReg.values()) {
-            for (int rt = 0; rt < 32; rt++) {
-                for (int words = 1; words <= 5; words++) {
-                    for (int pos = 0; pos < words; pos++) {
-                        ByteBuffer b = ByteBuffer.allocate(words * 4).order(ByteOrder.LITTLE_ENDIAN);
-                        for (int i = 0; i < words; i++) b.putInt(i * 4, 0xd503201f); // nop
-                        b.putInt(pos * 4, reg.mrs(rt));
-                        assertArrayEquals(new int[] {pos * 4}, new WordMatcher(SysReg.all()).find(b, 0, words * 4),
-                                reg + " x" + rt + " at word " + pos + " of " + words);
-                    }
-                }
-            }
+  @Test
+  void everyRegisterAndEveryRtAtEveryAlignmentOfTheBufferEnd() {
+    for (SysReg reg : SysReg.values()) {
+      for (int rt = 0; rt < 32; rt++) {
+        for (int words = 1; words <= 5; words++) {
+          for (int pos = 0; pos < words; pos++) {
+            ByteBuffer b = ByteBuffer.allocate(words * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < words; i++) b.putInt(i * 4, 0xd503201f); // nop
+            b.putInt(pos * 4, reg.mrs(rt));
+            assertArrayEquals(
+                new int[] {pos * 4},
+                new WordMatcher(SysReg.all()).find(b, 0, words * 4),
+                reg + " x" + rt + " at word " + pos + " of " + words);
+          }
         }
+      }
     }
+  }
 
-    @Test
-    void onlyTheChosenRegistersMatch() {
-        ByteBuffer b = ByteBuffer.allocate(SysReg.values().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (SysReg r : SysReg.values()) b.putInt(r.mrs(3));
-        Set<SysReg> chosen = EnumSet.of(SysReg.CNTVCT_EL0, SysReg.RNDR);
-        int[] hits = new WordMatcher(chosen).find(b, 0, b.capacity());
-        assertEquals(naive(b, 0, b.capacity(), chosen), boxed(hits));
-        assertEquals(2, hits.length);
-    }
+  @Test
+  void onlyTheChosenRegistersMatch() {
+    ByteBuffer b = ByteBuffer.allocate(SysReg.values().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (SysReg r : SysReg.values()) b.putInt(r.mrs(3));
+    Set<SysReg> chosen = EnumSet.of(SysReg.CNTVCT_EL0, SysReg.RNDR);
+    int[] hits = new WordMatcher(chosen).find(b, 0, b.capacity());
+    assertEquals(naive(b, 0, b.capacity(), chosen), boxed(hits));
+    assertEquals(2, hits.length);
+  }
 
-    @Test
-    void lookalikesDoNotMatch() {
-        // MSR (write) to CNTVCT's encoding, TPIDR_EL0 read, CNTV_CTL read, and a byte-shifted copy.
-        int[] words = {0xD51BE040, 0xD53BD040, 0xD53BE320, 0x3BE040D5, 0xD53BE060 /* CNTV? op2=3 */};
-        ByteBuffer b = ByteBuffer.allocate(words.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int w : words) b.putInt(w);
-        assertEquals(0, new WordMatcher(SysReg.all()).find(b, 0, b.capacity()).length);
-    }
+  @Test
+  void lookalikesDoNotMatch() {
+    // MSR (write) to CNTVCT's encoding, TPIDR_EL0 read, CNTV_CTL read, and a byte-shifted copy.
+    int[] words = {0xD51BE040, 0xD53BD040, 0xD53BE320, 0x3BE040D5, 0xD53BE060 /* CNTV? op2=3 */};
+    ByteBuffer b = ByteBuffer.allocate(words.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int w : words) b.putInt(w);
+    assertEquals(0, new WordMatcher(SysReg.all()).find(b, 0, b.capacity()).length);
+  }
 
-    @Test
-    void agreesWithTheNaiveLoopOnRandomCodeLikeBuffers() {
-        Random random = new Random(42);
-        for (int round = 0; round < 200; round++) {
-            int size = random.nextInt(4096) & ~3;
-            ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i + 4 <= size; i += 4) {
-                int kind = random.nextInt(10);
-                b.putInt(i, kind == 0 ? SysReg.values()[random.nextInt(8)].mrs(random.nextInt(32))
-                        : kind == 1 ? 0xD53B0000 | random.nextInt(0x10000) : random.nextInt());
-            }
-            int from = size == 0 ? 0 : (random.nextInt(size / 4 + 1) * 4);
-            assertEquals(naive(b, from, size, SysReg.all()), boxed(new WordMatcher(SysReg.all()).find(b, from, size)));
-        }
+  @Test
+  void agreesWithTheNaiveLoopOnRandomCodeLikeBuffers() {
+    Random random = new Random(42);
+    for (int round = 0; round < 200; round++) {
+      int size = random.nextInt(4096) & ~3;
+      ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i + 4 <= size; i += 4) {
+        int kind = random.nextInt(10);
+        b.putInt(
+            i,
+            kind == 0
+                ? SysReg.values()[random.nextInt(8)].mrs(random.nextInt(32))
+                : kind == 1 ? 0xD53B0000 | random.nextInt(0x10000) : random.nextInt());
+      }
+      int from = size == 0 ? 0 : (random.nextInt(size / 4 + 1) * 4);
+      assertEquals(
+          naive(b, from, size, SysReg.all()),
+          boxed(new WordMatcher(SysReg.all()).find(b, from, size)));
     }
+  }
 }
