@@ -8,7 +8,7 @@ public final class Cli {
 
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new A64PatchCommand());
-    cl.setExecutionExceptionHandler(new Failures());
+    cl.setExecutionExceptionHandler(new FailureOutput());
     cl.setParameterExceptionHandler(Cli::usageError);
     cl.getCommandSpec()
         .usageMessage()

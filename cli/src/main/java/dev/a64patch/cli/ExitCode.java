@@ -1,27 +1,39 @@
 package dev.a64patch.cli;
 
+import dev.a64patch.core.failure.FailureKind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Every exit code of {@code a64patch}, defined once; {@code --help} lists them from here. */
+/**
+ * Every exit code of {@code a64patch}, defined once; {@code --help} lists them from here. Each
+ * failure code renders one {@link FailureKind}; their precedence is the kinds' order.
+ */
 public enum ExitCode {
-  OK(0, "success"),
-  FINDINGS(1, "scan --fail-on: findings matched"),
-  USAGE(2, "usage error (unknown option, bad value)"),
-  BAD_INPUT(3, "bad input file: not ELF, malformed, or not AArch64"),
-  UNREADABLE(4, "a file could not be read or written (missing, permissions, not a regular file)"),
+  OK(0, null, "success"),
+  FINDINGS(1, null, "scan --fail-on: findings matched"),
+  USAGE(2, FailureKind.USAGE, "usage error (unknown option, bad value)"),
+  BAD_INPUT(3, FailureKind.BAD_INPUT, "bad input file: not ELF, malformed, or not AArch64"),
+  UNREADABLE(
+      4,
+      FailureKind.UNREADABLE,
+      "a file could not be read or written (missing, permissions, not a regular file)"),
   VERIFY_FAILED(
-      5, "verify: a file breaks a layout rule, a trampoline is wrong, or a read is left unpatched"),
+      5,
+      FailureKind.VERIFY_FAILED,
+      "verify: a file breaks a layout rule, a trampoline is wrong, or a read is left unpatched"),
   REFUSED(
       6,
+      FailureKind.REFUSED,
       "patch/restore refused a file as asked (e.g. reads out of branch range); nothing was written"),
-  INTERNAL(70, "internal error (a bug: please report it)");
+  INTERNAL(70, FailureKind.INTERNAL, "internal error (a bug: please report it)");
 
   private final int code;
+  private final FailureKind kind;
   private final String meaning;
 
-  ExitCode(int code, String meaning) {
+  ExitCode(int code, FailureKind kind, String meaning) {
     this.code = code;
+    this.kind = kind;
     this.meaning = meaning;
   }
 
@@ -29,16 +41,27 @@ public enum ExitCode {
     return code;
   }
 
-  /**
-   * The code for a run that met both outcomes: unreadable files outrank bad input, which outranks a
-   * refused patch, a failed verify and gate findings. Internal errors win.
-   */
-  public static ExitCode worse(ExitCode a, ExitCode b) {
-    return PRECEDENCE.indexOf(a) >= PRECEDENCE.indexOf(b) ? a : b;
+  /** The code of a failure; a skipped file is no failure. */
+  public static ExitCode of(FailureKind kind) {
+    for (ExitCode c : values()) {
+      if (c.kind == kind) {
+        return c;
+      }
+    }
+    return OK;
   }
 
-  private static final java.util.List<ExitCode> PRECEDENCE =
-      java.util.List.of(OK, FINDINGS, VERIFY_FAILED, REFUSED, BAD_INPUT, UNREADABLE, INTERNAL);
+  /**
+   * The code for a run that met both outcomes: any failure outranks gate findings, and failures
+   * rank as their {@link FailureKind}s do (internal errors win).
+   */
+  public static ExitCode worse(ExitCode a, ExitCode b) {
+    return a.rank() >= b.rank() ? a : b;
+  }
+
+  private int rank() {
+    return kind == null ? ordinal() : 2 + kind.ordinal();
+  }
 
   /** For picocli's exit code section of the usage help. */
   static Map<String, String> helpList() {

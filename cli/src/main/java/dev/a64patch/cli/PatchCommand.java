@@ -1,6 +1,7 @@
 package dev.a64patch.cli;
 
-import dev.a64patch.core.patch.PatchException;
+import dev.a64patch.core.failure.A64PatchException;
+import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.patch.PatchWriter;
 import dev.a64patch.core.patch.Patcher;
 import dev.a64patch.core.report.FileProblem;
@@ -107,11 +108,10 @@ final class PatchCommand implements Callable<Integer> {
       try {
         Patcher.Outcome o = Patcher.patch(file, target, options, dryRun, hooks);
         entries.add(new PatchReport.Entry(display(file, target), o.result(), o.plan()));
-      } catch (ElfException | PatchException | IOException e) {
-        FileProblem p = Failures.problem(file.toString(), e);
-        problems.add(p);
-        err.println("a64patch: " + Failures.describe(e));
-        worst = ExitCode.worse(worst, Failures.exitCode(e));
+      } catch (ElfException | A64PatchException | IOException e) {
+        problems.add(FailureOutput.problem(file.toString(), e));
+        err.println("a64patch: " + FailureOutput.message(e));
+        worst = ExitCode.worse(worst, ExitCode.of(Failures.kind(e)));
       }
     }
     PrintWriter out = cmd.getOut();

@@ -1,5 +1,6 @@
 package dev.a64patch.cli;
 
+import dev.a64patch.core.failure.SettingException;
 import dev.a64patch.core.patch.OutOfRangePolicy;
 import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.core.patch.RndrMode;
@@ -79,8 +80,8 @@ final class PatchOptionsMixin {
     try {
       return new PatchOptions(
           strategy, registers, step, frequency, includeUncertain, outOfRange, rndr, maxPadding);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cmd, e.getMessage());
+    } catch (SettingException e) {
+      throw FailureOutput.usage(cmd, e);
     }
   }
 

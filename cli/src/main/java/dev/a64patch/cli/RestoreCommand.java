@@ -1,6 +1,7 @@
 package dev.a64patch.cli;
 
-import dev.a64patch.core.patch.PatchException;
+import dev.a64patch.core.failure.A64PatchException;
+import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.patch.PatchWriter;
 import dev.a64patch.core.patch.Patcher;
 import dev.a64patch.elf.ElfException;
@@ -66,10 +67,10 @@ final class RestoreCommand implements Callable<Integer> {
         if (format == Format.text) {
           cmd.getOut().println(file + ": restored" + (target.equals(file) ? "" : " to " + target));
         }
-      } catch (ElfException | PatchException | IOException e) {
-        cmd.getErr().println("a64patch: " + Failures.describe(e));
-        problems.addObject().put("path", file.toString()).put("message", Failures.describe(e));
-        worst = ExitCode.worse(worst, Failures.exitCode(e));
+      } catch (ElfException | A64PatchException | IOException e) {
+        cmd.getErr().println("a64patch: " + FailureOutput.message(e));
+        problems.addObject().put("path", file.toString()).put("message", FailureOutput.message(e));
+        worst = ExitCode.worse(worst, ExitCode.of(Failures.kind(e)));
       }
     }
     if (format == Format.json) {

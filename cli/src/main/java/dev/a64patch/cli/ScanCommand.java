@@ -184,17 +184,12 @@ final class ScanCommand implements Callable<Integer> {
     }
   }
 
-  /** Unreadable (4) before bad input (3) before gate findings (1): the most serious thing wins. */
+  /** The most serious problem's code, else 1 when the gate matched: errors outrank findings. */
   static ExitCode exitCode(ScanReport report, FindingGate gate) {
-    if (report.has(FileProblem.Kind.UNREADABLE)) {
-      return ExitCode.UNREADABLE;
+    ExitCode code = gate != null && gate.count(report) > 0 ? ExitCode.FINDINGS : ExitCode.OK;
+    for (FileProblem p : report.problems()) {
+      code = ExitCode.worse(code, ExitCode.of(p.kind()));
     }
-    if (report.has(FileProblem.Kind.BAD_INPUT)) {
-      return ExitCode.BAD_INPUT;
-    }
-    if (gate != null && gate.count(report) > 0) {
-      return ExitCode.FINDINGS;
-    }
-    return ExitCode.OK;
+    return code;
   }
 }

@@ -2,7 +2,8 @@ package dev.a64patch.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.a64patch.core.patch.PatchException;
+import dev.a64patch.core.failure.A64PatchException;
+import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.patch.Verifier;
 import dev.a64patch.core.patch.VerifyReport;
 import dev.a64patch.elf.ElfException;
@@ -62,9 +63,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (!r.ok()) {
           worst = ExitCode.worse(worst, ExitCode.VERIFY_FAILED);
         }
-      } catch (ElfException | PatchException | IOException e) {
-        cmd.getErr().println("a64patch: " + Failures.describe(e));
-        worst = ExitCode.worse(worst, Failures.exitCode(e));
+      } catch (ElfException | A64PatchException | IOException e) {
+        cmd.getErr().println("a64patch: " + FailureOutput.message(e));
+        worst = ExitCode.worse(worst, ExitCode.of(Failures.kind(e)));
       }
     }
     PrintWriter out = cmd.getOut();

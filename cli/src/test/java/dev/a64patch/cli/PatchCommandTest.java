@@ -107,6 +107,24 @@ class PatchCommandTest {
     assertTrue(p.err().contains("--max-padding"), p.err());
   }
 
+  /**
+   * Bug: a refused patch (exit 6) was reported as {@code "kind":"unreadable"} in the JSON report,
+   * because the command line mapped exceptions to exit codes and report kinds in two places.
+   */
+  @Test
+  void refusalReportedAsUnreadableInJson() throws Exception {
+    Path file = copy("counters-gcc-pie");
+    byte[] original = Files.readAllBytes(file);
+    CliRunner.Run p =
+        CliRunner.run("patch", "--format", "json", "--max-padding", "0", file.toString());
+    assertEquals(ExitCode.REFUSED.code(), p.exitCode(), p.err());
+    JsonNode problem = JSON.readTree(p.out()).get("problems").get(0);
+    assertEquals("refused", problem.get("kind").asText(), problem.toString());
+    assertEquals(file.toString(), problem.get("path").asText());
+    assertTrue(problem.get("message").asText().contains("--max-padding"), problem.toString());
+    assertArrayEquals(original, Files.readAllBytes(file));
+  }
+
   @Test
   void badInputsAndUnknownValues() throws Exception {
     Path text = Files.writeString(dir.resolve("x.txt"), "not elf");

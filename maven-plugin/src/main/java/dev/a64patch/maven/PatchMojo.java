@@ -1,7 +1,9 @@
 package dev.a64patch.maven;
 
+import dev.a64patch.core.failure.FailureKind;
+import dev.a64patch.core.failure.Failures;
+import dev.a64patch.core.failure.SettingException;
 import dev.a64patch.core.patch.OutOfRangePolicy;
-import dev.a64patch.core.patch.PatchException;
 import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.core.patch.PatchWriter;
 import dev.a64patch.core.patch.Patcher;
@@ -11,7 +13,6 @@ import dev.a64patch.core.patch.Verifier;
 import dev.a64patch.core.patch.VerifyReport;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.PatchReport;
-import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.NotElfException;
 import dev.a64patch.elf.UnsupportedElfException;
@@ -116,37 +117,27 @@ public class PatchMojo extends AbstractA64PatchMojo {
         entries.add(new PatchReport.Entry(name, o.result(), o.plan()));
         if (verify && !dryRun && o.result() != Patcher.Result.NOTHING_TO_PATCH) {
           if (!verify(file, name, o.result(), refused, broken)) {
-            fixes.add(
-                "Rebuild the file from a clean original (or 'a64patch restore' it) and build again.");
+            fixes.add(PluginFailures.fix(FailureKind.VERIFY_FAILED));
           }
         }
       } catch (NotElfException e) {
         notElf++;
         getLog().debug("a64patch: " + name + ": not an ELF file; skipped");
       } catch (UnsupportedElfException e) {
-        problems.add(new FileProblem(name, FileProblem.Kind.SKIPPED, name + ": " + e.reason()));
+        problems.add(new FileProblem(name, FailureKind.SKIPPED, name + ": " + e.reason()));
         getLog().info("a64patch: " + name + ": skipped: " + e.reason());
-      } catch (ElfException e) {
-        problems.add(new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": " + e.reason()));
-        refused.add(name + ": malformed ELF file: " + e.reason());
-        fixes.add(
-            "Replace a malformed file with a good build of it, or leave it out with <excludes> "
-                + "(-Da64patch.excludes=...).");
-      } catch (PatchException e) {
-        problems.add(new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": " + reason(e)));
-        refused.add(name + ": patch refused: " + reason(e));
-        fixes.add(
-            "A refused file is left as it was; the reason says which option changes that (reads out of "
-                + "branch range: <outOfRange>skip|zero|nop</outOfRange>, -Da64patch.outOfRange=skip), or leave it out "
-                + "with <excludes> (-Da64patch.excludes=...).");
-      } catch (IOException e) {
-        problems.add(new FileProblem(name, FileProblem.Kind.UNREADABLE, name + ": " + e));
-        broken.add(name + ": " + e);
-      } catch (RuntimeException e) {
-        problems.add(
-            new FileProblem(name, FileProblem.Kind.BAD_INPUT, name + ": internal error: " + e));
-        broken.add(name + ": internal error (a bug in a64patch, please report it): " + e);
-        getLog().debug(e);
+      } catch (IOException | RuntimeException e) {
+        FailureKind kind = Failures.kind(e);
+        String reason = PluginFailures.reason(name, e);
+        problems.add(new FileProblem(name, kind, name + ": " + reason));
+        String line = name + ": " + PluginFailures.label(kind) + ": " + reason;
+        if (kind.userFixable()) {
+          refused.add(line);
+          fixes.add(PluginFailures.fix(kind));
+        } else {
+          broken.add(line);
+          getLog().debug(e);
+        }
       }
     }
     log(entries, files.size(), notElf);
@@ -156,7 +147,7 @@ public class PatchMojo extends AbstractA64PatchMojo {
           message(
               "a64patch: could not patch " + broken.size() + " file(s):",
               broken,
-              "Check that the files are readable and writable; run with -X for details.",
+              PluginFailures.fix(FailureKind.UNREADABLE),
               List.of(report)));
     }
     if (!refused.isEmpty()) {
@@ -183,10 +174,8 @@ public class PatchMojo extends AbstractA64PatchMojo {
           policy,
           mode,
           maxPadding);
-    } catch (IllegalArgumentException e) {
-      // The engine words these for the command line (--step); name the plugin's parameter instead.
-      throw new MojoFailureException(
-          "a64patch: " + e.getMessage().replaceFirst("^--([a-z-]+)", "$1"));
+    } catch (SettingException e) {
+      throw PluginFailures.usage(e);
     }
   }
 
@@ -234,49 +223,5 @@ public class PatchMojo extends AbstractA64PatchMojo {
       throw new MojoExecutionException("a64patch: cannot write " + out + ": " + e, e);
     }
     return out;
-  }
-
-  /**
-   * The engine's reason, its command-line options ({@code --max-padding N}) given as this plugin's
-   * parameters.
-   */
-  static String reason(PatchException e) {
-    String m = e.getMessage();
-    m = m.startsWith(e.file() + ": ") ? m.substring(e.file().length() + 2) : m;
-    java.util.regex.Matcher o =
-        java.util.regex.Pattern.compile(
-                "--(max-padding|out-of-range|registers|strategy|step|frequency|rndr) ([\\w,]+)")
-            .matcher(m);
-    StringBuilder b = new StringBuilder();
-    while (o.find()) {
-      String p = camel(o.group(1));
-      o.appendReplacement(
-          b,
-          java.util.regex.Matcher.quoteReplacement(
-              "<"
-                  + p
-                  + ">"
-                  + o.group(2)
-                  + "</"
-                  + p
-                  + "> (-Da64patch."
-                  + p
-                  + "="
-                  + o.group(2)
-                  + ")"));
-    }
-    o.appendTail(b);
-    return b.toString()
-        .replace(
-            "--include-uncertain",
-            "<includeUncertain>true</includeUncertain> (-Da64patch.includeUncertain=true)");
-  }
-
-  private static String camel(String option) {
-    StringBuilder b = new StringBuilder();
-    for (String part : option.split("-")) {
-      b.append(b.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
-    }
-    return b.toString();
   }
 }

@@ -3,6 +3,7 @@ package dev.a64patch.maven;
 import dev.a64patch.core.batch.BatchOptions;
 import dev.a64patch.core.batch.BatchScanner;
 import dev.a64patch.core.batch.FindingGate;
+import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.report.CsvReport;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.JsonReport;
@@ -111,7 +112,7 @@ public class ScanMojo extends AbstractA64PatchMojo {
     log(report);
     FindingGate gate = new FindingGate(counted, failOnUncertain);
     List<FileProblem> unreadable =
-        report.errors().stream().filter(p -> p.kind() == FileProblem.Kind.UNREADABLE).toList();
+        report.errors().stream().filter(p -> !p.kind().userFixable()).toList();
     if (!unreadable.isEmpty()) {
       throw new MojoExecutionException(
           message(
@@ -256,7 +257,7 @@ public class ScanMojo extends AbstractA64PatchMojo {
       getLog().info("a64patch: " + TextReport.summary(r));
     }
     for (FileProblem p : report.problems()) {
-      if (p.kind() == FileProblem.Kind.SKIPPED) {
+      if (p.kind() == FailureKind.SKIPPED) {
         String m = p.message();
         getLog()
             .info(

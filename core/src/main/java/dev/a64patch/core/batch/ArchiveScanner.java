@@ -1,5 +1,7 @@
 package dev.a64patch.core.batch;
 
+import dev.a64patch.core.failure.FailureKind;
+import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.report.ArchiveEntry;
 import dev.a64patch.core.report.FileProblem;
 import java.io.BufferedInputStream;
@@ -49,19 +51,19 @@ final class ArchiveScanner {
           entry(in, e.getSize(), name, e.getName(), 1, out);
         } catch (IOException ex) {
           out.problems.add(
-              Problems.of(
+              Failures.problem(
                   name + ArchiveEntry.SEPARATOR + e.getName(), "cannot read archive entry", ex));
         } catch (IllegalArgumentException ex) {
           // ZipInputStream (nested archives) reports undecodable entry names this way.
           out.problems.add(
-              Problems.of(
+              Failures.problem(
                   name + ArchiveEntry.SEPARATOR + e.getName(),
                   "cannot read archive entry",
                   new ZipException("malformed entry name (" + ex.getMessage() + ")")));
         }
       }
     } catch (IOException e) {
-      out.problems.add(Problems.of(name, "cannot read as a zip archive", e));
+      out.problems.add(Failures.problem(name, "cannot read as a zip archive", e));
     }
   }
 
@@ -108,7 +110,7 @@ final class ArchiveScanner {
         out.problems.add(
             new FileProblem(
                 path,
-                FileProblem.Kind.SKIPPED,
+                FailureKind.SKIPPED,
                 path
                     + ": archive nested more than "
                     + options.archiveDepth()
@@ -141,7 +143,7 @@ final class ArchiveScanner {
       out.problems.add(
           new FileProblem(
               path,
-              FileProblem.Kind.BAD_INPUT,
+              FailureKind.BAD_INPUT,
               String.format(
                   "%s: archive entry of %s is larger than the %d-byte limit for entries; extract it to scan it",
                   path, size, max)));

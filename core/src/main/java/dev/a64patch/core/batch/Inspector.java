@@ -1,5 +1,7 @@
 package dev.a64patch.core.batch;
 
+import dev.a64patch.core.failure.FailureKind;
+import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.scan.Scanner;
 import dev.a64patch.core.scan.Targets;
@@ -42,7 +44,7 @@ final class Inspector {
     try (FileChannel ch = opener.open(t.path())) {
       n = readHead(ch, head);
     } catch (IOException e) {
-      out.problems.add(Problems.of(t.name(), e));
+      out.problems.add(Failures.problem(t.name(), e));
       return out;
     }
     if (Magic.isZip(head, n) && Magic.hasArchiveName(t.name()) && archives.enabled()) {
@@ -61,7 +63,7 @@ final class Inspector {
       // Named non-ELF files go through the reader too, which words the error as for a single file.
       scan(ElfFile.read(t.path()), t.named(), out);
     } catch (ElfException | IOException e) {
-      out.problems.add(Problems.of(t.name(), e));
+      out.problems.add(Failures.problem(t.name(), e));
     }
     return out;
   }
@@ -71,7 +73,7 @@ final class Inspector {
     try {
       scan(ElfFile.read(image, name), false, out);
     } catch (ElfException e) {
-      out.problems.add(Problems.of(name, e));
+      out.problems.add(Failures.problem(name, e));
     }
   }
 
@@ -81,9 +83,7 @@ final class Inspector {
     } catch (UnsupportedElfException e) {
       out.problems.add(
           new FileProblem(
-              elf.name(),
-              named ? FileProblem.Kind.BAD_INPUT : FileProblem.Kind.SKIPPED,
-              e.getMessage()));
+              elf.name(), named ? FailureKind.BAD_INPUT : FailureKind.SKIPPED, e.getMessage()));
       return;
     }
     out.results.add(scanner.scan(elf));

@@ -1,5 +1,6 @@
 package dev.a64patch.core.batch;
 
+import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.ScanTotals;
 import java.io.IOException;
@@ -71,7 +72,7 @@ final class TreeWalker {
     try {
       a = Files.readAttributes(root, BasicFileAttributes.class);
     } catch (IOException e) {
-      problems.add(Problems.of(root.toString(), e));
+      problems.add(Failures.problem(root.toString(), e));
       return;
     }
     if (a.isDirectory()) {
@@ -80,7 +81,7 @@ final class TreeWalker {
       add(new Target(root, root.toString(), true, false, a.size(), key(root, a)));
     } else {
       problems.add(
-          Problems.of(
+          Failures.problem(
               root.toString(),
               new FileSystemException(
                   root.toString(), null, "not a regular file (FIFO, device or socket)")));
@@ -100,7 +101,7 @@ final class TreeWalker {
         }
         children = list(dir.path());
       } catch (IOException e) {
-        problems.add(Problems.of(dir.path().toString(), e));
+        problems.add(Failures.problem(dir.path().toString(), e));
         continue;
       }
       directories++;
@@ -135,7 +136,7 @@ final class TreeWalker {
         a = Files.readAttributes(real, BasicFileAttributes.class);
       }
     } catch (IOException e) {
-      problems.add(Problems.of(child.toString(), e));
+      problems.add(Failures.problem(child.toString(), e));
       return;
     }
     if (a.isDirectory()) {

@@ -2,6 +2,8 @@ package dev.a64patch.core.patch;
 
 import static dev.a64patch.elf.ElfConstants.*;
 
+import dev.a64patch.core.failure.Remedy;
+import dev.a64patch.core.failure.Setting;
 import dev.a64patch.elf.ElfDynamicEntry;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSegment;
@@ -92,8 +94,9 @@ public record Layout(
           elf.name(),
           String.format(
               "the new segment must start at file offset 0x%x to keep p_vaddr - p_offset of the first PT_LOAD,"
-                  + " which pads the file with %d bytes (a large .bss?); allow it with --max-padding %d",
-              offset, padding, padding));
+                  + " which pads the file with %d bytes (a large .bss?)",
+              offset, padding),
+          Remedy.of("allow it with", Setting.MAX_PADDING, Long.toString(padding)));
     }
     Segment text = new Segment(offset, vaddr, textSize, PF_R | PF_X);
     Segment data = null;

@@ -1,18 +1,20 @@
 package dev.a64patch.core.patch;
 
-/**
- * A file that cannot be patched as asked, for a reason the user can act on (the message says how).
- * Nothing has been written when this is thrown.
- */
-public class PatchException extends RuntimeException {
-  private final String file;
+import dev.a64patch.core.failure.A64PatchException;
+import dev.a64patch.core.failure.FailureKind;
+import dev.a64patch.core.failure.Remedy;
 
-  public PatchException(String file, String message) {
-    super(file + ": " + message);
-    this.file = file;
+/**
+ * A file that cannot be patched or restored as asked ({@link FailureKind#REFUSED}), for a reason
+ * the user can act on; the {@link #remedy()}, when there is one, names the setting that lets it
+ * through. Nothing has been written when this is thrown.
+ */
+public class PatchException extends A64PatchException {
+  public PatchException(String file, String reason) {
+    super(FailureKind.REFUSED, file, reason, null);
   }
 
-  public String file() {
-    return file;
+  public PatchException(String file, String reason, Remedy remedy) {
+    super(FailureKind.REFUSED, file, reason, remedy);
   }
 }

@@ -1,5 +1,7 @@
 package dev.a64patch.core.patch;
 
+import dev.a64patch.core.failure.Setting;
+import dev.a64patch.core.failure.SettingException;
 import dev.a64patch.core.scan.SysReg;
 import java.util.EnumSet;
 import java.util.Set;
@@ -31,14 +33,14 @@ public record PatchOptions(
   public PatchOptions {
     registers = registers.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(registers));
     if (step <= 0) {
-      throw new IllegalArgumentException("--step must be positive, was " + step);
+      throw new SettingException(Setting.STEP, "must be positive, was " + step);
     }
     if (frequency <= 0 || frequency > 0xFFFF_FFFFL) {
-      throw new IllegalArgumentException(
-          "--frequency must be between 1 Hz and 4294967295 Hz, was " + frequency);
+      throw new SettingException(
+          Setting.FREQUENCY, "must be between 1 Hz and 4294967295 Hz, was " + frequency);
     }
     if (maxPadding < 0) {
-      throw new IllegalArgumentException("--max-padding must be >= 0");
+      throw new SettingException(Setting.MAX_PADDING, "must be >= 0, was " + maxPadding);
     }
   }
 

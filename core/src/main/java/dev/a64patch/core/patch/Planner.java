@@ -4,6 +4,8 @@ import static dev.a64patch.elf.ElfConstants.*;
 
 import dev.a64patch.core.encode.A64;
 import dev.a64patch.core.encode.Insn;
+import dev.a64patch.core.failure.Remedy;
+import dev.a64patch.core.failure.Setting;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.SysReg;
@@ -151,9 +153,9 @@ public final class Planner {
           throw new PatchException(
               elf.name(),
               String.format(
-                  "%d read(s) are more than 128 MiB from the new segment (first at 0x%x); choose"
-                      + " --out-of-range skip, zero or nop",
-                  sites.size(), sites.get(0).address()));
+                  "%d read(s) are more than 128 MiB from the new segment (first at 0x%x)",
+                  sites.size(), sites.get(0).address()),
+              Remedy.of("choose", Setting.OUT_OF_RANGE, "skip", "zero", "nop"));
       case SKIP -> sites.stream().map(f -> SitePlan.skipped(f, why)).toList();
       case ZERO ->
           sites.stream()

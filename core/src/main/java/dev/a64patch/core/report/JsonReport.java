@@ -3,6 +3,7 @@ package dev.a64patch.core.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.Version;
+import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.scan.Confidence;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanResult;
@@ -42,7 +43,7 @@ public final class JsonReport {
         g.writeStartObject();
         g.writeStringField("path", p.path());
         writeArchiveEntry(g, report, p.path());
-        g.writeStringField("kind", kind(p.kind()));
+        g.writeStringField("kind", p.kind().id());
         g.writeStringField("message", p.message());
         g.writeEndObject();
       }
@@ -52,11 +53,6 @@ public final class JsonReport {
     }
     out.write(System.lineSeparator());
     out.flush();
-  }
-
-  /** "bad-input", "unreadable", "skipped" */
-  static String kind(FileProblem.Kind k) {
-    return k.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   private static void writeArchiveEntry(JsonGenerator g, ScanReport report, String path)
@@ -143,10 +139,10 @@ public final class JsonReport {
     }
     g.writeEndObject();
     g.writeNumberField("nonElf", report.nonElf());
-    g.writeNumberField("skipped", report.count(FileProblem.Kind.SKIPPED));
+    g.writeNumberField("skipped", report.count(FailureKind.SKIPPED));
     g.writeNumberField("errors", report.errors().size());
-    g.writeNumberField("badInput", report.count(FileProblem.Kind.BAD_INPUT));
-    g.writeNumberField("unreadable", report.count(FileProblem.Kind.UNREADABLE));
+    g.writeNumberField("badInput", report.count(FailureKind.BAD_INPUT));
+    g.writeNumberField("unreadable", report.count(FailureKind.UNREADABLE));
     g.writeNumberField("filesSeen", t.files());
     g.writeNumberField("directories", t.directories());
     g.writeNumberField("archives", t.archives());

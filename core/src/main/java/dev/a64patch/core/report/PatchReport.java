@@ -148,7 +148,7 @@ public final class PatchReport {
       for (FileProblem p : problems) {
         g.writeStartObject();
         g.writeStringField("path", p.path());
-        g.writeStringField("kind", p.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        g.writeStringField("kind", p.kind().id());
         g.writeStringField("message", p.message());
         g.writeEndObject();
       }

@@ -3,6 +3,7 @@ package dev.a64patch.core.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.Version;
+import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.scan.Confidence;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanResult;
@@ -353,7 +354,7 @@ public final class SarifReport {
     g.writeArrayFieldStart("toolExecutionNotifications");
     for (FileProblem p : report.problems()) {
       g.writeStartObject();
-      g.writeStringField("level", p.kind() == FileProblem.Kind.SKIPPED ? "note" : "error");
+      g.writeStringField("level", p.kind() == FailureKind.SKIPPED ? "note" : "error");
       text(g, "message", p.message());
       g.writeArrayFieldStart("locations");
       g.writeStartObject();
@@ -365,7 +366,7 @@ public final class SarifReport {
       g.writeEndObject();
       g.writeEndArray();
       g.writeObjectFieldStart("properties");
-      g.writeStringField("kind", JsonReport.kind(p.kind()));
+      g.writeStringField("kind", p.kind().id());
       g.writeEndObject();
       g.writeEndObject();
     }

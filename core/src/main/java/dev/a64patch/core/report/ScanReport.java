@@ -1,5 +1,6 @@
 package dev.a64patch.core.report;
 
+import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.scan.Confidence;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanResult;
@@ -105,17 +106,17 @@ public record ScanReport(
     return m;
   }
 
-  public boolean has(FileProblem.Kind kind) {
+  public boolean has(FailureKind kind) {
     return problems.stream().anyMatch(p -> p.kind() == kind);
   }
 
-  public long count(FileProblem.Kind kind) {
+  public long count(FailureKind kind) {
     return problems.stream().filter(p -> p.kind() == kind).count();
   }
 
   /** Problems that are errors (bad input, unreadable), as opposed to files skipped on purpose. */
   public List<FileProblem> errors() {
-    return problems.stream().filter(p -> p.kind() != FileProblem.Kind.SKIPPED).toList();
+    return problems.stream().filter(p -> p.kind() != FailureKind.SKIPPED).toList();
   }
 
   /** The archive and entry name when {@code path} is a file inside an archive. */

@@ -1,5 +1,6 @@
 package dev.a64patch.core.report;
 
+import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.scan.Confidence;
 import dev.a64patch.core.scan.ScanResult;
 import java.io.PrintWriter;
@@ -29,9 +30,9 @@ final class Summary {
         String.format(
             "%d not ELF, %d skipped, %d bad input, %d unreadable",
             report.nonElf(),
-            report.count(FileProblem.Kind.SKIPPED),
-            report.count(FileProblem.Kind.BAD_INPUT),
-            report.count(FileProblem.Kind.UNREADABLE)));
+            report.count(FailureKind.SKIPPED),
+            report.count(FailureKind.BAD_INPUT),
+            report.count(FailureKind.UNREADABLE)));
     if (t.archives() > 0) {
       line(out, "archives", String.format("%d searched, %d entries", t.archives(), t.entries()));
     }

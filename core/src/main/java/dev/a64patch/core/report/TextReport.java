@@ -1,5 +1,6 @@
 package dev.a64patch.core.report;
 
+import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.scan.Confidence;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanResult;
@@ -60,7 +61,7 @@ public final class TextReport {
 
   private static void problems(ScanReport report, PrintWriter out) {
     List<FileProblem> skipped =
-        report.problems().stream().filter(p -> p.kind() == FileProblem.Kind.SKIPPED).toList();
+        report.problems().stream().filter(p -> p.kind() == FailureKind.SKIPPED).toList();
     if (!skipped.isEmpty()) {
       out.println();
       out.println("Skipped:");

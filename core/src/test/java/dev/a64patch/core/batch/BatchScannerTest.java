@@ -2,6 +2,7 @@ package dev.a64patch.core.batch;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.JsonReport;
 import dev.a64patch.core.report.ScanReport;
@@ -56,11 +57,11 @@ class BatchScannerTest {
           "findings of " + s.path() + " vs objdump of " + s.source());
     }
 
-    Map<String, FileProblem.Kind> kinds = new TreeMap<>();
+    Map<String, FailureKind> kinds = new TreeMap<>();
     r.problems().forEach(p -> kinds.put(p.path(), p.kind()));
-    Map<String, FileProblem.Kind> expected = new TreeMap<>();
-    tree.skipped().keySet().forEach(p -> expected.put(p, FileProblem.Kind.SKIPPED));
-    tree.badInput().forEach(p -> expected.put(p, FileProblem.Kind.BAD_INPUT));
+    Map<String, FailureKind> expected = new TreeMap<>();
+    tree.skipped().keySet().forEach(p -> expected.put(p, FailureKind.SKIPPED));
+    tree.badInput().forEach(p -> expected.put(p, FailureKind.BAD_INPUT));
     assertEquals(expected, kinds, r.problems().toString());
     for (FileProblem p : r.problems()) {
       assertTrue(p.message().startsWith(p.path() + ": "), p.message());
@@ -116,16 +117,16 @@ class BatchScannerTest {
     Path x86 = TestData.bin("hello-x86_64");
     Path missing = dir.resolve("missing");
     ScanReport r = scan(OPTIONS, text, x86, missing);
-    Map<String, FileProblem.Kind> kinds = new TreeMap<>();
+    Map<String, FailureKind> kinds = new TreeMap<>();
     r.problems().forEach(p -> kinds.put(p.path(), p.kind()));
     assertEquals(
         Map.of(
             text.toString(),
-            FileProblem.Kind.BAD_INPUT,
+            FailureKind.BAD_INPUT,
             x86.toString(),
-            FileProblem.Kind.BAD_INPUT,
+            FailureKind.BAD_INPUT,
             missing.toString(),
-            FileProblem.Kind.UNREADABLE),
+            FailureKind.UNREADABLE),
         kinds);
     assertEquals(0, r.nonElf(), "a named non-ELF file is an error, not a count");
     assertEquals(missing + ": no such file or directory", message(r, missing.toString()));
@@ -149,7 +150,7 @@ class BatchScannerTest {
     assertEquals(
         List.of(
             new FileProblem(
-                denied.toString(), FileProblem.Kind.UNREADABLE, denied + ": permission denied")),
+                denied.toString(), FailureKind.UNREADABLE, denied + ": permission denied")),
         r.problems());
   }
 
@@ -161,7 +162,7 @@ class BatchScannerTest {
     ScanReport r = scan(OPTIONS, mem);
     assertEquals(1, r.problems().size(), r.problems().toString());
     FileProblem p = r.problems().get(0);
-    assertEquals(FileProblem.Kind.UNREADABLE, p.kind());
+    assertEquals(FailureKind.UNREADABLE, p.kind());
     assertTrue(p.message().startsWith("/proc/self/mem: "), p.message());
   }
 
@@ -176,7 +177,7 @@ class BatchScannerTest {
     assertEquals(List.of(), r.results());
     FileProblem p = r.problems().get(0);
     assertEquals(jar + "!/lib/arm64-v8a/libcounters.so", p.path());
-    assertEquals(FileProblem.Kind.BAD_INPUT, p.kind());
+    assertEquals(FailureKind.BAD_INPUT, p.kind());
     assertTrue(p.message().contains("larger than the 1000-byte limit"), p.message());
   }
 
@@ -186,7 +187,7 @@ class BatchScannerTest {
     ScanReport r = scan(OPTIONS.withArchiveDepth(1), tree.root().resolve("jars"));
     String inner = tree.root().resolve("jars/bundle.zip") + "!/inner.jar";
     assertEquals(
-        FileProblem.Kind.SKIPPED,
+        FailureKind.SKIPPED,
         r.problems().stream()
             .filter(p -> p.path().equals(inner))
             .findFirst()
@@ -210,7 +211,7 @@ class BatchScannerTest {
     Files.write(jar, java.util.Arrays.copyOf(whole, whole.length / 2)); // central directory gone
     ScanReport r = scan(OPTIONS, dir);
     assertEquals(List.of(jar.toString()), r.problems().stream().map(FileProblem::path).toList());
-    assertEquals(FileProblem.Kind.BAD_INPUT, r.problems().get(0).kind(), r.problems().toString());
+    assertEquals(FailureKind.BAD_INPUT, r.problems().get(0).kind(), r.problems().toString());
     assertTrue(
         r.problems().get(0).message().startsWith(jar + ": cannot read as a zip archive: "),
         r.problems().toString());
@@ -242,7 +243,7 @@ class BatchScannerTest {
     assertEquals(1, r.problems().size(), r.problems().toString());
     FileProblem p = r.problems().get(0);
     assertEquals(outer + "!/inner.jar", p.path());
-    assertEquals(FileProblem.Kind.BAD_INPUT, p.kind());
+    assertEquals(FailureKind.BAD_INPUT, p.kind());
   }
 
   @Test

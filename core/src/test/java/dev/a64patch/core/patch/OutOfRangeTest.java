@@ -1,7 +1,10 @@
 package dev.a64patch.core.patch;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.a64patch.core.failure.Remedy;
+import dev.a64patch.core.failure.Setting;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Qemu;
 import dev.a64patch.testing.TestData;
@@ -87,7 +90,8 @@ class OutOfRangeTest {
     assertTrue(
         e.getMessage().contains("1 read(s) are more than 128 MiB from the new segment"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("--out-of-range"), e.getMessage());
+    assertEquals(
+        Remedy.of("choose", Setting.OUT_OF_RANGE, "skip", "zero", "nop"), e.remedy().orElseThrow());
     assertFalse(Files.exists(out));
     assertArrayEquals(before, Files.readAllBytes(big));
   }

@@ -1,8 +1,9 @@
-package dev.a64patch.core.batch;
+package dev.a64patch.core.failure;
 
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.elf.ElfException;
 import java.io.EOFException;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -11,11 +12,31 @@ import java.nio.file.NotDirectoryException;
 import java.util.zip.ZipException;
 
 /**
- * Turns the exceptions met while reading inputs into one-line {@link FileProblem}s, the same way
- * for the command line, the batch engine and (later) the Maven plugin.
+ * The one place that classifies a failure and words it as one line. a64patch's own exceptions carry
+ * their kind; the few foreign ones met at the edges (the ELF reader's, the JDK's I/O and zip
+ * exceptions) are classified here. The command line, the reports and the Maven plugin use this and
+ * nothing else.
  */
-public final class Problems {
-  private Problems() {}
+public final class Failures {
+  private Failures() {}
+
+  public static FailureKind kind(Throwable e) {
+    if (e instanceof UncheckedIOException u) {
+      return kind(u.getCause());
+    }
+    if (e instanceof A64PatchException a) {
+      return a.kind();
+    }
+    // A corrupt zip (ZipException) or one that ends early (EOFException) was read fine: its
+    // content is bad.
+    if (e instanceof ElfException || e instanceof ZipException || e instanceof EOFException) {
+      return FailureKind.BAD_INPUT;
+    }
+    if (e instanceof IOException) {
+      return FailureKind.UNREADABLE;
+    }
+    return FailureKind.INTERNAL;
+  }
 
   /** "path: reason", one line, for an exception about {@code path}. */
   public static String describe(Throwable e) {
@@ -40,29 +61,17 @@ public final class Problems {
     return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
   }
 
-  /** Malformed content is bad input; anything else the file system said is "unreadable". */
-  public static FileProblem.Kind kind(Throwable e) {
-    if (e instanceof UncheckedIOException u) {
-      return kind(u.getCause());
-    }
-    // A corrupt zip (ZipException) or one that ends early (EOFException) was read fine: its content
-    // is bad.
-    return e instanceof ElfException || e instanceof ZipException || e instanceof EOFException
-        ? FileProblem.Kind.BAD_INPUT
-        : FileProblem.Kind.UNREADABLE;
-  }
-
   /**
    * The problem, its message always starting with {@code path} (plain I/O errors do not name their
    * file).
    */
-  public static FileProblem of(String path, Throwable e) {
+  public static FileProblem problem(String path, Throwable e) {
     String m = describe(e);
     return new FileProblem(path, kind(e), m.startsWith(path + ": ") ? m : path + ": " + m);
   }
 
   /** For exceptions whose message does not name the file (zip and stream errors). */
-  public static FileProblem of(String path, String what, Throwable e) {
+  public static FileProblem problem(String path, String what, Throwable e) {
     String m =
         e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ');
     return new FileProblem(path, kind(e), path + ": " + what + ": " + m);
