@@ -14,144 +14,159 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code PatchPlan -> PatchImage}: lays out the appended tail
+ * {@code PatchPlan -> FileEdits}, as a list of numbered steps over the plan's new segments
+ * (docs/patching.md, "How the writer is built"). The appended tail is
  *
  * <pre>
- *   [zero padding][R+X: program headers | trampolines][RW: data][.shstrtab copy][manifest][section headers]
+ *   [zero padding][new segments, each: its sections][.shstrtab copy][manifest][section headers]
  * </pre>
  *
- * and the new ELF header. ELF structures are written in the file's byte order; instructions are
- * always little-endian.
+ * ELF structures are written in the file's byte order; instructions are always little-endian. Every
+ * byte goes through {@link FileEdits.Recorder#write}.
  */
 public final class ImageBuilder {
-  static final String TEXT_SECTION = ".a64patch.text";
-  static final String DATA_SECTION = ".a64patch.data";
   private static final int EHDR_SIZE = 64;
   private static final int SHDR_SIZE = 64;
 
   private final ElfFile elf;
   private final PatchPlan plan;
+  private final Layout layout;
   private final ByteOrder order;
+  private final FileEdits.Recorder out;
+  private final Sections sections;
 
   private ImageBuilder(ElfFile elf, PatchPlan plan) {
     this.elf = elf;
     this.plan = plan;
+    this.layout = plan.layout();
     this.order = elf.header().isLittleEndian() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    this.out = new FileEdits.Recorder(elf.size());
+    this.sections = new Sections();
   }
 
-  public static PatchImage build(ElfFile elf, PatchPlan plan) {
+  public static FileEdits build(ElfFile elf, PatchPlan plan) {
     return new ImageBuilder(elf, plan).build();
   }
 
-  private PatchImage build() {
-    Layout layout = plan.layout();
-    Tail tail = new Tail(layout.tailOffset());
-    if (layout.text() != null) {
-      tail.put(programHeaders());
-      tail.zerosTo(plan.trampolineBase() - layout.text().vaddr() + layout.text().offset());
-      for (SitePlan s : plan.sites()) {
-        for (Insn i : s.code()) {
-          tail.putInt(i.word(), ByteOrder.LITTLE_ENDIAN);
-        }
-      }
-      check(tail.offset() == layout.text().offset() + layout.text().size(), "text segment size");
-    }
-    if (layout.data() != null) {
-      tail.zerosTo(layout.data().offset());
-      ByteBuffer d = ByteBuffer.allocate(Trampolines.DATA_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-      d.putLong(Trampolines.COUNTER_OFFSET, Trampolines.COUNTER_START);
-      d.putLong(Trampolines.RNDR_SEQUENCE_OFFSET, 1);
-      tail.put(d.array());
-    }
+  private FileEdits build() {
     byte[] originalHeader = new byte[EHDR_SIZE];
     elf.slice(0, EHDR_SIZE).get(originalHeader);
-    Sections sections = new Sections();
-    tail.align(8);
-    long shstrtabOffset = tail.offset();
-    byte[] names = sections.names();
-    tail.put(names);
-    tail.align(8);
-    long manifestOffset = tail.offset();
+    // 1. Each new section of each new segment, in layout order (the first is the program
+    //    header table).
+    for (Layout.Segment segment : layout.segments()) {
+      for (Layout.Section s : segment.sections()) {
+        byte[] bytes = contents(s);
+        check(bytes.length == s.size(), s.what() + " size");
+        out.write(s.offset(), bytes, s.what().name());
+      }
+    }
+    // 2. The copy of .shstrtab grown by the new names (non-loaded).
+    long namesOffset = appendAligned(sections.names(), ".shstrtab");
+    // 3. The manifest (non-loaded).
     byte[] manifest = Manifest.of(plan, originalHeader).toBytes();
-    tail.put(manifest);
-    tail.align(8);
-    long shoff = tail.offset();
-    byte[] table = sections.table(shstrtabOffset, names.length, manifestOffset, manifest.length);
-    tail.put(table);
-    List<PatchImage.WordEdit> words =
-        plan.sites().stream()
-            .filter(SitePlan::changesFile)
-            .map(s -> new PatchImage.WordEdit(s.finding().offset(), s.newWord()))
-            .toList();
-    return new PatchImage(
-        elf.size(),
+    long manifestOffset = appendAligned(manifest, Planner.MANIFEST_SECTION);
+    // 4. The new section header table.
+    byte[] table =
+        sections.table(namesOffset, sections.names().length, manifestOffset, manifest.length);
+    long shoff = appendAligned(table, "section header table");
+    // 5. The ELF header.
+    out.write(
+        0,
         header(originalHeader, shoff, table.length / SHDR_SIZE, sections.shstrndx()),
-        words,
-        layout.tailOffset(),
-        tail.bytes());
+        "ELF header");
+    // 6. The word at each rewritten site.
+    for (SitePlan s : plan.sites()) {
+      if (s.changesFile()) {
+        out.writeWord(
+            s.finding().offset(), s.newWord(), String.format("site 0x%x", s.finding().address()));
+      }
+    }
+    return out.edits();
+  }
+
+  /** The bytes of one new section at its place. */
+  private byte[] contents(Layout.Section s) {
+    return switch (s.what()) {
+      case PROGRAM_HEADERS -> programHeaders();
+      case TRAMPOLINES -> trampolines();
+      case TRAMPOLINE_DATA -> trampolineData();
+    };
+  }
+
+  private long appendAligned(byte[] bytes, String what) {
+    long at = Layout.alignUp(out.end(), 8);
+    out.write(at, bytes, what);
+    return at;
   }
 
   /**
-   * The old program headers in their order, PT_PHDR moved to the new table, new PT_LOADs after the
-   * last one.
+   * The old program headers in their order, PT_PHDR moved to the new table, the new PT_LOADs after
+   * the last one.
    */
   private byte[] programHeaders() {
-    Layout layout = plan.layout();
-    ByteBuffer out = ByteBuffer.allocate(plan.phnum() * Planner.PHDR_SIZE).order(order);
-    List<ElfSegment> segments = elf.segments();
+    Layout.Section table = layout.section(NewSection.PROGRAM_HEADERS).orElseThrow();
+    ByteBuffer b = ByteBuffer.allocate(layout.phnum() * Layout.PHDR_SIZE).order(order);
     int lastLoad = -1;
-    for (ElfSegment s : segments) {
+    for (ElfSegment s : elf.segments()) {
       if (s.isLoad()) {
         lastLoad = s.index();
       }
     }
-    long tableSize = (long) plan.phnum() * Planner.PHDR_SIZE;
-    for (ElfSegment s : segments) {
+    for (ElfSegment s : elf.segments()) {
       if (s.type() == PT_PHDR) {
         phdr(
-            out,
+            b,
             PT_PHDR,
             s.flags(),
-            layout.text().offset(),
-            layout.text().vaddr(),
-            tableSize,
-            tableSize,
+            table.offset(),
+            table.vaddr(),
+            table.size(),
+            table.size(),
             s.align());
       } else {
-        ByteBuffer raw =
+        b.put(
             elf.slice(
-                elf.header().phoff() + (long) s.index() * Planner.PHDR_SIZE, Planner.PHDR_SIZE);
-        out.put(raw);
+                elf.header().phoff() + (long) s.index() * Layout.PHDR_SIZE, Layout.PHDR_SIZE));
       }
       if (s.index() == lastLoad) {
-        for (Layout.Segment n : newSegments()) {
+        for (Layout.Segment n : layout.segments()) {
           phdr(
-              out,
-              PT_LOAD,
-              n.flags(),
-              n.offset(),
-              n.vaddr(),
-              n.size(),
-              n.size(),
-              layout.alignment());
+              b, PT_LOAD, n.flags(), n.offset(), n.vaddr(), n.size(), n.size(), layout.alignment());
         }
       }
     }
-    check(!out.hasRemaining(), "program header count");
-    return out.array();
+    check(!b.hasRemaining(), "program header count");
+    return b.array();
   }
 
-  private List<Layout.Segment> newSegments() {
-    List<Layout.Segment> out = new ArrayList<>();
-    out.add(plan.layout().text());
-    if (plan.layout().data() != null) {
-      out.add(plan.layout().data());
+  /** Each site's trampoline at its address. */
+  private byte[] trampolines() {
+    Layout.Section section = layout.section(NewSection.TRAMPOLINES).orElseThrow();
+    ByteBuffer b = ByteBuffer.allocate((int) section.size()).order(ByteOrder.LITTLE_ENDIAN);
+    long filled = 0;
+    for (SitePlan s : plan.sites()) {
+      if (s.action() != SitePlan.Action.TRAMPOLINE) {
+        continue;
+      }
+      b.position((int) (s.trampoline() - section.vaddr()));
+      for (Insn i : s.code()) {
+        b.putInt(i.word());
+        filled += 4;
+      }
     }
-    return out;
+    check(filled == section.size(), "trampolines size");
+    return b.array();
+  }
+
+  private byte[] trampolineData() {
+    ByteBuffer d = ByteBuffer.allocate(Trampolines.DATA_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    d.putLong(Trampolines.COUNTER_OFFSET, Trampolines.COUNTER_START);
+    d.putLong(Trampolines.RNDR_SEQUENCE_OFFSET, 1);
+    return d.array();
   }
 
   private void phdr(
-      ByteBuffer out,
+      ByteBuffer b,
       long type,
       int flags,
       long offset,
@@ -159,7 +174,7 @@ public final class ImageBuilder {
       long filesz,
       long memsz,
       long align) {
-    out.putInt((int) type)
+    b.putInt((int) type)
         .putInt(flags)
         .putLong(offset)
         .putLong(vaddr)
@@ -171,10 +186,13 @@ public final class ImageBuilder {
 
   private byte[] header(byte[] original, long shoff, int shnum, int shstrndx) {
     ByteBuffer h = ByteBuffer.wrap(original.clone()).order(order);
-    if (plan.layout().text() != null) {
-      h.putLong(0x20, plan.layout().text().offset()); // e_phoff
-      h.putShort(0x38, (short) plan.phnum()); // e_phnum
-    }
+    layout
+        .section(NewSection.PROGRAM_HEADERS)
+        .ifPresent(
+            t -> {
+              h.putLong(0x20, t.offset()); // e_phoff
+              h.putShort(0x38, (short) layout.phnum()); // e_phnum
+            });
     h.putLong(0x28, shoff); // e_shoff
     h.putShort(0x3a, (short) SHDR_SIZE); // e_shentsize
     h.putShort(0x3c, (short) shnum); // e_shnum
@@ -184,14 +202,15 @@ public final class ImageBuilder {
 
   /**
    * The new section header table: the old entries unchanged except .shstrtab, which points at a
-   * copy grown by the new names (so every old sh_name stays valid), then sections over the
-   * trampolines, the data and the manifest.
+   * copy grown by the new names (so every old sh_name stays valid), then one section per named new
+   * section, then the manifest.
    */
   private final class Sections {
     private final byte[] oldNames;
     private final boolean hadSections =
         elf.hasSectionHeaders() && elf.header().shstrndx() != SHN_UNDEF;
     private final List<String> added = new ArrayList<>();
+    private final byte[] names;
 
     Sections() {
       if (hadSections) {
@@ -202,20 +221,30 @@ public final class ImageBuilder {
       } else {
         oldNames = new byte[] {0};
       }
-      if (plan.layout().text() != null) added.add(TEXT_SECTION);
-      if (plan.layout().data() != null) added.add(DATA_SECTION);
+      for (Layout.Section s : loaded()) {
+        added.add(s.what().sectionName());
+      }
       added.add(Planner.MANIFEST_SECTION);
       if (!hadSections) added.add(".shstrtab");
-    }
-
-    byte[] names() {
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       b.writeBytes(oldNames);
       for (String n : added) {
         b.writeBytes(n.getBytes(StandardCharsets.US_ASCII));
         b.write(0);
       }
-      return b.toByteArray();
+      names = b.toByteArray();
+    }
+
+    /** The new sections that get a section header. */
+    private List<Layout.Section> loaded() {
+      return layout.segments().stream()
+          .flatMap(s -> s.sections().stream())
+          .filter(s -> s.what().sectionName() != null)
+          .toList();
+    }
+
+    byte[] names() {
+      return names;
     }
 
     private int nameOffset(String name) {
@@ -239,44 +268,31 @@ public final class ImageBuilder {
 
     byte[] table(long namesOffset, int namesSize, long manifestOffset, int manifestSize) {
       int count = oldCount() + added.size();
-      ByteBuffer out = ByteBuffer.allocate(count * SHDR_SIZE).order(order);
+      ByteBuffer b = ByteBuffer.allocate(count * SHDR_SIZE).order(order);
       if (elf.hasSectionHeaders()) {
-        out.put(elf.slice(elf.header().shoff(), (long) elf.header().shnum() * SHDR_SIZE));
+        b.put(elf.slice(elf.header().shoff(), (long) elf.header().shnum() * SHDR_SIZE));
       } else {
-        out.put(new byte[SHDR_SIZE]); // SHN_UNDEF
+        b.put(new byte[SHDR_SIZE]); // SHN_UNDEF
       }
       if (hadSections) {
         int at = elf.header().shstrndx() * SHDR_SIZE;
-        out.putLong(at + 0x18, namesOffset); // sh_offset
-        out.putLong(at + 0x20, namesSize); // sh_size
+        b.putLong(at + 0x18, namesOffset); // sh_offset
+        b.putLong(at + 0x20, namesSize); // sh_size
       }
-      Layout layout = plan.layout();
-      if (layout.text() != null) {
-        long start = plan.trampolineBase();
-        long size = layout.text().end() - start;
+      for (Layout.Section s : loaded()) {
+        NewSection n = s.what();
         shdr(
-            out,
-            nameOffset(TEXT_SECTION),
-            SHT_PROGBITS,
-            SHF_ALLOC | SHF_EXECINSTR,
-            start,
-            layout.text().offset() + (start - layout.text().vaddr()),
-            size,
-            4);
-      }
-      if (layout.data() != null) {
-        shdr(
-            out,
-            nameOffset(DATA_SECTION),
-            SHT_PROGBITS,
-            SHF_ALLOC | SHF_WRITE,
-            layout.data().vaddr(),
-            layout.data().offset(),
-            layout.data().size(),
-            8);
+            b,
+            nameOffset(n.sectionName()),
+            n.type(),
+            n.flags(),
+            s.vaddr(),
+            s.offset(),
+            s.size(),
+            n.align());
       }
       shdr(
-          out,
+          b,
           nameOffset(Planner.MANIFEST_SECTION),
           SHT_PROGBITS,
           0,
@@ -285,14 +301,14 @@ public final class ImageBuilder {
           manifestSize,
           1);
       if (!hadSections) {
-        shdr(out, nameOffset(".shstrtab"), SHT_STRTAB, 0, 0, namesOffset, namesSize, 1);
+        shdr(b, nameOffset(".shstrtab"), SHT_STRTAB, 0, 0, namesOffset, namesSize, 1);
       }
-      check(!out.hasRemaining(), "section header count");
-      return out.array();
+      check(!b.hasRemaining(), "section header count");
+      return b.array();
     }
 
     private void shdr(
-        ByteBuffer out,
+        ByteBuffer b,
         int name,
         long type,
         long flags,
@@ -300,7 +316,7 @@ public final class ImageBuilder {
         long offset,
         long size,
         long align) {
-      out.putInt(name)
+      b.putInt(name)
           .putInt((int) type)
           .putLong(flags)
           .putLong(addr)
@@ -316,41 +332,6 @@ public final class ImageBuilder {
   private static void check(boolean ok, String what) {
     if (!ok) {
       throw new IllegalStateException("layout inconsistency: " + what);
-    }
-  }
-
-  /** The appended bytes, addressed by file offset. */
-  private static final class Tail {
-    private final long start;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-    Tail(long start) {
-      this.start = start;
-    }
-
-    long offset() {
-      return start + bytes.size();
-    }
-
-    void put(byte[] b) {
-      bytes.writeBytes(b);
-    }
-
-    void putInt(int v, ByteOrder o) {
-      put(ByteBuffer.allocate(4).order(o).putInt(v).array());
-    }
-
-    void zerosTo(long offset) {
-      check(offset >= offset(), "tail moves backwards");
-      put(new byte[(int) (offset - offset())]);
-    }
-
-    void align(int a) {
-      zerosTo((offset() + a - 1) / a * a);
-    }
-
-    byte[] bytes() {
-      return bytes.toByteArray();
     }
   }
 }

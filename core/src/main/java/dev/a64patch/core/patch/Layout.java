@@ -7,48 +7,100 @@ import dev.a64patch.core.failure.Setting;
 import dev.a64patch.elf.ElfDynamicEntry;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSegment;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Where the new segments go (DESIGN.md §4). Nothing existing moves: a new R+X PT_LOAD holding the
- * grown program header table and the trampolines, and a small RW PT_LOAD for the data the
- * trampolines update, both above everything the object maps (including .bss), aligned for 4K, 16K
- * and 64K page kernels, each starting on a 64 KiB page of its own.
+ * Where the new segments go (docs/patching.md, "The file before and after"). Nothing existing
+ * moves: the patch appends one PT_LOAD per {@link SegmentKind} that has content, above everything
+ * the object maps (including .bss), aligned for 4K, 16K and 64K page kernels, each starting on a 64
+ * KiB page of its own. The first new segment starts with the grown program header table. This is
+ * the one place that decides the number of program headers after patching.
  *
- * @param text the R+X segment, or null when every site is rewritten in place
- * @param data the RW segment, or null when no trampoline needs memory
+ * @param segments the new PT_LOADs in file and address order; empty when nothing is appended
+ * @param phnum the number of program headers after patching
  * @param tailOffset file offset where the appended bytes start (the end of the zero padding)
  */
 public record Layout(
     boolean executable,
     long alignment,
-    Segment text,
-    Segment data,
+    List<Segment> segments,
+    int phnum,
     long originalLength,
     long tailOffset) {
 
   public static final long MIN_ALIGN = 0x10000;
+  static final int PHDR_SIZE = 56;
 
-  /** A new PT_LOAD. */
-  public record Segment(long offset, long vaddr, long size, int flags) {
+  public Layout {
+    segments = List.copyOf(segments);
+  }
+
+  /** A new PT_LOAD and the sections in it. */
+  public record Segment(
+      SegmentKind kind, long offset, long vaddr, long size, int flags, List<Section> sections) {
+    public Segment {
+      sections = List.copyOf(sections);
+    }
+
     public long end() {
       return vaddr + size;
     }
   }
 
+  /** A piece of a new segment at its final place. */
+  public record Section(NewSection what, long offset, long vaddr, long size) {}
+
   public long padding() {
     return tailOffset - originalLength;
   }
 
+  /** The new segment of this kind, if there is one. */
+  public Optional<Segment> segment(SegmentKind kind) {
+    return segments.stream().filter(s -> s.kind() == kind).findFirst();
+  }
+
+  /** The placed section, if the layout has it. */
+  public Optional<Section> section(NewSection what) {
+    return find(segments, what);
+  }
+
+  static Optional<Section> find(List<Segment> segments, NewSection what) {
+    return segments.stream()
+        .flatMap(s -> s.sections().stream())
+        .filter(s -> s.what() == what)
+        .findFirst();
+  }
+
   /**
-   * @param textSize bytes of the R+X segment (program headers + trampolines); 0 for none
-   * @param needData whether the RW segment is needed
+   * Places the given sections.
+   *
+   * @param sizes bytes of each section to add (the program header table is added and sized here);
+   *     empty when nothing is appended
    */
-  static Layout compute(ElfFile elf, long textSize, boolean needData, long maxPadding) {
+  static Layout compute(ElfFile elf, Map<NewSection, Long> sizes, long maxPadding) {
     long length = elf.size();
-    if (textSize == 0) {
-      return new Layout(isExecutable(elf), MIN_ALIGN, null, null, length, length);
+    boolean executable = isExecutable(elf);
+    int phnum = elf.header().phnum();
+    if (sizes.isEmpty()) {
+      return new Layout(executable, MIN_ALIGN, List.of(), phnum, length, length);
     }
+    Map<SegmentKind, List<NewSection>> bySegment = new EnumMap<>(SegmentKind.class);
+    bySegment
+        .computeIfAbsent(NewSection.PROGRAM_HEADERS.segment(), k -> new ArrayList<>())
+        .add(NewSection.PROGRAM_HEADERS);
+    for (NewSection n : NewSection.values()) {
+      if (n != NewSection.PROGRAM_HEADERS && sizes.containsKey(n)) {
+        bySegment.computeIfAbsent(n.segment(), k -> new ArrayList<>()).add(n);
+      }
+    }
+    phnum += bySegment.size();
+    Map<NewSection, Long> all = new EnumMap<>(sizes);
+    all.put(NewSection.PROGRAM_HEADERS, (long) phnum * PHDR_SIZE);
+
     List<ElfSegment> loads = elf.segments().stream().filter(ElfSegment::isLoad).toList();
     long align = MIN_ALIGN;
     long top = 0;
@@ -56,38 +108,8 @@ public record Layout(
       align = Math.max(align, s.align());
       top = Math.max(top, s.endVaddr());
     }
-    boolean executable = isExecutable(elf);
-    // objcopy/strip lay a segment holding the program headers out right after the last
-    // loaded file byte (O) and derive its p_vaddr from that; choosing p_vaddr and p_offset
-    // congruent to O modulo the alignment makes strip keep the segment where it is in memory.
-    long loadedEnd = 0;
-    for (ElfSegment s : loads) {
-      loadedEnd = Math.max(loadedEnd, s.offset() + s.filesz());
-    }
-    loadedEnd = alignUp(loadedEnd, 8); // Elf64_Phdr alignment
-    long offset;
-    long vaddr;
-    if (executable) {
-      // Kernels before 5.18 (and qemu-user) compute AT_PHDR as the first PT_LOAD's
-      // p_vaddr - p_offset plus e_phoff, so the segment holding the program headers
-      // must keep that same difference.
-      ElfSegment first = loads.get(0);
-      long delta = first.vaddr() - first.offset();
-      if (Math.floorMod(delta, align) != 0) {
-        throw new PatchException(
-            elf.name(),
-            String.format(
-                "first PT_LOAD has p_vaddr - p_offset = 0x%x, not a multiple of the 0x%x alignment a new"
-                    + " segment needs; this layout is not supported",
-                delta, align));
-      }
-      offset =
-          congruent(Math.max(alignUp(length, 8), alignUp(top, align) - delta), loadedEnd, align);
-      vaddr = offset + delta;
-    } else {
-      offset = congruent(alignUp(length, 8), loadedEnd, align);
-      vaddr = congruent(alignUp(top, align), loadedEnd, align);
-    }
+    long offset = firstOffset(elf, executable, loads, align, top);
+    long vaddr = executable ? offset + delta(loads) : firstVaddr(loads, align, top);
     long padding = offset - length;
     if (padding > maxPadding) {
       throw new PatchException(
@@ -98,14 +120,77 @@ public record Layout(
               offset, padding),
           Remedy.of("allow it with", Setting.MAX_PADDING, Long.toString(padding)));
     }
-    Segment text = new Segment(offset, vaddr, textSize, PF_R | PF_X);
-    Segment data = null;
-    if (needData) {
-      long dataOffset = alignUp(offset + textSize, 16);
-      long dataVaddr = alignUp(vaddr + textSize, align) + Math.floorMod(dataOffset, align);
-      data = new Segment(dataOffset, dataVaddr, Trampolines.DATA_SIZE, PF_R | PF_W);
+    List<Segment> segments = new ArrayList<>();
+    for (Map.Entry<SegmentKind, List<NewSection>> e : bySegment.entrySet()) {
+      if (!segments.isEmpty()) {
+        // Each further segment starts on a page of its own, its file offset right after the
+        // previous one, its address congruent to that offset.
+        Segment prev = segments.get(segments.size() - 1);
+        offset = alignUp(prev.offset() + prev.size(), 16);
+        vaddr = alignUp(prev.end(), align) + Math.floorMod(offset, align);
+      }
+      segments.add(place(e.getKey(), e.getValue(), all, offset, vaddr));
     }
-    return new Layout(executable, align, text, data, length, offset);
+    return new Layout(executable, align, segments, phnum, length, segments.get(0).offset());
+  }
+
+  private static Segment place(
+      SegmentKind kind,
+      List<NewSection> parts,
+      Map<NewSection, Long> sizes,
+      long offset,
+      long vaddr) {
+    List<Section> sections = new ArrayList<>();
+    long at = 0;
+    for (NewSection n : parts) {
+      at = alignUp(at, n.align());
+      sections.add(new Section(n, offset + at, vaddr + at, sizes.get(n)));
+      at += sizes.get(n);
+    }
+    return new Segment(kind, offset, vaddr, at, kind.flags(), sections);
+  }
+
+  /**
+   * objcopy/strip lay a segment holding the program headers out right after the last loaded file
+   * byte (O) and derive its p_vaddr from that; choosing p_vaddr and p_offset congruent to O modulo
+   * the alignment makes strip keep the segment where it is in memory.
+   */
+  private static long firstOffset(
+      ElfFile elf, boolean executable, List<ElfSegment> loads, long align, long top) {
+    long length = elf.size();
+    if (!executable) {
+      return congruent(alignUp(length, 8), loadedEnd(loads), align);
+    }
+    // Kernels before 5.18 (and qemu-user) compute AT_PHDR as the first PT_LOAD's
+    // p_vaddr - p_offset plus e_phoff, so the segment holding the program headers
+    // must keep that same difference.
+    long delta = delta(loads);
+    if (Math.floorMod(delta, align) != 0) {
+      throw new PatchException(
+          elf.name(),
+          String.format(
+              "first PT_LOAD has p_vaddr - p_offset = 0x%x, not a multiple of the 0x%x alignment a new"
+                  + " segment needs; this layout is not supported",
+              delta, align));
+    }
+    return congruent(
+        Math.max(alignUp(length, 8), alignUp(top, align) - delta), loadedEnd(loads), align);
+  }
+
+  private static long firstVaddr(List<ElfSegment> loads, long align, long top) {
+    return congruent(alignUp(top, align), loadedEnd(loads), align);
+  }
+
+  private static long delta(List<ElfSegment> loads) {
+    return loads.get(0).vaddr() - loads.get(0).offset();
+  }
+
+  private static long loadedEnd(List<ElfSegment> loads) {
+    long end = 0;
+    for (ElfSegment s : loads) {
+      end = Math.max(end, s.offset() + s.filesz());
+    }
+    return alignUp(end, 8); // Elf64_Phdr alignment
   }
 
   /**

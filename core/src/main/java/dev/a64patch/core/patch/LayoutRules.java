@@ -55,10 +55,7 @@ final class LayoutRules {
 
   private static void checkNewSegments(
       ElfFile elf, Manifest m, List<ElfSegment> loads, List<String> problems) {
-    for (Layout.Segment n : new Layout.Segment[] {m.text(), m.data()}) {
-      if (n == null) {
-        continue;
-      }
+    for (Layout.Segment n : m.segments()) {
       ElfSegment s = loads.stream().filter(l -> l.vaddr() == n.vaddr()).findFirst().orElse(null);
       if (s == null) {
         problems.add(
@@ -82,7 +79,7 @@ final class LayoutRules {
         }
       }
     }
-    if (m.text() != null && Layout.isExecutable(elf)) {
+    if (m.section(NewSection.PROGRAM_HEADERS).isPresent() && Layout.isExecutable(elf)) {
       checkAtPhdr(elf, loads, problems);
     }
   }

@@ -28,18 +28,21 @@ public record Manifest(
     Options options,
     long originalLength,
     String originalHeader,
-    Layout.Segment text,
-    Layout.Segment data,
-    int phnum,
-    long trampolineBase,
+    List<Layout.Segment> segments,
     List<Site> sites) {
 
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   public Manifest {
+    segments = segments == null ? List.of() : List.copyOf(segments);
     sites = List.copyOf(sites);
+  }
+
+  /** Where the placed section is, if the patch added it. */
+  public java.util.Optional<Layout.Section> section(NewSection what) {
+    return Layout.find(segments, what);
   }
 
   /** The options that shape trampolines, as recorded. */
@@ -116,10 +119,7 @@ public record Manifest(
         options,
         plan.layout().originalLength(),
         HexFormat.of().formatHex(originalHeader),
-        plan.layout().text(),
-        plan.layout().data(),
-        plan.phnum(),
-        plan.trampolineBase(),
+        plan.layout().segments(),
         sites);
   }
 
@@ -137,9 +137,22 @@ public record Manifest(
     }
   }
 
+  /**
+   * The section holding the manifest: the one place that answers "was this file patched by
+   * a64patch?".
+   */
+  static Optional<ElfSection> section(ElfFile elf) {
+    return elf.section(Planner.MANIFEST_SECTION);
+  }
+
+  /** True when the file carries a manifest (whether or not it is readable). */
+  public static boolean isPatched(ElfFile elf) {
+    return section(elf).isPresent();
+  }
+
   /** The manifest of a patched file, or empty when the file was not patched by a64patch. */
   public static Optional<Manifest> read(ElfFile elf) {
-    Optional<ElfSection> section = elf.section(Planner.MANIFEST_SECTION);
+    Optional<ElfSection> section = section(elf);
     if (section.isEmpty()) {
       return Optional.empty();
     }

@@ -4,18 +4,10 @@ import java.util.List;
 
 /**
  * The complete decision for one file, before any byte is written: printable (--dry-run), testable,
- * and applied by {@link ImageBuilder} + {@link PatchWriter}.
- *
- * @param phnum number of program headers after patching
- * @param trampolineBase address of the first trampoline (after the program header table)
+ * and applied by {@link ImageBuilder} + {@link PatchWriter}. Each site's action is decided here
+ * once; the new segments and sections are the {@link Layout}'s list.
  */
-public record PatchPlan(
-    String file,
-    PatchOptions options,
-    Layout layout,
-    List<SitePlan> sites,
-    int phnum,
-    long trampolineBase) {
+public record PatchPlan(String file, PatchOptions options, Layout layout, List<SitePlan> sites) {
   public PatchPlan {
     sites = List.copyOf(sites);
   }

@@ -2,7 +2,6 @@ package dev.a64patch.core.patch;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -16,7 +15,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 
 /**
- * Applies a {@link PatchImage} to disk safely (DESIGN.md §6): the result is written to a temporary
+ * Applies {@link FileEdits} to disk safely (DESIGN.md §6): the result is written to a temporary
  * file in the destination's directory, synced, given the mode and owner of the file it replaces,
  * and renamed over the destination. A process that has the old file mapped keeps its inode. On any
  * failure the temporary file is removed and the destination is untouched. A run killed before the
@@ -39,7 +38,7 @@ public final class PatchWriter {
 
   private PatchWriter() {}
 
-  public static void write(Path source, PatchImage image, Path destination, Hooks hooks)
+  public static void write(Path source, FileEdits image, Path destination, Hooks hooks)
       throws IOException {
     // Like cp, write through a symbolic link: patching libfoo.so.1 (a link to
     // libfoo.so.1.2.3) must patch the library, not replace the link with a copy.
@@ -57,15 +56,9 @@ public final class PatchWriter {
       try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
           FileChannel out = hooks.channel(createTemporary(tmp, target))) {
         copy(in, out, image.originalLength());
-        writeFully(out, ByteBuffer.wrap(image.header()), 0);
-        for (PatchImage.WordEdit w : image.words()) {
-          writeFully(
-              out,
-              ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, w.word()),
-              w.offset());
-        }
-        if (image.tail().length > 0 || image.tailOffset() > image.originalLength()) {
-          writeFully(out, ByteBuffer.wrap(image.tail()), image.tailOffset());
+        zeros(out, image.originalLength(), image.length());
+        for (FileEdits.Edit e : image.edits()) {
+          writeFully(out, ByteBuffer.wrap(e.bytes()), e.offset());
         }
         out.truncate(image.length());
         out.force(true);
@@ -118,6 +111,14 @@ public final class PatchWriter {
         throw new IOException("source ended at " + done + " of " + length + " bytes while copying");
       }
       done += n;
+    }
+  }
+
+  /** Zeros from {@code from} to {@code to}: what a channel leaves in a gap is unspecified. */
+  private static void zeros(FileChannel out, long from, long to) throws IOException {
+    ByteBuffer zero = ByteBuffer.allocate(1 << 16);
+    for (long at = from; at < to; at += zero.capacity()) {
+      writeFully(out, zero.clear().limit((int) Math.min(zero.capacity(), to - at)), at);
     }
   }
 

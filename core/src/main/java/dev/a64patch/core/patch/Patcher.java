@@ -94,10 +94,8 @@ public final class Patcher {
     PatchWriter.write(input, Restorer.image(elf), output, hooks);
   }
 
-  private static PatchImage identity(ElfFile elf) {
-    byte[] header = new byte[64];
-    elf.slice(0, 64).get(header);
-    return new PatchImage(elf.size(), header, java.util.List.of(), elf.size(), new byte[0]);
+  private static FileEdits identity(ElfFile elf) {
+    return FileEdits.none(elf.size());
   }
 
   private static boolean same(Path a, Path b) throws IOException {

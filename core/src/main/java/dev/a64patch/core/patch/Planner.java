@@ -13,77 +13,107 @@ import dev.a64patch.core.scan.Targets;
 import dev.a64patch.core.scan.Uncertainty;
 import dev.a64patch.elf.ElfFile;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /** {@code ElfFile + findings + options -> PatchPlan}; pure, no I/O. */
 public final class Planner {
   public static final String MANIFEST_SECTION = ".a64patch.manifest";
-  static final int PHDR_SIZE = 56;
 
   private Planner() {}
 
+  /**
+   * Decides every site once ({@link #decide}), settles which trampolines are within reach of their
+   * sites on a provisional layout, then lays the new sections out and encodes the trampolines at
+   * their final addresses.
+   */
   public static PatchPlan plan(ElfFile elf, ScanResult scan, PatchOptions options) {
     check(elf);
     Set<SysReg> chosen = options.effectiveRegisters();
-    List<SitePlan> decided = new ArrayList<>();
-    List<Finding> wantTrampoline = new ArrayList<>();
+    List<SitePlan> sites = new ArrayList<>();
     for (Finding f : scan.findings()) {
-      SitePlan p = decide(f, chosen, options);
-      if (p == null) {
-        wantTrampoline.add(f);
-      } else {
-        decided.add(p);
-      }
+      sites.add(decide(f, chosen, options));
     }
-    int phnum = elf.header().phnum() + 2;
-    long tablesEnd =
-        (long) phnum * PHDR_SIZE; // trampolines follow the table without a gap (see Layout)
-    // The text segment's address does not depend on its size, so reach can be settled
-    // on a provisional layout; dropping a trampoline only moves later ones closer.
-    Layout provisional =
-        Layout.compute(
-            elf, wantTrampoline.isEmpty() ? 0 : tablesEnd + 4, true, options.maxPadding());
-    List<Finding> placed = new ArrayList<>();
-    List<Integer> sizes = new ArrayList<>();
-    long at = provisional.text() == null ? 0 : provisional.text().vaddr() + tablesEnd;
-    List<Finding> outOfRange = new ArrayList<>();
-    for (Finding f : wantTrampoline) {
-      int size = Trampolines.size(Trampolines.kindFor(f.register(), options), f.rt(), options);
-      if (A64.inBranchRange(f.address(), at) && A64.inBranchRange(at + size - 4, f.address() + 4)) {
-        placed.add(f);
-        sizes.add(size);
-        at += size;
-      } else {
-        outOfRange.add(f);
-      }
-    }
-    decided.addAll(outOfRange(elf, outOfRange, options));
-    boolean needData =
-        placed.stream().anyMatch(f -> needsData(Trampolines.kindFor(f.register(), options)));
-    if (!needData) {
-      phnum--;
-      tablesEnd = (long) phnum * PHDR_SIZE;
-    }
-    long textSize =
-        placed.isEmpty() ? 0 : tablesEnd + sizes.stream().mapToLong(Integer::longValue).sum();
-    Layout layout = Layout.compute(elf, textSize, needData, options.maxPadding());
-    if (placed.isEmpty()) {
-      phnum = elf.header().phnum();
-    }
-    long base = layout.text() == null ? -1 : layout.text().vaddr() + tablesEnd;
-    long data = layout.data() == null ? 0 : layout.data().vaddr();
-    long pc = base;
-    for (Finding f : placed) {
-      Trampolines.Kind kind = Trampolines.kindFor(f.register(), options);
-      List<Insn> code = Trampolines.encode(kind, f.rt(), f.address(), pc, data, options);
-      decided.add(
-          new SitePlan(f, SitePlan.Action.TRAMPOLINE, A64.b(f.address(), pc), pc, kind, code, ""));
+    List<SitePlan> placed = withinReach(elf, sites, options);
+    Layout layout = Layout.compute(elf, sizes(placed, options), options.maxPadding());
+    long pc = layout.section(NewSection.TRAMPOLINES).map(Layout.Section::vaddr).orElse(-1L);
+    long data = layout.section(NewSection.TRAMPOLINE_DATA).map(Layout.Section::vaddr).orElse(0L);
+    for (SitePlan s : placed) {
+      Finding f = s.finding();
+      List<Insn> code = Trampolines.encode(s.kind(), f.rt(), f.address(), pc, data, options);
+      sites.set(indexOf(sites, f), s.placed(pc, code, A64.b(f.address(), pc)));
       pc += code.size() * 4L;
     }
-    decided.sort((a, b) -> Long.compare(a.finding().offset(), b.finding().offset()));
-    return new PatchPlan(elf.name(), options, layout, decided, phnum, base);
+    sites.sort((a, b) -> Long.compare(a.finding().offset(), b.finding().offset()));
+    return new PatchPlan(elf.name(), options, layout, sites);
+  }
+
+  /**
+   * The sites that keep their trampoline, in order; the others get the out-of-range policy's
+   * decision in {@code sites}. The trampolines' start address does not depend on their total size
+   * or on the segments after theirs, so reach is settled on a provisional layout; dropping a
+   * trampoline only moves later ones closer.
+   */
+  private static List<SitePlan> withinReach(
+      ElfFile elf, List<SitePlan> sites, PatchOptions options) {
+    List<SitePlan> want =
+        sites.stream().filter(s -> s.action() == SitePlan.Action.TRAMPOLINE).toList();
+    if (want.isEmpty()) {
+      return want;
+    }
+    Map<NewSection, Long> provisional = new EnumMap<>(NewSection.class);
+    provisional.put(NewSection.TRAMPOLINES, 4L);
+    provisional.put(NewSection.TRAMPOLINE_DATA, (long) Trampolines.DATA_SIZE);
+    long at =
+        Layout.compute(elf, provisional, options.maxPadding())
+            .section(NewSection.TRAMPOLINES)
+            .orElseThrow()
+            .vaddr();
+    List<SitePlan> placed = new ArrayList<>();
+    List<SitePlan> outOfRange = new ArrayList<>();
+    for (SitePlan s : want) {
+      Finding f = s.finding();
+      int size = Trampolines.size(s.kind(), f.rt(), options);
+      if (A64.inBranchRange(f.address(), at) && A64.inBranchRange(at + size - 4, f.address() + 4)) {
+        placed.add(s);
+        at += size;
+      } else {
+        outOfRange.add(s);
+      }
+    }
+    for (SitePlan s : outOfRange(elf, outOfRange, options)) {
+      sites.set(indexOf(sites, s.finding()), s);
+    }
+    return placed;
+  }
+
+  private static int indexOf(List<SitePlan> sites, Finding f) {
+    for (int i = 0; i < sites.size(); i++) {
+      if (sites.get(i).finding() == f) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no site for " + f);
+  }
+
+  /** What the layout must hold for the placed trampolines. */
+  private static Map<NewSection, Long> sizes(List<SitePlan> placed, PatchOptions options) {
+    Map<NewSection, Long> sizes = new EnumMap<>(NewSection.class);
+    if (placed.isEmpty()) {
+      return sizes;
+    }
+    long code = 0;
+    for (SitePlan s : placed) {
+      code += Trampolines.size(s.kind(), s.finding().rt(), options);
+    }
+    sizes.put(NewSection.TRAMPOLINES, code);
+    if (placed.stream().anyMatch(s -> s.kind().usesData())) {
+      sizes.put(NewSection.TRAMPOLINE_DATA, (long) Trampolines.DATA_SIZE);
+    }
+    return sizes;
   }
 
   private static void check(ElfFile elf) {
@@ -96,7 +126,7 @@ public final class Planner {
               + type
               + "); patch the linked program or library instead");
     }
-    if (elf.section(MANIFEST_SECTION).isPresent()) {
+    if (Manifest.isPatched(elf)) {
       throw new PatchException(elf.name(), "already patched by a64patch; restore it first");
     }
     if (elf.segments().stream().noneMatch(s -> s.isLoad())) {
@@ -111,7 +141,10 @@ public final class Planner {
     }
   }
 
-  /** The decision for sites that need no trampoline, or null when the site wants one. */
+  /**
+   * The one decision for a site: left (with the reason), rewritten in place, or a trampoline of
+   * which kind (placed later, or given the out-of-range policy's decision when out of reach).
+   */
   private static SitePlan decide(Finding f, Set<SysReg> chosen, PatchOptions options) {
     if (!chosen.contains(f.register())) {
       return SitePlan.skipped(
@@ -135,15 +168,18 @@ public final class Planner {
     if (f.rt() == 31) {
       return SitePlan.inPlace(f, A64.NOP, "reads into xzr have no effect: nop");
     }
-    if (Trampolines.kindFor(f.register(), options) == null) {
+    Trampolines.Kind kind = Trampolines.kindFor(f.register(), options);
+    if (kind == null) {
       return options.strategy() == Strategy.ZERO
           ? SitePlan.inPlace(f, A64.movz(f.rt(), 0, 0), "")
           : SitePlan.inPlace(f, A64.NOP, "");
     }
-    return null;
+    return SitePlan.wantsTrampoline(f, kind);
   }
 
-  private static List<SitePlan> outOfRange(ElfFile elf, List<Finding> sites, PatchOptions options) {
+  private static List<SitePlan> outOfRange(
+      ElfFile elf, List<SitePlan> planned, PatchOptions options) {
+    List<Finding> sites = planned.stream().map(SitePlan::finding).toList();
     if (sites.isEmpty()) {
       return List.of();
     }
@@ -163,9 +199,5 @@ public final class Planner {
               .toList();
       case NOP -> sites.stream().map(f -> SitePlan.inPlace(f, A64.NOP, why + ": nop")).toList();
     };
-  }
-
-  static boolean needsData(Trampolines.Kind kind) {
-    return kind == Trampolines.Kind.COUNTER || kind == Trampolines.Kind.RNDR_SEQUENCE;
   }
 }

@@ -2,8 +2,6 @@ package dev.a64patch.core.patch;
 
 import dev.a64patch.elf.ElfFile;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Gives back the original file byte for byte from a patched file and its manifest. */
 public final class Restorer {
@@ -15,7 +13,7 @@ public final class Restorer {
    *
    * @throws PatchException when the file is not patched, or was changed after patching
    */
-  public static PatchImage image(ElfFile patched) {
+  public static FileEdits image(ElfFile patched) {
     Manifest m =
         Manifest.read(patched)
             .orElseThrow(
@@ -32,7 +30,8 @@ public final class Restorer {
     }
     checkUnmoved(patched, m);
     ByteBuffer bytes = patched.bytes();
-    List<PatchImage.WordEdit> words = new ArrayList<>();
+    FileEdits.Recorder out = new FileEdits.Recorder(m.originalLength());
+    out.write(0, m.originalHeaderBytes(), "original ELF header");
     for (Manifest.Site s : m.sites()) {
       if (s.action().equals("skipped")) {
         continue;
@@ -46,10 +45,9 @@ public final class Restorer {
                     + " patching, so it cannot be restored exactly",
                 s.offset(), found, s.patched()));
       }
-      words.add(new PatchImage.WordEdit(s.offset(), s.original()));
+      out.writeWord(s.offset(), s.original(), String.format("site 0x%x", s.address()));
     }
-    return new PatchImage(
-        m.originalLength(), m.originalHeaderBytes(), words, m.originalLength(), new byte[0]);
+    return out.edits();
   }
 
   /**
@@ -57,10 +55,12 @@ public final class Restorer {
    * longer be rebuilt from the first {@code originalLength} bytes.
    */
   private static void checkUnmoved(ElfFile patched, Manifest m) {
-    long manifestAt = patched.section(Planner.MANIFEST_SECTION).orElseThrow().offset();
+    long manifestAt = Manifest.section(patched).orElseThrow().offset();
     boolean moved =
         manifestAt < m.originalLength()
-            || (m.text() != null && patched.header().phoff() != m.text().offset());
+            || m.section(NewSection.PROGRAM_HEADERS)
+                .map(t -> patched.header().phoff() != t.offset())
+                .orElse(false);
     if (moved) {
       throw new PatchException(
           patched.name(),

@@ -5,11 +5,15 @@ import dev.a64patch.core.scan.Finding;
 import java.util.List;
 
 /**
- * What happens to one finding.
+ * What happens to one finding, decided once by the {@link Planner}; everything after it (writer,
+ * manifest, report, verify) reads the decision from here.
  *
  * @param newWord the word written at the site (a B, NOP or MOVZ), or the original word when skipped
  * @param trampoline address of the trampoline, or -1
+ * @param kind what the trampoline computes; null unless {@link Action#TRAMPOLINE}
  * @param code the trampoline's instructions (empty unless {@link Action#TRAMPOLINE})
+ * @param islands addresses of the hops between the site and its trampoline, in order (empty: the
+ *     site branches to the trampoline directly)
  * @param reason why the site is skipped or rewritten in place instead of branched, else empty
  */
 public record SitePlan(
@@ -19,6 +23,7 @@ public record SitePlan(
     long trampoline,
     Trampolines.Kind kind,
     List<Insn> code,
+    List<Long> islands,
     String reason) {
 
   public enum Action {
@@ -29,6 +34,7 @@ public record SitePlan(
 
   public SitePlan {
     code = List.copyOf(code);
+    islands = List.copyOf(islands);
   }
 
   public boolean changesFile() {
@@ -36,10 +42,20 @@ public record SitePlan(
   }
 
   static SitePlan skipped(Finding f, String reason) {
-    return new SitePlan(f, Action.SKIPPED, f.word(), -1, null, List.of(), reason);
+    return new SitePlan(f, Action.SKIPPED, f.word(), -1, null, List.of(), List.of(), reason);
   }
 
   static SitePlan inPlace(Finding f, int word, String reason) {
-    return new SitePlan(f, Action.IN_PLACE, word, -1, null, List.of(), reason);
+    return new SitePlan(f, Action.IN_PLACE, word, -1, null, List.of(), List.of(), reason);
+  }
+
+  /** A site that will branch to a trampoline of this kind, not yet placed. */
+  static SitePlan wantsTrampoline(Finding f, Trampolines.Kind kind) {
+    return new SitePlan(f, Action.TRAMPOLINE, f.word(), -1, kind, List.of(), List.of(), "");
+  }
+
+  /** This site's trampoline placed at {@code at}. */
+  SitePlan placed(long at, List<Insn> trampolineCode, int branch) {
+    return new SitePlan(finding, action, branch, at, kind, trampolineCode, islands, reason);
   }
 }

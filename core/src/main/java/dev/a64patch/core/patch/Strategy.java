@@ -7,26 +7,15 @@ public enum Strategy {
   /**
    * A per-object virtual counter in RW memory, advanced atomically (LSE) by a fixed step per read.
    */
-  COUNTER(true),
+  COUNTER,
   /** clock_gettime(CLOCK_MONOTONIC) through a raw svc, scaled to ticks of a nominal frequency. */
-  CLOCK(true),
+  CLOCK,
   /** In place: {@code movz xt, #0}. Time stands still; spin-waits on the counter never end. */
-  ZERO(false),
+  ZERO,
   /**
    * In place: {@code nop}. xt keeps whatever it held (the original diagnosis of the rr divergence).
    */
-  NOP(false);
-
-  private final boolean trampoline;
-
-  Strategy(boolean trampoline) {
-    this.trampoline = trampoline;
-  }
-
-  /** True when reads are replaced by a branch to a trampoline rather than rewritten in place. */
-  public boolean usesTrampolines() {
-    return trampoline;
-  }
+  NOP;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);

@@ -37,11 +37,22 @@ public final class Trampolines {
 
   /** What a trampoline computes. */
   public enum Kind {
-    COUNTER,
-    CLOCK,
-    CONSTANT,
-    RNDR_SEQUENCE,
-    RNDR_GETRANDOM
+    COUNTER(true),
+    CLOCK(false),
+    CONSTANT(false),
+    RNDR_SEQUENCE(true),
+    RNDR_GETRANDOM(false);
+
+    private final boolean usesData;
+
+    Kind(boolean usesData) {
+      this.usesData = usesData;
+    }
+
+    /** True when the trampoline updates the object's RW data block. */
+    public boolean usesData() {
+      return usesData;
+    }
   }
 
   /**

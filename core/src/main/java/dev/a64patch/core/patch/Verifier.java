@@ -111,7 +111,7 @@ public final class Verifier {
             s.rt(),
             s.address(),
             s.trampoline(),
-            m.data() == null ? 0 : m.data().vaddr(),
+            m.section(NewSection.TRAMPOLINE_DATA).map(Layout.Section::vaddr).orElse(0L),
             options);
     long at = elf.offsetOf(s.trampoline()).orElse(-1L);
     if (at < 0 || at + expected.size() * 4L > elf.size()) {

@@ -7,6 +7,7 @@ import dev.a64patch.core.encode.Insn;
 import dev.a64patch.core.patch.Layout;
 import dev.a64patch.core.patch.PatchPlan;
 import dev.a64patch.core.patch.Patcher;
+import dev.a64patch.core.patch.SegmentKind;
 import dev.a64patch.core.patch.SitePlan;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +15,7 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Text and JSON output of {@code patch} (and {@code --dry-run}): per file the outcome and the plan.
@@ -35,16 +37,19 @@ public final class PatchReport {
         continue;
       }
       Layout l = p.layout();
-      if (l.text() != null && (details || e.result() == Patcher.Result.DRY_RUN)) {
-        out.printf(
-            "  new R+X segment at 0x%x, file offset 0x%x, %d bytes (program headers + trampolines)%n",
-            l.text().vaddr(), l.text().offset(), l.text().size());
-        if (l.data() != null) {
+      if (details || e.result() == Patcher.Result.DRY_RUN) {
+        for (Layout.Segment s : l.segments()) {
           out.printf(
-              "  new RW segment at 0x%x, file offset 0x%x, %d bytes%n",
-              l.data().vaddr(), l.data().offset(), l.data().size());
+              "  new %s segment at 0x%x, file offset 0x%x, %d bytes (%s)%n",
+              s.kind().label(),
+              s.vaddr(),
+              s.offset(),
+              s.size(),
+              s.sections().stream()
+                  .map(x -> x.what().description())
+                  .collect(Collectors.joining(" + ")));
         }
-        if (l.executable() && l.padding() > 15) {
+        if (!l.segments().isEmpty() && l.executable() && l.padding() > 15) {
           out.printf(
               "  %d bytes of zero padding keep p_vaddr - p_offset of the first PT_LOAD%n",
               l.padding());
@@ -166,8 +171,8 @@ public final class PatchReport {
     PatchPlan p = e.plan();
     if (p != null) {
       g.writeStringField("strategy", p.options().strategy().id());
-      segment(g, "text", p.layout().text());
-      segment(g, "data", p.layout().data());
+      segment(g, "text", p.layout().segment(SegmentKind.CODE).orElse(null));
+      segment(g, "data", p.layout().segment(SegmentKind.DATA).orElse(null));
       g.writeNumberField("padding", p.layout().padding());
       g.writeArrayFieldStart("sites");
       for (SitePlan s : p.sites()) {
