@@ -18,13 +18,7 @@ import picocli.CommandLine.Spec;
     name = "a64patch",
     mixinStandardHelpOptions = true,
     versionProvider = A64PatchCommand.VersionProvider.class,
-    subcommands = {
-      ScanCommand.class,
-      PatchCommand.class,
-      RestoreCommand.class,
-      VerifyCommand.class,
-      CommandLine.HelpCommand.class
-    },
+    // Subcommands are registered by Cli.SUBCOMMANDS, only the one that runs (start-up time).
     description = {
       "Finds the reads of the AArch64 counter registers (mrs xN, cntvct_el0 and friends) in ELF files "
           + "and rewrites them so that rr can record and replay the program deterministically.",

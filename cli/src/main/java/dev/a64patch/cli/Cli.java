@@ -1,13 +1,52 @@
 package dev.a64patch.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** Builds the configured picocli command line; tests use it with their own writers. */
 public final class Cli {
+  /**
+   * Every subcommand, in the order {@code --help} lists them. picocli builds a command's model by
+   * reflection when the command is added, about 40 ms per subcommand on a cold JVM, so a run of
+   * {@code a64patch scan ...} adds only the scan command (docs/performance.md, "Start-up").
+   */
+  private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+  static {
+    // picocli registers type converters for java.sql and java.time classes by reflection,
+    // loading about 80 classes on every run; the commands need none of them (only Path).
+    if (System.getProperty("picocli.converters.excludes") == null) {
+      System.setProperty("picocli.converters.excludes", "^(?!java\\.nio\\.file\\.Path$).*");
+    }
+    SUBCOMMANDS.put("scan", ScanCommand::new);
+    SUBCOMMANDS.put("patch", PatchCommand::new);
+    SUBCOMMANDS.put("restore", RestoreCommand::new);
+    SUBCOMMANDS.put("verify", VerifyCommand::new);
+    SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+  }
+
   private Cli() {}
 
+  /** The whole command line, every subcommand included. */
   public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The command line for these arguments: when the first one names a subcommand other than {@code
+   * help}, only that subcommand is built; otherwise (help, usage errors, {@code a64patch FILE}) all
+   * of them are, so listings and messages are the same as with the whole model.
+   */
+  public static CommandLine commandLine(String[] args) {
     CommandLine cl = new CommandLine(new A64PatchCommand());
+    String first = args.length > 0 ? args[0] : "";
+    if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+      cl.addSubcommand(first, SUBCOMMANDS.get(first).get());
+    } else {
+      SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+    }
     cl.setExecutionExceptionHandler(new FailureOutput());
     cl.setParameterExceptionHandler(Cli::usageError);
     cl.getCommandSpec()
