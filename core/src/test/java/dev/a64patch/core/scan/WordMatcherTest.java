@@ -91,4 +91,22 @@ class WordMatcherTest {
           boxed(new WordMatcher(SysReg.all()).find(b, from, size)));
     }
   }
+
+  @Test
+  void parallelSlicesFindWhatOneThreadFinds() {
+    // Three slices of a buffer just over 3 x 16 MiB, with reads on both sides of every cut.
+    int size = 3 * WordMatcher.PARALLEL_BYTES + 12;
+    ByteBuffer b = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
+    Random random = new Random(7);
+    for (int i = 0; i + 4 <= size; i += 4) b.putInt(i, random.nextInt());
+    int step = (size / 3) & ~7;
+    for (int cut : new int[] {step, 2 * step}) {
+      for (int at = cut - 8; at <= cut + 4; at += 4) b.putInt(at, SysReg.CNTVCT_EL0.mrs(1));
+    }
+    b.putInt(size - 4, SysReg.CNTPCT_EL0.mrs(2));
+    WordMatcher m = new WordMatcher(SysReg.all());
+    int[] one = m.find(b, 4, size, 1);
+    assertArrayEquals(one, m.find(b, 4, size, 3));
+    assertEquals(naive(b, 4, size, SysReg.all()), boxed(one));
+  }
 }
