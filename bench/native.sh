@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Start-up and throughput against native references (docs/performance.md, "Against native
+# references"), whole processes, warm page cache, with hyperfine. On demand, not a test.
+#   1. a64patch --version            vs  java -version             (the JVM's own floor)
+#   2. scan of a small library       vs  bench/floor.c on it       target: at most 0.15 s
+#   3. scan of a library over 150 MB vs  bench/floor.c on it       target: at most 5x
+#   4. patch -o of that library      vs  cp FILE OUT && sync OUT   target: at most 2x
+#   5. scan of a 1 GiB image (all cores)                           target: 2 GB/s or more
+#   6. scan and patch with a 64 MiB Java heap                      target: they succeed
+# usage: bench/native.sh [SMALL.so [BIG.so]]
+#   defaults: libabsl_base from the corpus (.ci/fetch-corpus.sh) and Debian's
+#   libQt6WebEngineCore (fetched into $A64PATCH_BENCH, default ~/.cache/a64patch-bench).
+# env: RUNS (default 10). Needs hyperfine, cc, python3.
+set -euo pipefail
+top=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+corpus=${A64PATCH_CORPUS:-$HOME/.cache/a64patch-corpus}
+cache=${A64PATCH_BENCH:-$HOME/.cache/a64patch-bench}
+runs=${RUNS:-10}
+small=${1:-$(ls "$corpus"/root/usr/lib/aarch64-linux-gnu/libabsl_base.so.*.*.* 2>/dev/null | head -n 1)}
+big=${2:-}
+if [ -z "$big" ]; then
+  bash "$top/.ci/fetch-corpus.sh" "$cache" libqt6webenginecore6 >/dev/null
+  big=$(find "$cache/root" -name 'libQt6WebEngineCore.so.*' -type f | head -n 1)
+fi
+for f in "$small" "$big"; do
+  [ -f "$f" ] || { echo "native.sh: no file '$f' (fetch the corpus with .ci/fetch-corpus.sh)" >&2; exit 1; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cc -O2 -o "$work/floor" "$top/bench/floor.c"
+python3 "$top/bench/make-image.py" "$big" 1024 "$work/image" >/dev/null
+"$top/a64patch" --version >/dev/null # builds the jar and its start-up archive first
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -n 1)"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "small: $small ($(du -k "$small" | cut -f1) KiB); big: $big ($(du -m "$big" | cut -f1) MiB); image: 1024 MiB"
+a=$top/a64patch
+h() { hyperfine -N --warmup 2 --runs "$runs" --style basic --export-markdown "$work/$1.md" "${@:2}" >/dev/null; cat "$work/$1.md"; echo; }
+h start "$a --version" "java -version"
+h small "$a scan $small" "$work/floor $small"
+h big "$a scan $big" "$work/floor $big"
+h patch --prepare "rm -f $work/p $work/c" \
+  "$a patch --include-uncertain --out-of-range zero -o $work/p $big" \
+  "bash -c 'cp $big $work/c && sync $work/c'"
+h image "$a scan $work/image" "$work/floor $work/image"
+rm -f "$work/p"
+A64PATCH_JAVA_OPTS=-Xmx64m "$a" scan "$work/image" >/dev/null && echo "scan of the 1 GiB image with a 64 MiB heap: ok"
+A64PATCH_JAVA_OPTS=-Xmx64m "$a" patch --include-uncertain --out-of-range zero -o "$work/p" "$big" >/dev/null \
+  && echo "patch of $(basename "$big") with a 64 MiB heap: ok"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
