@@ -167,6 +167,58 @@ cc absl_loader pie gcc yes '${CORPUS}/usr/lib/aarch64-linux-gnu/libabsl_base.so.
    'needs=corpus; needs=libstdc++6-arm64-cross; env=LD_LIBRARY_PATH=${CORPUS}/usr/lib/aarch64-linux-gnu; symbol from .dynsym of the Debian 12 build (inline namespace debian3)' \
                                         "-fPIE -pie" "absl_loader.c"
 
+# ---- closure fixtures (a64patch prepare) -------------------------------------------------
+# A small installed tree, laid out under bin/closure/ as it sits in a root directory (the
+# tests copy it into a test root next to the AArch64 sysroot). Not in MANIFEST.tsv: the
+# programs only run with the libraries at these places. See README.md "Closure fixtures".
+CL=$OUT/closure
+mkdir -p "$CL"/opt/app/bin "$CL"/opt/app/lib "$CL"/opt/app/plugins "$CL"/opt/rp/bin "$CL"/opt/rp/lib \
+         "$CL"/opt/rn/bin "$CL"/opt/rn/lib "$CL"/opt/lp/bin "$CL"/opt/extra/lib
+gcc_a64() { # OUTFILE ARGS...: one AArch64 gcc link with the common flags (4K pages: small files)
+    local out=$1; shift
+    # shellcheck disable=SC2086
+    aarch64-linux-gnu-gcc $CFLAGS_COMMON "$@" $LDFLAGS_COMMON -Wl,-z,max-page-size=4096 -o "$out"
+}
+clso() { # DIR NAME SOURCE LINKFLAGS...: shared library DIR/NAME with soname NAME
+    local dir=$1 name=$2 src=$3; shift 3
+    gcc_a64 "$CL/$dir/$name" -fPIC -shared "-Wl,-soname,$name" "closure/$src" "$@"
+    echo "built closure/$dir/$name"
+}
+clexe() { # PATH DEFINES LINKFLAGS...: test program built from closure/prog.c
+    local path=$1 defs=$2; shift 2
+    # shellcheck disable=SC2086
+    gcc_a64 "$CL/$path" -fPIE -pie $defs closure/prog.c "$@"
+    echo "built closure/$path"
+}
+APP=$CL/opt/app/lib
+clso opt/app/lib libtick.so  tick.c
+clso opt/app/lib libmid.so   mid.c  '-Wl,-rpath,$ORIGIN' "-L$APP" -ltick
+clso opt/app/lib libtop.so   top.c  '-Wl,-rpath,$ORIGIN' "-L$APP" -lmid "-Wl,-rpath-link,$APP"
+clso opt/app/lib libplain.so plain.c
+clso opt/app/plugins libplugin.so plugin.c '-Wl,-rpath,$ORIGIN/../lib' "-L$APP" -ltick
+# DT_RUNPATH with $ORIGIN and a chain of three DT_NEEDED levels
+clexe opt/app/bin/chain "-DUSE_TOP" '-Wl,-rpath,$ORIGIN/../lib' "-L$APP" -ltop "-Wl,-rpath-link,$APP"
+# reads the counter itself; needs libtick (reads) and libplain (no reads) through $ORIGIN
+clexe opt/app/bin/selfread "-DSELF_READ -DUSE_TICK -DUSE_PLAIN" '-Wl,-rpath,$ORIGIN/../lib' "-L$APP" -ltick -lplain
+# dlopen("libplugin.so") by name, found through its DT_RUNPATH
+clexe opt/app/bin/plugin-host "-DDLOPEN" '-Wl,-rpath,$ORIGIN/../plugins'
+# DT_RPATH ($ORIGIN, old dtags): libmid has no search path of its own, so its libtick is found
+# through the executable's inherited DT_RPATH, ahead of LD_LIBRARY_PATH
+clso opt/rp/lib libtick.so tick.c
+clso opt/rp/lib libmid.so  mid.c "-L$CL/opt/rp/lib" -ltick
+clexe opt/rp/bin/rpath-prog "-DUSE_MID" -Wl,--disable-new-dtags '-Wl,-rpath,$ORIGIN/../lib' "-L$CL/opt/rp/lib" -lmid \
+      "-Wl,-rpath-link,$CL/opt/rp/lib"
+# DT_RUNPATH with an absolute directory (inside the root)
+clso opt/rn/lib libtick.so tick.c
+clexe opt/rn/bin/runpath-prog "-DUSE_TICK" -Wl,-rpath,/opt/rn/lib "-L$CL/opt/rn/lib" -ltick
+# found only through --library-path /opt/extra/lib (no search path names it)
+clso opt/extra/lib libextra.so extra.c
+clexe opt/lp/bin/lp-prog "-DUSE_EXTRA" "-L$CL/opt/extra/lib" -lextra
+# DT_NEEDED libnothere.so, which is nowhere
+gcc_a64 "$TMP/libnothere.so" -fPIC -shared -Wl,-soname,libnothere.so closure/nothere.c
+gcc_a64 "$CL/opt/app/bin/missing-prog" -fPIE -pie closure/missing.c "-L$TMP" -lnothere
+echo "built closure/opt/app/bin/missing-prog"
+
 # ---- inputs that are not (little-endian) AArch64 ---------------------------------------
 gcc -O2 -g0 -Wl,--build-id=none hello_x86_64.c -o "$OUT/hello-x86_64"
 derived hello-x86_64 pie gcc-x86_64 "-O2 -g0 -Wl,--build-id=none" no - "runner=none (host binary); EM_X86_64: not AArch64; reject"
