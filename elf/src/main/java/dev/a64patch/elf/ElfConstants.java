@@ -100,7 +100,10 @@ public final class ElfConstants {
   public static final long DT_STRSZ = 10;
   public static final long DT_SYMENT = 11;
   public static final long DT_SONAME = 14;
+  public static final long DT_RPATH = 15;
+  public static final long DT_RUNPATH = 29;
   public static final long DT_FLAGS_1 = 0x6ffffffbL;
+  public static final long DF_1_NODEFLIB = 0x00000800L;
   public static final long DF_1_PIE = 0x08000000L;
 
   // Notes
