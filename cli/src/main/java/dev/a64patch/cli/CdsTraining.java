@@ -13,8 +13,8 @@ import java.util.stream.Stream;
  * The training run for the class-data sharing archive that {@code mvn package} writes next to the
  * jar ({@code cli/target/a64patch.jsa}, used by the launcher). The JVM archives the classes that
  * one run loads, so this runs the common commands once each, in one JVM, on a test program: scan
- * (text and JSON), patch (plan and write), verify and restore. Output is discarded. Not a user
- * command: see docs/performance.md, "Start-up".
+ * (text and JSON), patch (plan and write), verify, restore and prepare (twice). Output is
+ * discarded. Not a user command: see docs/performance.md, "Start-up".
  */
 final class CdsTraining {
   private CdsTraining() {}
@@ -33,7 +33,10 @@ final class CdsTraining {
               List.of("patch", "--dry-run", "--format", "json", program.toString()),
               List.of("patch", "-o", patched.toString(), program.toString()),
               List.of("verify", patched.toString()),
-              List.of("restore", "-o", restored.toString(), patched.toString()));
+              List.of("restore", "-o", restored.toString(), patched.toString()),
+              // prepare twice: the first writes, the second is the cached path users repeat
+              List.of("prepare", "-o", work.resolve("prep").toString(), program.toString()),
+              List.of("prepare", "-o", work.resolve("prep").toString(), program.toString()));
       for (List<String> run : runs) {
         String[] argv = run.toArray(String[]::new);
         var cl = Cli.commandLine(argv);

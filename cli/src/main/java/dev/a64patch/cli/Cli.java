@@ -24,6 +24,10 @@ public final class Cli {
     SUBCOMMANDS.put("patch", PatchCommand::new);
     SUBCOMMANDS.put("restore", RestoreCommand::new);
     SUBCOMMANDS.put("verify", VerifyCommand::new);
+    SUBCOMMANDS.put("prepare", PrepareCommand::new);
+    SUBCOMMANDS.put("run", LaunchCommand.Run::new);
+    SUBCOMMANDS.put("record", LaunchCommand.Record::new);
+    SUBCOMMANDS.put("doctor", DoctorCommand::new);
     SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
   }
 

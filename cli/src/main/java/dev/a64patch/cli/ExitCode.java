@@ -25,6 +25,13 @@ public enum ExitCode {
       6,
       FailureKind.REFUSED,
       "patch/restore refused a file as asked (e.g. reads out of branch range); nothing was written"),
+  MISSING_LIBRARY(
+      7, null, "prepare/run/record/doctor: a library of the program's closure cannot be found"),
+  NOT_REDIRECTED(
+      8,
+      null,
+      "prepare/run/record: an object that reads the counter cannot be made to load its patched copy"
+          + " (the report prints the command that patches it in place)"),
   INTERNAL(70, FailureKind.INTERNAL, "internal error (a bug: please report it)");
 
   private final int code;
@@ -52,7 +59,8 @@ public enum ExitCode {
   }
 
   /**
-   * The code for a run that met both outcomes: any failure outranks gate findings, and failures
+   * The code for a run that met both outcomes: any failure outranks the outcomes that are no
+   * failure (gate findings, then an object left unredirected, then a missing library), and failures
    * rank as their {@link FailureKind}s do (internal errors win).
    */
   public static ExitCode worse(ExitCode a, ExitCode b) {
@@ -60,8 +68,11 @@ public enum ExitCode {
   }
 
   private int rank() {
-    return kind == null ? ordinal() : 2 + kind.ordinal();
+    return kind == null ? OUTCOMES.indexOf(this) : OUTCOMES.size() + kind.ordinal();
   }
+
+  private static final java.util.List<ExitCode> OUTCOMES =
+      java.util.List.of(OK, FINDINGS, NOT_REDIRECTED, MISSING_LIBRARY);
 
   /** For picocli's exit code section of the usage help. */
   static Map<String, String> helpList() {

@@ -150,7 +150,7 @@ public final class Resolver {
       return addOrReuse(path, real, name, by, via, null, -1, info);
     } catch (IOException | UncheckedIOException | ElfException e) {
       missing.add(
-          new Missing(name, by, dev.a64patch.core.batch.Problems.describe(e), List.of(path)));
+          new Missing(name, by, dev.a64patch.core.failure.Failures.describe(e), List.of(path)));
       return -1;
     }
   }

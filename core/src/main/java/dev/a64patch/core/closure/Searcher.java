@@ -1,7 +1,7 @@
 package dev.a64patch.core.closure;
 
-import dev.a64patch.core.batch.Problems;
 import dev.a64patch.core.closure.Closure.Loaded;
+import dev.a64patch.core.failure.Failures;
 import dev.a64patch.elf.ElfException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +69,7 @@ final class Searcher {
       }
       return new Result(f, null, tried);
     } catch (IOException | UncheckedIOException | ElfException e) {
-      return new Result(null, Problems.describe(e), tried);
+      return new Result(null, Failures.describe(e), tried);
     }
   }
 

@@ -1,0 +1,110 @@
+package dev.a64patch.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.a64patch.core.closure.Doctor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "doctor",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Says what decides whether rr will record and replay on this host: the kernel (6.12 and later"
+          + " trap counter reads themselves), LSE atomics, rr and its version, perf_event_paranoid;"
+          + " and for PROGRAM, its closure: missing libraries, objects that read the counter,"
+          + " whether it is prepared, and JIT engines whose generated code no static rewrite reaches."
+          + " Exit 0 unless PROGRAM's closure has a missing library (7)."
+    },
+    footer = {
+      "%nExamples:",
+      "  a64patch doctor",
+      "  a64patch doctor ./myprogram",
+      "  a64patch doctor --root /srv/arm64-image --format json /srv/arm64-image/usr/bin/app"
+    })
+final class DoctorCommand implements Callable<Integer> {
+  enum Format {
+    text,
+    json
+  }
+
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "0..1", paramLabel = "PROGRAM", description = "A program to examine.")
+  Path program;
+
+  @Mixin PrepareOptionsMixin prepare;
+
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Override
+  public Integer call() throws IOException {
+    CommandLine cmd = spec.commandLine();
+    List<Doctor.Check> checks =
+        new ArrayList<>(Doctor.host(Doctor.Host.of(Path.of("/proc"), DoctorCommand::output)));
+    if (program != null) {
+      checks.addAll(Doctor.program(prepare.request(cmd, program)));
+    }
+    PrintWriter out = cmd.getOut();
+    if (format == Format.json) {
+      ObjectMapper m = new ObjectMapper();
+      ArrayNode a = m.createArrayNode();
+      for (Doctor.Check c : checks) {
+        a.addObject()
+            .put("topic", c.topic())
+            .put("status", c.status().name())
+            .put("message", c.message());
+      }
+      out.println(m.createObjectNode().set("checks", a).toPrettyString());
+    } else {
+      for (Doctor.Check c : checks) {
+        out.println(String.format("%-5s %-20s %s", c.status(), c.topic(), c.message()));
+      }
+    }
+    out.flush();
+    boolean missing =
+        checks.stream()
+            .anyMatch(c -> c.topic().equals("closure") && c.status() == Doctor.Status.FAIL);
+    return missing ? ExitCode.MISSING_LIBRARY.code() : ExitCode.OK.code();
+  }
+
+  /** Runs a short command (rr --version); empty when it is not installed or fails. */
+  static Optional<String> output(List<String> argv) {
+    try {
+      Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      byte[] b = p.getInputStream().readAllBytes();
+      if (!p.waitFor(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        return Optional.empty();
+      }
+      return p.exitValue() == 0
+          ? Optional.of(new String(b, StandardCharsets.UTF_8))
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+}

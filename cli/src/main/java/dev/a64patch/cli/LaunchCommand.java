@@ -1,0 +1,154 @@
+package dev.a64patch.cli;
+
+import dev.a64patch.core.closure.Launch;
+import dev.a64patch.core.closure.Preparation;
+import dev.a64patch.core.closure.Preparer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code run} and {@code record}: prepare (from the cache when nothing changed), then execute. */
+abstract class LaunchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin PrepareOptionsMixin prepare;
+
+  @Option(
+      names = "--exec-prefix",
+      paramLabel = "COMMAND",
+      description =
+          "Words to put before the command, split on spaces, e.g. \"qemu-aarch64 -L ROOT\" on a"
+              + " foreign host (for qemu the variables are passed as -E KEY=VALUE).")
+  String execPrefix;
+
+  @Option(
+      names = "--dry-run",
+      description = "Print the exact command line (environment and argv) instead of executing it.")
+  boolean dryRun;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "PROGRAM ARGS",
+      description = "The program and its arguments (after --).")
+  List<String> command;
+
+  /** The words before the program, e.g. rr record. */
+  abstract List<String> tool();
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    CommandLine cmd = spec.commandLine();
+    PrintWriter err = cmd.getErr();
+    Preparation p = Preparer.prepare(prepare.request(cmd, Path.of(command.get(0))));
+    ExitCode code = PrepareCommand.exitCode(p, err);
+    if (code == ExitCode.MISSING_LIBRARY) {
+      return code.code();
+    }
+    List<String> prefix =
+        execPrefix == null || execPrefix.isBlank()
+            ? List.of()
+            : List.of(execPrefix.trim().split("\\s+"));
+    Launch launch = Launch.of(p, prefix, tool(), command.subList(1, command.size()));
+    if (dryRun) {
+      PrintWriter out = cmd.getOut();
+      launch.env().forEach((k, v) -> out.println("env: " + k + "=" + v));
+      out.println("argv: " + String.join(" ", launch.argv().stream().map(Launch::quote).toList()));
+      out.println(launch.shell());
+      out.flush();
+      return code.code();
+    }
+    return execute(launch, cmd);
+  }
+
+  /** Runs the command with stdin inherited and its output copied to ours; its exit status. */
+  private static int execute(Launch launch, CommandLine cmd)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(launch.argv());
+    pb.environment().putAll(launch.env());
+    pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
+    Process proc;
+    try {
+      proc = pb.start();
+    } catch (IOException e) {
+      throw new java.nio.file.NoSuchFileException(
+          launch.argv().get(0), null, "cannot execute: " + e.getMessage());
+    }
+    Thread o = pump(proc.getInputStream(), cmd.getOut());
+    Thread e = pump(proc.getErrorStream(), cmd.getErr());
+    int status = proc.waitFor();
+    o.join();
+    e.join();
+    return status;
+  }
+
+  private static Thread pump(InputStream in, PrintWriter to) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (in) {
+                byte[] buf = new byte[8192];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                  to.write(new String(buf, 0, n, StandardCharsets.UTF_8));
+                  to.flush();
+                }
+              } catch (IOException ignored) {
+                // the process is gone
+              }
+            });
+    t.start();
+    return t;
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Prepares PROGRAM (see 'a64patch prepare'; from the cache when nothing changed), then runs it"
+            + " with the prepared environment. Exit status: the program's, or a64patch's own codes"
+            + " when preparing fails."
+      },
+      footer = {
+        "%nExamples:",
+        "  a64patch run -- ./myprogram --its-option",
+        "  a64patch run --root /usr/aarch64-linux-gnu --exec-prefix \"qemu-aarch64 -L /usr/aarch64-linux-gnu\" -- ./prog",
+        "  a64patch run --dry-run -- ./myprogram"
+      })
+  static final class Run extends LaunchCommand {
+    @Override
+    List<String> tool() {
+      return List.of();
+    }
+  }
+
+  @Command(
+      name = "record",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Prepares PROGRAM (see 'a64patch prepare'), then records it with 'rr record' in the prepared"
+            + " environment. Replay with 'rr replay' as usual."
+      },
+      footer = {
+        "%nExamples:",
+        "  a64patch record -- ./myprogram --its-option",
+        "  a64patch record --also /usr/lib/myapp/plugins -- ./myprogram",
+        "  a64patch record --dry-run -- ./myprogram"
+      })
+  static final class Record extends LaunchCommand {
+    @Override
+    List<String> tool() {
+      return new ArrayList<>(List.of("rr", "record"));
+    }
+  }
+}

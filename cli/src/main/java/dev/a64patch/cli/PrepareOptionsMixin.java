@@ -1,0 +1,58 @@
+package dev.a64patch.cli;
+
+import dev.a64patch.core.closure.LoaderConfig;
+import dev.a64patch.core.closure.PrepareRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options of {@code prepare}, shared by {@code run}, {@code record} and {@code doctor}. */
+final class PrepareOptionsMixin {
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description =
+          "Resolve paths inside DIR first, as 'qemu-aarch64 -L DIR' does: an unpacked image or a"
+              + " cross sysroot. Nothing under DIR is written.")
+  Path root;
+
+  @Option(
+      names = "--library-path",
+      paramLabel = "PATHS",
+      description =
+          "The LD_LIBRARY_PATH the program runs with (colon-separated; default: the environment's).")
+  String libraryPath;
+
+  @Option(
+      names = "--also",
+      paramLabel = "PATH",
+      description =
+          "An object the program opens with dlopen, or a directory of them (searched recursively);"
+              + " repeatable. Their closures are prepared too.")
+  List<Path> also = new ArrayList<>();
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DIR",
+      description =
+          "Output directory (default: a per-user cache directory keyed by program and options).")
+  Path output;
+
+  @Mixin PatchOptionsMixin patchOptions;
+
+  PrepareRequest request(CommandLine cmd, Path program) {
+    return new PrepareRequest(
+        program,
+        root,
+        libraryPath == null ? null : LoaderConfig.splitLibraryPath(libraryPath),
+        System.getenv("LD_LIBRARY_PATH"),
+        also,
+        output,
+        PrepareRequest.defaultCacheHome(),
+        patchOptions.toOptions(cmd),
+        List.of());
+  }
+}

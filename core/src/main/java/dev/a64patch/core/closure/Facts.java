@@ -1,0 +1,151 @@
+package dev.a64patch.core.closure;
+
+import dev.a64patch.core.patch.PatchOptions;
+import dev.a64patch.core.patch.PatchPlan;
+import dev.a64patch.core.patch.Planner;
+import dev.a64patch.core.scan.Finding;
+import dev.a64patch.core.scan.ScanOptions;
+import dev.a64patch.core.scan.ScanResult;
+import dev.a64patch.core.scan.Scanner;
+import dev.a64patch.core.scan.SysReg;
+import dev.a64patch.elf.ElfException;
+import dev.a64patch.elf.ElfFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * The loader view and scan counts of files, served from the index while a file's {@link FileKey} is
+ * unchanged, so a second prepare neither parses nor scans anything it saw before.
+ */
+final class Facts implements Resolver.Inspector {
+  /**
+   * Scan counts of one file: reads of the registers the options rewrite, sites the plan changes.
+   */
+  record Counts(long reads, long rewrites, String sha256, String error) {}
+
+  private final PrepareIndex index;
+  private final PatchOptions options;
+  private final String fingerprint;
+  private final java.util.Set<String> seen = new java.util.HashSet<>();
+  private int parsed;
+  private int scanned;
+
+  Facts(PrepareIndex index, PatchOptions options) {
+    this.index = index;
+    this.options = options;
+    this.fingerprint = fingerprint(options);
+  }
+
+  String fingerprint() {
+    return fingerprint;
+  }
+
+  int parsed() {
+    return parsed;
+  }
+
+  int scanned() {
+    return scanned;
+  }
+
+  /** Files asked about in this run (the index keeps only these). */
+  java.util.Set<String> seen() {
+    return seen;
+  }
+
+  @Override
+  public DynamicInfo inspect(Path file) throws IOException {
+    return current(file).info();
+  }
+
+  private PrepareIndex.Facts current(Path file) throws IOException {
+    FileKey key = FileKey.of(file);
+    String k = file.toString();
+    seen.add(k);
+    PrepareIndex.Facts f = index.facts.get(k);
+    if (f != null && f.key().equals(key)) {
+      return f;
+    }
+    parsed++;
+    DynamicInfo info;
+    if (!isElf(file)) {
+      info = DynamicInfo.mismatched("not an ELF file");
+    } else {
+      info = DynamicInfo.of(ElfFile.read(file));
+    }
+    f = new PrepareIndex.Facts(key, null, null, -1, -1, null, info);
+    index.facts.put(k, f);
+    return f;
+  }
+
+  Counts counts(Path file) throws IOException {
+    PrepareIndex.Facts f = current(file);
+    if (f.reads() >= 0 && fingerprint.equals(f.optionsFingerprint())) {
+      return new Counts(f.reads(), f.rewrites(), f.sha256(), f.error());
+    }
+    scanned++;
+    String sha = f.sha256() != null ? f.sha256() : sha256(file);
+    long reads = 0;
+    long rewrites = 0;
+    String error = null;
+    try {
+      ElfFile elf = ElfFile.read(file);
+      ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
+      Set<SysReg> regs = options.effectiveRegisters();
+      for (Finding x : scan.findings()) {
+        if (regs.contains(x.register())) {
+          reads++;
+        }
+      }
+      if (reads > 0) {
+        PatchPlan plan = Planner.plan(elf, scan, options);
+        rewrites = plan.sites().stream().filter(s -> s.changesFile()).count();
+      }
+    } catch (ElfException | dev.a64patch.core.patch.PatchException e) {
+      error = dev.a64patch.core.failure.Failures.describe(e);
+    }
+    index.facts.put(file.toString(), f.withScan(sha, fingerprint, reads, rewrites, error));
+    return new Counts(reads, rewrites, sha, error);
+  }
+
+  static boolean isElf(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] m = in.readNBytes(4);
+      return m.length == 4 && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F';
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        d.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(d.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Every option that changes the patched bytes, in a fixed order. */
+  static String fingerprint(PatchOptions o) {
+    return String.join(
+        ",",
+        o.strategy().name(),
+        o.effectiveRegisters().stream().map(Enum::name).sorted().toList().toString(),
+        Long.toString(o.step()),
+        Long.toString(o.frequency()),
+        Boolean.toString(o.includeUncertain()),
+        o.outOfRange().name(),
+        o.rndr().name(),
+        Long.toString(o.maxPadding()),
+        dev.a64patch.core.Version.get());
+  }
+}
