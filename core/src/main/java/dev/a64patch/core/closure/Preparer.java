@@ -169,14 +169,21 @@ public final class Preparer {
     return st;
   }
 
+  /**
+   * The name the loader looks for: the DT_NEEDED name; the executable's own file name; for an
+   * object opened with dlopen, its DT_SONAME (the name a dlopen by name normally uses), else its
+   * file name.
+   */
   private static String outName(Loaded o) {
     String n =
-        o.via() == Via.PROGRAM || o.via() == Via.ALSO
-            ? o.file().getFileName().toString()
-            : o.name();
-    if (o.via() == Via.PROGRAM) {
-      n = Path.of(o.path()).getFileName().toString();
-    }
+        switch (o.via()) {
+          case PROGRAM, INTERP -> Path.of(o.path()).getFileName().toString();
+          case ALSO ->
+              o.info().soname() != null
+                  ? o.info().soname()
+                  : Path.of(o.path()).getFileName().toString();
+          default -> o.name();
+        };
     int slash = n.lastIndexOf('/');
     return slash >= 0 ? n.substring(slash + 1) : n;
   }
