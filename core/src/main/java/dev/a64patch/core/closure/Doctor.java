@@ -79,11 +79,27 @@ public final class Doctor {
 
   public static List<Check> host(Host h) {
     List<Check> out = new ArrayList<>();
-    out.add(kernel(h.kernelRelease()));
+    out.add(isArm64(h.arch()) ? kernel(h.kernelRelease()) : foreignKernel(h));
     out.add(lse(h));
     out.add(rr(h));
     out.add(paranoid(h));
     return out;
+  }
+
+  static boolean isArm64(String arch) {
+    return arch.equals("aarch64") || arch.equals("arm64");
+  }
+
+  static Check foreignKernel(Host h) {
+    return new Check(
+        "kernel",
+        Status.NOTE,
+        h.kernelRelease()
+            + " on "
+            + h.arch()
+            + ": what counts is the kernel of the arm64 machine that records (before 6.12 it cannot"
+            + " trap counter reads, so every reading object must be patched; from 6.12 patching"
+            + " saves one trap per read)");
   }
 
   static Check kernel(String release) {
@@ -112,7 +128,7 @@ public final class Doctor {
   static Check lse(Host h) {
     Optional<String> cpuinfo = h.proc("cpuinfo");
     String arch = h.arch();
-    if (!arch.equals("aarch64") && !arch.equals("arm64")) {
+    if (!isArm64(arch)) {
       return new Check(
           "LSE atomics",
           Status.NOTE,

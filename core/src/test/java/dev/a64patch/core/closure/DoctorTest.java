@@ -76,6 +76,14 @@ class DoctorTest {
   }
 
   @Test
+  void foreignHostSaysWhichKernelCounts() {
+    var checks = Doctor.host(new FakeHost("6.18.1", "amd64", Map.of(), null));
+    assertEquals(Doctor.Status.NOTE, check(checks, "kernel").status());
+    assertTrue(check(checks, "kernel").message().contains("the kernel of the arm64 machine"));
+    assertEquals(Doctor.Status.NOTE, check(checks, "LSE atomics").status());
+  }
+
+  @Test
   void programClosureReadersAndJit() throws IOException {
     Path root = ClosureRoot.build(tmp);
     // a library named like HotSpot's, needed by nobody: added as a dlopen'd object
