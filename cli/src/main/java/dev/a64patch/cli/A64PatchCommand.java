@@ -67,7 +67,7 @@ final class A64PatchCommand implements Callable<Integer> {
         output,
         dryRun,
         false,
-        PatchCommand.Format.text,
+        FormatOption.Format.TEXT,
         PatchWriter.Hooks.NONE);
   }
 

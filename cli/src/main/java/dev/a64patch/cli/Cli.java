@@ -3,6 +3,10 @@ package dev.a64patch.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import dev.a64patch.core.Names;
+import dev.a64patch.core.patch.OutOfRangePolicy;
+import dev.a64patch.core.patch.RndrMode;
+import dev.a64patch.core.patch.Strategy;
 import picocli.CommandLine;
 
 /** Builds the configured picocli command line; tests use it with their own writers. */
@@ -51,6 +55,13 @@ public final class Cli {
     } else {
       SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
     }
+    // Every enum a user names goes through the one vocabulary (Names): lower case, hyphens.
+    // Registered after the subcommands are added: registerConverter reaches only those.
+    vocabulary(cl, Strategy.class);
+    vocabulary(cl, OutOfRangePolicy.class);
+    vocabulary(cl, RndrMode.class);
+    vocabulary(cl, FormatOption.Format.class);
+    vocabulary(cl, ScanCommand.GateConfidence.class);
     cl.setExecutionExceptionHandler(new FailureOutput());
     cl.setParameterExceptionHandler(Cli::usageError);
     cl.getCommandSpec()
@@ -64,6 +75,18 @@ public final class Cli {
           .exitCodeList(ExitCode.helpList());
     }
     return cl;
+  }
+
+  private static <E extends Enum<E>> void vocabulary(CommandLine cl, Class<E> type) {
+    cl.registerConverter(
+        type,
+        text -> {
+          try {
+            return Names.parse(type, text);
+          } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+          }
+        });
   }
 
   private static int usageError(CommandLine.ParameterException e, String[] args) {

@@ -38,11 +38,6 @@ import picocli.CommandLine.Spec;
       "  a64patch patch --include-uncertain --format json librte_eal.so.23"
     })
 final class PatchCommand implements Callable<Integer> {
-  enum Format {
-    text,
-    json
-  }
-
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -68,11 +63,7 @@ final class PatchCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "List every site, as --dry-run does.")
   boolean verbose;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws IOException {
@@ -83,7 +74,7 @@ final class PatchCommand implements Callable<Integer> {
         output,
         dryRun,
         verbose,
-        format,
+        format.get(),
         PatchWriter.Hooks.NONE);
   }
 
@@ -94,7 +85,7 @@ final class PatchCommand implements Callable<Integer> {
       Path output,
       boolean dryRun,
       boolean verbose,
-      Format format,
+      FormatOption.Format format,
       PatchWriter.Hooks hooks)
       throws IOException {
     var options = mixin.toOptions(cmd);
@@ -115,7 +106,7 @@ final class PatchCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = cmd.getOut();
-    if (format == Format.json) {
+    if (format == FormatOption.Format.JSON) {
       PatchReport.json(entries, problems, dryRun || verbose, out);
     } else {
       PatchReport.text(entries, verbose, out);

@@ -16,7 +16,6 @@ final class PatchOptionsMixin {
       names = "--strategy",
       defaultValue = "counter",
       paramLabel = "NAME",
-      converter = StrategyConverter.class,
       description =
           "counter (default): virtual counter, +STEP per read; clock: CLOCK_MONOTONIC scaled to"
               + " --frequency; zero: movz xt,#0 in place; nop: nop in place. See docs/strategies.md.")
@@ -50,7 +49,6 @@ final class PatchOptionsMixin {
       names = "--rndr",
       defaultValue = "off",
       paramLabel = "MODE",
-      converter = RndrConverter.class,
       description = "Also rewrite RNDR/RNDRRS: off (default), deterministic, getrandom.")
   RndrMode rndr;
 
@@ -63,7 +61,6 @@ final class PatchOptionsMixin {
       names = "--out-of-range",
       defaultValue = "fail",
       paramLabel = "POLICY",
-      converter = PolicyConverter.class,
       description =
           "Sites beyond the +/-128 MiB reach of B: fail (default, write nothing), skip, zero, nop.")
   OutOfRangePolicy outOfRange;
@@ -82,35 +79,6 @@ final class PatchOptionsMixin {
           strategy, registers, step, frequency, includeUncertain, outOfRange, rndr, maxPadding);
     } catch (SettingException e) {
       throw FailureOutput.usage(cmd, e);
-    }
-  }
-
-  static final class StrategyConverter implements CommandLine.ITypeConverter<Strategy> {
-    @Override
-    public Strategy convert(String v) {
-      return parse(v, Strategy::parse, "counter, clock, zero, nop");
-    }
-  }
-
-  static final class RndrConverter implements CommandLine.ITypeConverter<RndrMode> {
-    @Override
-    public RndrMode convert(String v) {
-      return parse(v, RndrMode::parse, "off, deterministic, getrandom");
-    }
-  }
-
-  static final class PolicyConverter implements CommandLine.ITypeConverter<OutOfRangePolicy> {
-    @Override
-    public OutOfRangePolicy convert(String v) {
-      return parse(v, OutOfRangePolicy::parse, "fail, skip, zero, nop");
-    }
-  }
-
-  private static <T> T parse(String v, java.util.function.Function<String, T> f, String expected) {
-    try {
-      return f.apply(v);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.TypeConversionException("'" + v + "' is not one of " + expected);
     }
   }
 }

@@ -22,7 +22,7 @@ final class ReportOutput {
 
   static void write(
       ScanReport report,
-      ScanCommand.Format format,
+      FormatOption.Format format,
       boolean sarifStartLine,
       Path file,
       PrintWriter stdout)
@@ -44,14 +44,14 @@ final class ReportOutput {
   }
 
   private static void write(
-      ScanReport report, ScanCommand.Format format, boolean sarifStartLine, PrintWriter out)
+      ScanReport report, FormatOption.Format format, boolean sarifStartLine, PrintWriter out)
       throws IOException {
     switch (format) {
-      case json -> JsonReport.write(report, out);
-      case sarif ->
+      case JSON -> JsonReport.write(report, out);
+      case SARIF ->
           SarifReport.write(report, out, new SarifReport.Options(Path.of(""), sarifStartLine));
-      case csv -> CsvReport.write(report, out);
-      case text -> TextReport.write(report, out);
+      case CSV -> CsvReport.write(report, out);
+      case TEXT -> TextReport.write(report, out);
     }
     out.flush();
   }

@@ -4,13 +4,17 @@ import dev.a64patch.core.failure.A64PatchException;
 import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.patch.PatchWriter;
 import dev.a64patch.core.patch.Patcher;
+import dev.a64patch.core.report.FileProblem;
+import dev.a64patch.core.report.JsonOutput;
 import dev.a64patch.elf.ElfException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,41 +44,44 @@ final class RestoreCommand implements Callable<Integer> {
       description = "Write the original to OUT (a directory when several FILEs are given).")
   Path output;
 
-  enum Format {
-    text,
-    json
-  }
+  @Mixin FormatOption format;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format format;
+  /** One restored file, for the JSON report. */
+  private record Restored(Path path, Path output) {}
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     CommandLine cmd = spec.commandLine();
+    FormatOption.Format f = format.get();
     Outputs.check(cmd, files, output);
     ExitCode worst = ExitCode.OK;
-    var json = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-    var restored = json.putArray("restored");
-    var problems = json.putArray("problems");
+    List<Restored> restored = new ArrayList<>();
+    List<FileProblem> problems = new ArrayList<>();
     for (Path file : files) {
       Path target = Outputs.target(file, output);
       try {
         Patcher.restore(file, target, PatchWriter.Hooks.NONE);
-        restored.addObject().put("path", file.toString()).put("output", target.toString());
-        if (format == Format.text) {
+        restored.add(new Restored(file, target));
+        if (f == FormatOption.Format.TEXT) {
           cmd.getOut().println(file + ": restored" + (target.equals(file) ? "" : " to " + target));
         }
       } catch (ElfException | A64PatchException | IOException e) {
         cmd.getErr().println("a64patch: " + FailureOutput.message(e));
-        problems.addObject().put("path", file.toString()).put("message", FailureOutput.message(e));
+        problems.add(FailureOutput.problem(file.toString(), e));
         worst = ExitCode.worse(worst, ExitCode.of(Failures.kind(e)));
       }
     }
-    if (format == Format.json) {
-      cmd.getOut().println(json.toPrettyString());
+    if (f == FormatOption.Format.JSON) {
+      JsonOutput.envelope(
+          cmd.getOut(),
+          "restore",
+          restored,
+          (g, r) -> {
+            g.writeStringField("path", r.path().toString());
+            g.writeStringField("result", "restored");
+            g.writeStringField("output", r.output().toString());
+          },
+          problems);
     }
     cmd.getOut().flush();
     cmd.getErr().flush();

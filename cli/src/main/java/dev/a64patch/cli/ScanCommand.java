@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,16 +40,9 @@ import picocli.CommandLine.Spec;
       "%nSee docs/batch-scan.md for the report formats and docs/json-schema.md for the JSON schema."
     })
 final class ScanCommand implements Callable<Integer> {
-  enum Format {
-    text,
-    json,
-    sarif,
-    csv
-  }
-
   enum GateConfidence {
-    high,
-    any
+    HIGH,
+    ANY
   }
 
   @Spec CommandSpec spec;
@@ -59,12 +53,7 @@ final class ScanCommand implements Callable<Integer> {
       description = "ELF files, directories and archives to scan.")
   List<Path> paths;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      paramLabel = "FORMAT",
-      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format format;
+  @Mixin FormatOption format;
 
   @Option(
       names = {"-o", "--output"},
@@ -133,7 +122,7 @@ final class ScanCommand implements Callable<Integer> {
       err.println("a64patch: " + p.message());
     }
     warnIfNoDecoder(report, err);
-    ReportOutput.write(report, format, sarifStartLine, output, spec.commandLine().getOut());
+    ReportOutput.write(report, format.get(), sarifStartLine, output, spec.commandLine().getOut());
     ExitCode code = exitCode(report, gate());
     if (code == ExitCode.FINDINGS) {
       long n = gate().count(report);
@@ -163,13 +152,13 @@ final class ScanCommand implements Callable<Integer> {
                 + ", which --registers leaves out: such reads are never found");
       }
     }
-    if (sarifStartLine && format != Format.sarif) {
+    if (sarifStartLine && format.get() != FormatOption.Format.SARIF) {
       throw new ParameterException(spec.commandLine(), "--sarif-start-line needs --format sarif");
     }
   }
 
   private FindingGate gate() {
-    return failOn == null ? null : new FindingGate(failOn, failOnConfidence == GateConfidence.any);
+    return failOn == null ? null : new FindingGate(failOn, failOnConfidence == GateConfidence.ANY);
   }
 
   private static void warnIfNoDecoder(ScanReport report, PrintWriter err) {

@@ -1,11 +1,12 @@
 package dev.a64patch.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.failure.A64PatchException;
 import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.patch.Verifier;
 import dev.a64patch.core.patch.VerifyReport;
+import dev.a64patch.core.report.FileProblem;
+import dev.a64patch.core.report.JsonOutput;
 import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
@@ -16,8 +17,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -35,26 +36,19 @@ import picocli.CommandLine.Spec;
       "  a64patch verify --format json build/lib/*.so"
     })
 final class VerifyCommand implements Callable<Integer> {
-  enum Format {
-    text,
-    json
-  }
-
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE")
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files patched by a64patch.")
   List<Path> files;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws IOException {
     CommandLine cmd = spec.commandLine();
+    FormatOption.Format f = format.get();
     List<VerifyReport> reports = new ArrayList<>();
+    List<FileProblem> problems = new ArrayList<>();
     ExitCode worst = ExitCode.OK;
     for (Path file : files) {
       try {
@@ -64,13 +58,14 @@ final class VerifyCommand implements Callable<Integer> {
           worst = ExitCode.worse(worst, ExitCode.VERIFY_FAILED);
         }
       } catch (ElfException | A64PatchException | IOException e) {
+        problems.add(FailureOutput.problem(file.toString(), e));
         cmd.getErr().println("a64patch: " + FailureOutput.message(e));
         worst = ExitCode.worse(worst, ExitCode.of(Failures.kind(e)));
       }
     }
     PrintWriter out = cmd.getOut();
-    if (format == Format.json) {
-      json(reports, out);
+    if (f == FormatOption.Format.JSON) {
+      JsonOutput.envelope(out, "verify", reports, VerifyCommand::json, problems);
     } else {
       for (VerifyReport r : reports) {
         out.println(
@@ -87,29 +82,20 @@ final class VerifyCommand implements Callable<Integer> {
     return worst.code();
   }
 
-  private static void json(List<VerifyReport> reports, PrintWriter out) throws IOException {
-    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      g.useDefaultPrettyPrinter();
-      g.writeStartObject();
-      g.writeArrayFieldStart("files");
-      for (VerifyReport r : reports) {
-        g.writeStartObject();
-        g.writeStringField("path", r.file());
-        g.writeBooleanField("ok", r.ok());
-        g.writeBooleanField("patched", r.patched());
-        g.writeNumberField("sites", r.sites());
-        g.writeArrayFieldStart("problems");
-        for (String p : r.problems()) g.writeString(p);
-        g.writeEndArray();
-        g.writeArrayFieldStart("notes");
-        for (String n : r.notes()) g.writeString(n);
-        g.writeEndArray();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
+  private static void json(JsonGenerator g, VerifyReport r) throws IOException {
+    g.writeStringField("path", r.file());
+    g.writeBooleanField("ok", r.ok());
+    g.writeBooleanField("patched", r.patched());
+    g.writeNumberField("sites", r.sites());
+    g.writeArrayFieldStart("problems");
+    for (String p : r.problems()) {
+      g.writeString(p);
     }
-    out.println();
+    g.writeEndArray();
+    g.writeArrayFieldStart("notes");
+    for (String n : r.notes()) {
+      g.writeString(n);
+    }
+    g.writeEndArray();
   }
 }

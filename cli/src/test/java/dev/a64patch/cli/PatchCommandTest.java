@@ -147,6 +147,48 @@ class PatchCommandTest {
   }
 
   @Test
+  void patchVerifyAndRestoreWriteOneJsonEnvelope() throws Exception {
+    Path file = copy("libcounters.so");
+    Path missing = dir.resolve("missing.so");
+    java.util.Map<String, JsonNode> docs = new java.util.LinkedHashMap<>();
+    for (String command : new String[] {"patch", "verify", "restore"}) {
+      CliRunner.Run r =
+          CliRunner.run(command, "--format", "json", file.toString(), missing.toString());
+      assertEquals(ExitCode.UNREADABLE.code(), r.exitCode(), command + ": " + r.err());
+      docs.put(command, JSON.readTree(r.out()));
+    }
+    for (var e : docs.entrySet()) {
+      JsonNode d = e.getValue();
+      java.util.List<String> fields = new java.util.ArrayList<>();
+      d.fieldNames().forEachRemaining(fields::add);
+      assertEquals(
+          java.util.List.of("tool", "version", "schema", "command", "files", "problems"),
+          fields,
+          e.getKey());
+      assertEquals(e.getKey(), d.get("command").asText());
+      assertEquals(file.toString(), d.get("files").get(0).get("path").asText(), e.getKey());
+      JsonNode problem = d.get("problems").get(0);
+      assertEquals(missing.toString(), problem.get("path").asText(), e.getKey());
+      assertEquals("unreadable", problem.get("kind").asText(), e.getKey());
+    }
+    assertEquals("patched", docs.get("patch").get("files").get(0).get("result").asText());
+    assertTrue(docs.get("verify").get("files").get(0).get("ok").asBoolean());
+    assertEquals("restored", docs.get("restore").get("files").get(0).get("result").asText());
+  }
+
+  @Test
+  void reportFormatsAreForScanOnly() throws Exception {
+    Path file = copy("libcounters.so");
+    byte[] original = Files.readAllBytes(file);
+    for (String command : new String[] {"patch", "verify", "restore"}) {
+      CliRunner.Run r = CliRunner.run(command, "--format", "sarif", file.toString());
+      assertEquals(ExitCode.USAGE.code(), r.exitCode(), command + ": " + r.err());
+      assertTrue(r.err().contains("--format sarif is written by scan only"), r.err());
+    }
+    assertArrayEquals(original, Files.readAllBytes(file), "nothing written");
+  }
+
+  @Test
   void verifyFailsOnAnUnpatchedFileWithReads() {
     CliRunner.Run v =
         CliRunner.run("verify", "--format", "json", TestData.bin("counters-gcc-pie").toString());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.a64patch.core.Names;
 import dev.a64patch.core.Version;
 import dev.a64patch.testing.SarifSchema;
 import dev.a64patch.testing.TestData;
@@ -49,9 +50,9 @@ class ScanBatchCommandTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(ScanCommand.Format.class)
-  void treeGivesExactlyTheExpectedReport(ScanCommand.Format format) throws IOException {
-    CliRunner.Run r = scan("--format", format.name(), tree.root().toString());
+  @EnumSource(FormatOption.Format.class)
+  void treeGivesExactlyTheExpectedReport(FormatOption.Format format) throws IOException {
+    CliRunner.Run r = scan("--format", Names.id(format), tree.root().toString());
     assertEquals(
         ExitCode.BAD_INPUT.code(), r.exitCode(), "the tree holds malformed files: " + r.err());
     List<String> expectedErr = tree.badInput().stream().sorted().toList();
@@ -61,8 +62,8 @@ class ScanBatchCommandTest {
       assertTrue(
           errLines.get(i).startsWith("a64patch: " + expectedErr.get(i) + ": "), errLines.get(i));
     }
-    assertGolden("tree." + format.name(), r.out());
-    if (format == ScanCommand.Format.sarif) {
+    assertGolden("tree." + Names.id(format), r.out());
+    if (format == FormatOption.Format.SARIF) {
       assertEquals(List.of(), SarifSchema.violations(r.out()));
     }
   }

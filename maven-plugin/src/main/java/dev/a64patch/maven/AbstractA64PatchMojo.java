@@ -1,5 +1,6 @@
 package dev.a64patch.maven;
 
+import dev.a64patch.core.Names;
 import dev.a64patch.core.scan.SysReg;
 import java.io.File;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -137,17 +137,9 @@ abstract class AbstractA64PatchMojo extends AbstractMojo {
   static <E extends Enum<E>> E choice(String parameter, String value, Class<E> type)
       throws MojoFailureException {
     try {
-      return Enum.valueOf(type, value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new MojoFailureException(
-          "a64patch: "
-              + parameter
-              + ": '"
-              + value
-              + "' is not one of "
-              + Stream.of(type.getEnumConstants())
-                  .map(c -> c.name().toLowerCase(java.util.Locale.ROOT))
-                  .collect(Collectors.joining(", ")));
+      return Names.parse(type, value == null ? "" : value);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("a64patch: " + parameter + ": " + e.getMessage());
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.a64patch.core.failure;
 
+import dev.a64patch.core.Names;
 import java.util.Collection;
-import java.util.Locale;
 
 /**
  * What went wrong, the one classification every front end renders: the command line maps it to an
@@ -27,7 +27,7 @@ public enum FailureKind {
 
   /** The external name, in reports and JSON: {@code bad-input}, {@code verify-failed}, ... */
   public String id() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return Names.id(this);
   }
 
   /** True for the kinds a user can fix by changing the input or the settings. */

@@ -1,6 +1,6 @@
 package dev.a64patch.core.patch;
 
-import java.util.Locale;
+import dev.a64patch.core.Names;
 
 /** What happens to a site whose trampoline is beyond the ±128 MiB reach of {@code B}. */
 public enum OutOfRangePolicy {
@@ -13,11 +13,12 @@ public enum OutOfRangePolicy {
   /** Rewrite the read in place to {@code nop}. */
   NOP;
 
+  /** The external name ({@link Names}). */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return Names.id(this);
   }
 
   public static OutOfRangePolicy parse(String s) {
-    return valueOf(s.trim().toUpperCase(Locale.ROOT));
+    return Names.parse(OutOfRangePolicy.class, s);
   }
 }

@@ -1,5 +1,6 @@
 package dev.a64patch.core.patch;
 
+import dev.a64patch.core.Names;
 import dev.a64patch.core.scan.ScanOptions;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.Scanner;
@@ -23,7 +24,12 @@ public final class Patcher {
     PATCHED,
     NOTHING_TO_PATCH,
     ALREADY_PATCHED,
-    DRY_RUN
+    DRY_RUN;
+
+    /** The external name, in reports ({@link Names}): {@code already-patched}. */
+    public String id() {
+      return Names.id(this);
+    }
   }
 
   public record Outcome(Result result, PatchPlan plan) {}

@@ -1,6 +1,6 @@
 package dev.a64patch.core.patch;
 
-import java.util.Locale;
+import dev.a64patch.core.Names;
 
 /**
  * How RNDR/RNDRRS reads are replaced, when the user asks for it (they are only reported by
@@ -14,11 +14,12 @@ public enum RndrMode {
   /** getrandom(2) through a raw svc (recorded by rr); NZCV cleared. */
   GETRANDOM;
 
+  /** The external name ({@link Names}). */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return Names.id(this);
   }
 
   public static RndrMode parse(String s) {
-    return valueOf(s.trim().toUpperCase(Locale.ROOT));
+    return Names.parse(RndrMode.class, s);
   }
 }

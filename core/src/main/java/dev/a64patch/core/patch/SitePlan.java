@@ -1,5 +1,6 @@
 package dev.a64patch.core.patch;
 
+import dev.a64patch.core.Names;
 import dev.a64patch.core.encode.Insn;
 import dev.a64patch.core.scan.Finding;
 import java.util.List;
@@ -29,7 +30,17 @@ public record SitePlan(
   public enum Action {
     TRAMPOLINE,
     IN_PLACE,
-    SKIPPED
+    SKIPPED;
+
+    /** The external name, in reports and the manifest ({@link Names}): {@code in-place}. */
+    public String id() {
+      return Names.id(this);
+    }
+
+    /** Also reads {@code in_place}, as manifests written before the one vocabulary spell it. */
+    public static Action parse(String s) {
+      return Names.parse(Action.class, s);
+    }
   }
 
   public SitePlan {

@@ -1,6 +1,6 @@
 package dev.a64patch.core.patch;
 
-import java.util.Locale;
+import dev.a64patch.core.Names;
 
 /** What a patched counter read yields. Trade-offs are documented in docs/strategies.md. */
 public enum Strategy {
@@ -17,11 +17,12 @@ public enum Strategy {
    */
   NOP;
 
+  /** The external name ({@link Names}). */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return Names.id(this);
   }
 
   public static Strategy parse(String s) {
-    return valueOf(s.trim().toUpperCase(Locale.ROOT));
+    return Names.parse(Strategy.class, s);
   }
 }

@@ -1,8 +1,6 @@
 package dev.a64patch.core.report;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.a64patch.core.Version;
 import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.scan.Confidence;
 import dev.a64patch.core.scan.Finding;
@@ -26,13 +24,11 @@ public final class JsonReport {
   private JsonReport() {}
 
   public static void write(ScanReport report, Writer out) throws IOException {
-    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      g.useDefaultPrettyPrinter();
-      g.writeStartObject();
-      g.writeStringField("tool", "a64patch");
-      g.writeStringField("version", Version.get());
-      g.writeNumberField("schema", SCHEMA);
+    JsonOutput.document(out, g -> fields(g, report));
+  }
+
+  private static void fields(JsonGenerator g, ScanReport report) throws IOException {
+    {
       g.writeArrayFieldStart("files");
       for (ScanResult r : report.results()) {
         writeFile(g, r, report);
@@ -49,10 +45,7 @@ public final class JsonReport {
       }
       g.writeEndArray();
       writeSummary(g, report);
-      g.writeEndObject();
     }
-    out.write(System.lineSeparator());
-    out.flush();
   }
 
   private static void writeArchiveEntry(JsonGenerator g, ScanReport report, String path)

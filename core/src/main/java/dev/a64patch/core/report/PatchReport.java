@@ -1,8 +1,6 @@
 package dev.a64patch.core.report;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.a64patch.core.Version;
 import dev.a64patch.core.encode.Insn;
 import dev.a64patch.core.patch.Layout;
 import dev.a64patch.core.patch.PatchPlan;
@@ -14,7 +12,6 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -132,42 +129,17 @@ public final class PatchReport {
   }
 
   private static String action(SitePlan s) {
-    return s.action().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return s.action().id();
   }
 
   public static void json(List<Entry> entries, List<FileProblem> problems, boolean code, Writer w)
       throws IOException {
-    try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      g.useDefaultPrettyPrinter();
-      g.writeStartObject();
-      g.writeStringField("tool", "a64patch");
-      g.writeStringField("version", Version.get());
-      g.writeNumberField("schema", JsonReport.SCHEMA);
-      g.writeArrayFieldStart("files");
-      for (Entry e : entries) {
-        file(g, e, code);
-      }
-      g.writeEndArray();
-      g.writeArrayFieldStart("problems");
-      for (FileProblem p : problems) {
-        g.writeStartObject();
-        g.writeStringField("path", p.path());
-        g.writeStringField("kind", p.kind().id());
-        g.writeStringField("message", p.message());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }
-    w.write(System.lineSeparator());
-    w.flush();
+    JsonOutput.envelope(w, "patch", entries, (g, e) -> file(g, e, code), problems);
   }
 
   private static void file(JsonGenerator g, Entry e, boolean code) throws IOException {
-    g.writeStartObject();
     g.writeStringField("path", e.path());
-    g.writeStringField("result", e.result().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    g.writeStringField("result", e.result().id());
     PatchPlan p = e.plan();
     if (p != null) {
       g.writeStringField("strategy", p.options().strategy().id());
@@ -201,7 +173,6 @@ public final class PatchReport {
       }
       g.writeEndArray();
     }
-    g.writeEndObject();
   }
 
   private static void segment(JsonGenerator g, String name, Layout.Segment s) throws IOException {

@@ -1,6 +1,5 @@
 package dev.a64patch.core.report;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.Version;
 import dev.a64patch.core.failure.FailureKind;
@@ -56,10 +55,11 @@ public final class SarifReport {
   private SarifReport() {}
 
   public static void write(ScanReport report, Writer out, Options options) throws IOException {
-    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      g.useDefaultPrettyPrinter();
-      g.writeStartObject();
+    JsonOutput.object(out, g -> run(g, report, options));
+  }
+
+  private static void run(JsonGenerator g, ScanReport report, Options options) throws IOException {
+    {
       g.writeStringField("$schema", SCHEMA);
       g.writeStringField("version", "2.1.0");
       g.writeArrayFieldStart("runs");
@@ -81,10 +81,7 @@ public final class SarifReport {
       g.writeEndObject();
       g.writeEndObject();
       g.writeEndArray();
-      g.writeEndObject();
     }
-    out.write(System.lineSeparator());
-    out.flush();
   }
 
   private static void writeTool(JsonGenerator g) throws IOException {

@@ -10,6 +10,6 @@ public enum Confidence {
   UNCERTAIN;
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return dev.a64patch.core.Names.id(this);
   }
 }

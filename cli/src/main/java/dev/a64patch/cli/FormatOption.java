@@ -1,0 +1,44 @@
+package dev.a64patch.cli;
+
+import dev.a64patch.core.Names;
+import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code --format} option of every command: scan writes all formats, the others text and json.
+ */
+final class FormatOption {
+  enum Format {
+    TEXT,
+    JSON,
+    SARIF,
+    CSV
+  }
+
+  private static final Set<Format> REPORTS_ONLY = Set.of(Format.SARIF, Format.CSV);
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      paramLabel = "FORMAT",
+      description =
+          "Output format: text (default) or json (docs/json-schema.md); scan also writes sarif"
+              + " and csv.")
+  Format format;
+
+  /** The chosen format; sarif and csv only for scan. */
+  Format get() {
+    if (REPORTS_ONLY.contains(format) && !command.name().equals("scan")) {
+      throw new ParameterException(
+          command.commandLine(),
+          "--format " + Names.id(format) + " is written by scan only; choose text or json");
+    }
+    return format;
+  }
+}
