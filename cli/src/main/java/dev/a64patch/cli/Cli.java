@@ -1,12 +1,12 @@
 package dev.a64patch.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
 import dev.a64patch.core.Names;
 import dev.a64patch.core.patch.OutOfRangePolicy;
 import dev.a64patch.core.patch.RndrMode;
 import dev.a64patch.core.patch.Strategy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** Builds the configured picocli command line; tests use it with their own writers. */
