@@ -84,16 +84,16 @@ public final class LdCache {
     }
     if (!startsWith(b, start, NEW_MAGIC)) {
       throw new CacheFormatException(
-          name + ": not an ld.so.cache of the glibc 2.32+ format (no " + NEW_MAGIC + " header)");
+          name, "not an ld.so.cache of the glibc 2.32+ format (no " + NEW_MAGIC + " header)");
     }
     need(b, start + NEW_HEADER, name, "header");
     long nlibs = Integer.toUnsignedLong(b.getInt(start + 20));
     long table = start + NEW_HEADER;
     if (nlibs > (b.limit() - table) / NEW_ENTRY) {
       throw new CacheFormatException(
+          name,
           String.format(
-              "%s: %d entries at offset 0x%x do not fit in %d bytes",
-              name, nlibs, table, b.limit()));
+              "%d entries at offset 0x%x do not fit in %d bytes", nlibs, table, b.limit()));
     }
     List<Entry> out = new ArrayList<>((int) nlibs);
     for (int i = 0; i < nlibs; i++) {
@@ -110,7 +110,7 @@ public final class LdCache {
     long at = base + Integer.toUnsignedLong(offset);
     if (at >= b.limit()) {
       throw new CacheFormatException(
-          String.format("%s: string offset 0x%x past the end of the file", name, at));
+          name, String.format("string offset 0x%x past the end of the file", at));
     }
     int end = (int) at;
     while (end < b.limit() && b.get(end) != 0) {
@@ -118,7 +118,7 @@ public final class LdCache {
     }
     if (end == b.limit()) {
       throw new CacheFormatException(
-          String.format("%s: string at 0x%x has no terminating NUL", name, at));
+          name, String.format("string at 0x%x has no terminating NUL", at));
     }
     byte[] s = new byte[end - (int) at];
     b.get((int) at, s);
@@ -140,15 +140,16 @@ public final class LdCache {
   private static void need(ByteBuffer b, long end, String name, String what) {
     if (end > b.limit()) {
       throw new CacheFormatException(
-          String.format(
-              "%s: %s ends at 0x%x, past the end of the file (0x%x)", name, what, end, b.limit()));
+          name,
+          String.format("%s ends at 0x%x, past the end of the file (0x%x)", what, end, b.limit()));
     }
   }
 
   /** A damaged or unknown cache file. The loader ignores such a cache; so does the resolver. */
-  public static final class CacheFormatException extends RuntimeException {
-    public CacheFormatException(String message) {
-      super(message);
+  public static final class CacheFormatException
+      extends dev.a64patch.core.failure.A64PatchException {
+    CacheFormatException(String file, String reason) {
+      super(dev.a64patch.core.failure.FailureKind.BAD_INPUT, file, reason, null);
     }
   }
 }

@@ -443,7 +443,9 @@ public final class Preparer {
       if (Files.isDirectory(a)) {
         try (Stream<Path> s = Files.walk(a)) {
           for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
-            if (Facts.isElf(p)) {
+            // In a directory, only what the aarch64 loader could open: ELF files of other
+            // machines (a bundle for several architectures) are not plugins of this program.
+            if (Facts.isElf(p) && aarch64(p)) {
               out.add(p);
             }
           }
@@ -456,6 +458,14 @@ public final class Preparer {
       }
     }
     return out;
+  }
+
+  private static boolean aarch64(Path p) throws IOException {
+    try {
+      return Resolver.Inspector.DIRECT.inspect(p).compatible();
+    } catch (dev.a64patch.elf.ElfException e) {
+      return true; // malformed: let the resolver report it
+    }
   }
 
   private static boolean isSetId(Path program) {
