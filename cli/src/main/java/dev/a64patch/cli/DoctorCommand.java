@@ -1,8 +1,8 @@
 package dev.a64patch.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.a64patch.core.Names;
 import dev.a64patch.core.closure.Doctor;
+import dev.a64patch.core.report.JsonOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,11 +37,6 @@ import picocli.CommandLine.Spec;
       "  a64patch doctor --root /srv/arm64-image --format json /srv/arm64-image/usr/bin/app"
     })
 final class DoctorCommand implements Callable<Integer> {
-  enum Format {
-    text,
-    json
-  }
-
   @Spec CommandSpec spec;
 
   @Parameters(arity = "0..1", paramLabel = "PROGRAM", description = "A program to examine.")
@@ -50,11 +44,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Mixin PrepareOptionsMixin prepare;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws IOException {
@@ -65,16 +55,21 @@ final class DoctorCommand implements Callable<Integer> {
       checks.addAll(Doctor.program(prepare.request(cmd, program)));
     }
     PrintWriter out = cmd.getOut();
-    if (format == Format.json) {
-      ObjectMapper m = new ObjectMapper();
-      ArrayNode a = m.createArrayNode();
-      for (Doctor.Check c : checks) {
-        a.addObject()
-            .put("topic", c.topic())
-            .put("status", c.status().name())
-            .put("message", c.message());
-      }
-      out.println(m.createObjectNode().set("checks", a).toPrettyString());
+    if (format.get() == FormatOption.Format.JSON) {
+      JsonOutput.document(
+          out,
+          g -> {
+            g.writeStringField("command", "doctor");
+            g.writeArrayFieldStart("checks");
+            for (Doctor.Check c : checks) {
+              g.writeStartObject();
+              g.writeStringField("topic", c.topic());
+              g.writeStringField("status", Names.id(c.status()));
+              g.writeStringField("message", c.message());
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+          });
     } else {
       for (Doctor.Check c : checks) {
         out.println(String.format("%-5s %-20s %s", c.status(), c.topic(), c.message()));

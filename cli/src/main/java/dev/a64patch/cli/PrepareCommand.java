@@ -15,7 +15,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,11 +37,6 @@ import picocli.CommandLine.Spec;
       "  a64patch prepare --format json ./myprogram"
     })
 final class PrepareCommand implements Callable<Integer> {
-  enum Format {
-    text,
-    json
-  }
-
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -53,17 +47,13 @@ final class PrepareCommand implements Callable<Integer> {
 
   @Mixin PrepareOptionsMixin prepare;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws IOException {
     CommandLine cmd = spec.commandLine();
     Preparation p = Preparer.prepare(prepare.request(cmd, program));
-    report(p, prepare.root, format == Format.json, cmd);
+    report(p, prepare.root, format.get() == FormatOption.Format.JSON, cmd);
     return exitCode(p, cmd.getErr()).code();
   }
 
@@ -81,7 +71,7 @@ final class PrepareCommand implements Callable<Integer> {
     return m;
   }
 
-  static void report(Preparation p, Path root, boolean json, CommandLine cmd) {
+  static void report(Preparation p, Path root, boolean json, CommandLine cmd) throws IOException {
     Map<String, List<String>> next = nextCommands(p, root);
     PrintWriter out = cmd.getOut();
     if (json) {

@@ -52,7 +52,7 @@ class DoctorCommandTest {
         closure = c;
       }
     }
-    assertEquals("FAIL", closure.get("status").asText());
+    assertEquals("fail", closure.get("status").asText());
     assertTrue(
         closure.get("message").asText().endsWith("missing: libnothere.so"), closure.toString());
   }

@@ -1,10 +1,12 @@
 package dev.a64patch.core.closure;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.a64patch.core.Names;
 import dev.a64patch.core.closure.Preparation.Row;
+import dev.a64patch.core.report.JsonOutput;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,38 +63,55 @@ public final class PrepareReport {
     out.flush();
   }
 
-  public static void json(Preparation p, Map<String, List<String>> commandLines, PrintWriter out) {
-    ObjectMapper m = new ObjectMapper();
-    ObjectNode root = m.createObjectNode();
-    root.put("output", p.output().toString());
-    root.put("program", p.program().toString());
-    root.put("written", p.written());
-    ObjectNode env = root.putObject("env");
-    p.env().forEach(env::put);
-    ObjectNode cmds = root.putObject("commands");
-    commandLines.forEach(
-        (k, v) -> {
-          ArrayNode a = cmds.putArray(k);
-          v.forEach(a::add);
+  /**
+   * The JSON document (docs/json-schema.md): the common header, {@code command}, then the
+   * preparation. Enum values are written by their one external name ({@link Names#id}).
+   */
+  public static void json(Preparation p, Map<String, List<String>> commandLines, Writer out)
+      throws IOException {
+    JsonOutput.document(
+        out,
+        g -> {
+          g.writeStringField("command", "prepare");
+          g.writeStringField("output", p.output().toString());
+          g.writeStringField("program", p.program().toString());
+          g.writeNumberField("written", p.written());
+          g.writeObjectFieldStart("env");
+          for (var e : p.env().entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+          }
+          g.writeEndObject();
+          g.writeObjectFieldStart("commands");
+          for (var e : commandLines.entrySet()) {
+            strings(g, e.getKey(), e.getValue());
+          }
+          g.writeEndObject();
+          strings(g, "patchInPlace", p.commands());
+          g.writeArrayFieldStart("objects");
+          for (Row r : p.rows()) {
+            g.writeStartObject();
+            g.writeStringField("path", r.path());
+            g.writeStringField("name", r.name());
+            g.writeStringField("foundThrough", r.via() == null ? null : Names.id(r.via()));
+            g.writeNumberField("reads", r.reads());
+            g.writeNumberField("rewrites", r.rewrites());
+            g.writeStringField("action", Names.id(r.action()));
+            g.writeStringField("copy", r.copy() == null ? null : r.copy().toString());
+            g.writeBooleanField("preloaded", r.preloaded());
+            g.writeStringField("detail", r.detail());
+            strings(g, "tried", r.tried());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
         });
-    ArrayNode inPlace = root.putArray("patchInPlace");
-    p.commands().forEach(inPlace::add);
-    ArrayNode objects = root.putArray("objects");
-    for (Row r : p.rows()) {
-      ObjectNode o = objects.addObject();
-      o.put("path", r.path());
-      o.put("name", r.name());
-      o.put("foundThrough", r.via() == null ? null : r.via().name());
-      o.put("reads", r.reads());
-      o.put("rewrites", r.rewrites());
-      o.put("action", r.action().name());
-      o.put("copy", r.copy() == null ? null : r.copy().toString());
-      o.put("preloaded", r.preloaded());
-      o.put("detail", r.detail());
-      ArrayNode tried = o.putArray("tried");
-      r.tried().forEach(tried::add);
+  }
+
+  private static void strings(JsonGenerator g, String field, List<String> values)
+      throws IOException {
+    g.writeArrayFieldStart(field);
+    for (String v : values) {
+      g.writeString(v);
     }
-    out.println(root.toPrettyString());
-    out.flush();
+    g.writeEndArray();
   }
 }
