@@ -183,11 +183,11 @@ class PrepareCommandTest {
                     o.get("name").asText().replaceAll(".*/", "") + " " + o.get("action").asText()));
     assertEquals(
         List.of(
-            "rpath-prog NONE",
-            "ld-linux-aarch64.so.1 NONE",
-            "libmid.so NONE",
-            "libc.so.6 NONE",
-            "libtick.so PATCHED"),
+            "rpath-prog none",
+            "ld-linux-aarch64.so.1 none",
+            "libmid.so none",
+            "libc.so.6 none",
+            "libtick.so patched"),
         actions);
   }
 
