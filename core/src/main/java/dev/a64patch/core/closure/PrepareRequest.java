@@ -16,8 +16,8 @@ import java.util.List;
  * @param output the output directory, or null for the per-user cache
  * @param cacheHome the per-user cache directory under which default output directories are made
  * @param options how each object is patched
- * @param runtimePreload files to preload before everything else (a runtime library the patched
- *     objects share); each goes first in LD_PRELOAD, in order
+ * @param runtime files a64patch provides (a runtime library the patched objects share): written
+ *     into the output directory and preloaded before everything else, in order
  */
 public record PrepareRequest(
     Path program,
@@ -28,12 +28,20 @@ public record PrepareRequest(
     Path output,
     Path cacheHome,
     PatchOptions options,
-    List<Path> runtimePreload) {
+    List<RuntimeFile> runtime) {
 
   public PrepareRequest {
     libraryPath = libraryPath == null ? null : List.copyOf(libraryPath);
     also = List.copyOf(also);
-    runtimePreload = List.copyOf(runtimePreload);
+    runtime = List.copyOf(runtime);
+  }
+
+  /** The same request with one more runtime file (see {@link RuntimeFile}). */
+  public PrepareRequest withRuntime(RuntimeFile file) {
+    List<RuntimeFile> r = new java.util.ArrayList<>(runtime);
+    r.add(file);
+    return new PrepareRequest(
+        program, root, libraryPath, environmentLibraryPath, also, output, cacheHome, options, r);
   }
 
   /** The LD_LIBRARY_PATH the original program runs with: the option, else the environment. */

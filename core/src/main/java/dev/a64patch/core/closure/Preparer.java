@@ -90,7 +90,7 @@ public final class Preparer {
                 .map(p -> p.toAbsolutePath().normalize().toString())
                 .toList()
                 .toString(),
-            req.runtimePreload().toString(),
+            req.runtime().stream().map(RuntimeFile::name).toList().toString(),
             Facts.fingerprint(req.options()));
     String hash = sha256(key).substring(0, 16);
     return req.cacheHome().resolve("prepare").resolve(hash + "-" + req.program().getFileName());
@@ -104,6 +104,7 @@ public final class Preparer {
     LoaderConfig base = LoaderConfig.of(root, libPath).with(libPath, List.of(), secure);
     Closure c = Resolver.resolve(base, facts, req.program(), also);
 
+    writeRuntime();
     State[] st = decide(c, secure);
     for (int i = 0; i < st.length; i++) {
       if (st[i].copy()) {
@@ -119,7 +120,7 @@ public final class Preparer {
     dirs.addAll(libPath);
     env.put("LD_LIBRARY_PATH", String.join(":", dirs));
     List<String> preloads = new ArrayList<>();
-    req.runtimePreload().forEach(p -> preloads.add(p.toString()));
+    preloads.addAll(runtimePaths());
     preloads.addAll(preload);
     if (!preloads.isEmpty()) {
       env.put("LD_PRELOAD", String.join(":", preloads));
@@ -202,7 +203,7 @@ public final class Preparer {
       dirs.add(out.toString());
       dirs.addAll(libPath);
       List<String> pre = new ArrayList<>();
-      req.runtimePreload().forEach(p -> pre.add(p.toString()));
+      pre.addAll(runtimePaths());
       pre.addAll(preload);
       Path program = st[0].copy() ? out.resolve(st[0].outName) : req.program();
       List<Path> alsoRun = new ArrayList<>();
@@ -285,6 +286,24 @@ public final class Preparer {
     return out.equals(p.toAbsolutePath().getParent()) && Files.isSymbolicLink(p);
   }
 
+  /** Writes the runtime files a64patch provides (only when their content changed). */
+  private void writeRuntime() throws IOException {
+    for (RuntimeFile r : req.runtime()) {
+      Path target = out.resolve(r.name());
+      if (Files.isSymbolicLink(target)) {
+        Files.delete(target); // never write through a link
+      }
+      writeIfChanged(target, r.content());
+      used.put(
+          r.name(),
+          new PrepareIndex.Output("runtime", "a64patch", null, null, new FileKey(0, 0, 0)));
+    }
+  }
+
+  private List<String> runtimePaths() {
+    return req.runtime().stream().map(r -> out.resolve(r.name()).toString()).toList();
+  }
+
   /** Writes (or keeps) the patched copy {@code name}; true when it was written now. */
   private boolean ensureCopy(String name, Path source, Facts.Counts counts) throws IOException {
     Path target = out.resolve(name);
@@ -345,7 +364,10 @@ public final class Preparer {
   }
 
   private void writeIfChanged(Path file, String content) throws IOException {
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    writeIfChanged(file, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void writeIfChanged(Path file, byte[] bytes) throws IOException {
     if (Files.isRegularFile(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
       return;
     }
