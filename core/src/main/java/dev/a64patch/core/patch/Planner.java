@@ -156,7 +156,7 @@ public final class Planner {
                   + (f.register().kind() == SysReg.Kind.RANDOM ? ", --rndr)" : ")"));
     }
     if (!f.patchable()) {
-      return SitePlan.skipped(f, "data in code ($d mapping symbol): never rewritten");
+      return SitePlan.skipped(f, dataInCode(f));
     }
     if (!f.reasons().isEmpty() && !options.includeUncertain()) {
       return SitePlan.skipped(
@@ -175,6 +175,15 @@ public final class Planner {
           : SitePlan.inPlace(f, A64.NOP, "");
     }
     return SitePlan.wantsTrampoline(f, kind);
+  }
+
+  /** Why a word with data evidence stays: "data in code ($d mapping symbol): never rewritten". */
+  private static String dataInCode(Finding f) {
+    String why =
+        f.reasons().contains(Uncertainty.DATA_MAPPING)
+            ? "$d mapping symbol"
+            : f.evidence().data().isEmpty() ? "data evidence" : f.evidence().data().get(0);
+    return "data in code (" + why + "): never rewritten";
   }
 
   private static List<SitePlan> outOfRange(

@@ -3,6 +3,7 @@ package dev.a64patch.core.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.scan.Confidence;
+import dev.a64patch.core.scan.Evidence;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.SysReg;
@@ -105,6 +106,7 @@ public final class JsonReport {
       g.writeString(u.id());
     }
     g.writeEndArray();
+    writeEvidence(g, f.evidence());
     if (!f.context().isEmpty()) {
       g.writeArrayFieldStart("context");
       for (String line : f.context()) {
@@ -112,6 +114,22 @@ public final class JsonReport {
       }
       g.writeEndArray();
     }
+    g.writeEndObject();
+  }
+
+  /** {@code "evidence": {"code": [...], "data": [...]}} (docs/json-schema.md). */
+  static void writeEvidence(JsonGenerator g, Evidence e) throws IOException {
+    g.writeObjectFieldStart("evidence");
+    g.writeArrayFieldStart("code");
+    for (String s : e.code()) {
+      g.writeString(s);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("data");
+    for (String s : e.data()) {
+      g.writeString(s);
+    }
+    g.writeEndArray();
     g.writeEndObject();
   }
 

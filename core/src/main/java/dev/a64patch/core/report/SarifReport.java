@@ -331,6 +331,7 @@ public final class SarifReport {
       g.writeString(u.id());
     }
     g.writeEndArray();
+    JsonReport.writeEvidence(g, f.evidence());
     g.writeEndObject();
     g.writeEndObject();
   }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param symbol enclosing function, or null when none covers the address
  * @param reasons why the finding is uncertain; empty means {@link Confidence#HIGH}
  * @param context disassembly around the site when asked for, else empty
+ * @param evidence what the file says about the word: code and data evidence
  */
 public record Finding(
     SysReg register,
@@ -22,7 +23,8 @@ public record Finding(
     String section,
     SymbolRef symbol,
     List<Uncertainty> reasons,
-    List<String> context) {
+    List<String> context,
+    Evidence evidence) {
 
   public Finding {
     reasons = List.copyOf(reasons);
@@ -43,6 +45,7 @@ public record Finding(
   }
 
   public Finding withContext(List<String> lines) {
-    return new Finding(register, rt, word, offset, address, section, symbol, reasons, lines);
+    return new Finding(
+        register, rt, word, offset, address, section, symbol, reasons, lines, evidence);
   }
 }

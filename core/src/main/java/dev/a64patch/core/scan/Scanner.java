@@ -59,10 +59,17 @@ public final class Scanner {
       return new ScanResult(elf.name(), elf.header().describe(), codeBytes, List.of(), notes);
     }
     SymbolIndex symbols = SymbolIndex.of(elf);
+    List<EvidenceIndex.Candidate> list = new ArrayList<>(candidates.size());
+    for (long[] c : candidates) {
+      list.add(new EvidenceIndex.Candidate((int) c[0], c[1]));
+    }
+    EvidenceIndex evidence = EvidenceIndex.build(elf, regions, bytes, list);
     List<Finding> findings = new ArrayList<>(candidates.size());
     try (InstructionDecoder decoder = InstructionDecoder.open()) {
-      for (long[] c : candidates) {
-        findings.add(describe(bytes, regions.get((int) c[0]), c[1], symbols, decoder));
+      for (int i = 0; i < list.size(); i++) {
+        EvidenceIndex.Candidate c = list.get(i);
+        findings.add(
+            describe(bytes, regions.get(c.region()), c.offset(), symbols, evidence, i, decoder));
       }
     }
     findings.sort((a, b) -> Long.compare(a.offset(), b.offset()));
@@ -74,19 +81,30 @@ public final class Scanner {
       CodeRegion region,
       long offset,
       SymbolIndex symbols,
+      EvidenceIndex evidence,
+      int index,
       InstructionDecoder decoder) {
     int word = bytes.getInt((int) offset);
     SysReg reg = SysReg.of(word).orElseThrow();
     long address = region.addressOf(offset);
+    Optional<SymbolIndex.Function> function = symbols.functionAt(address, region.sectionIndex());
+    boolean dollarD = symbols.inData(address, region.sectionIndex());
+    EvidenceIndex.Judgement judged =
+        evidence.judge(index, function.map(f -> symbols.evidence(f)), dollarD);
     Set<Uncertainty> reasons = EnumSet.noneOf(Uncertainty.class);
     if (region.viaSegment()) {
       reasons.add(Uncertainty.SEGMENTS_ONLY);
     }
-    if (symbols.inData(address, region.sectionIndex())) {
+    if (dollarD) {
       reasons.add(Uncertainty.DATA_MAPPING);
     }
-    Optional<SymbolIndex.Function> function = symbols.functionAt(address, region.sectionIndex());
-    if (function.isEmpty()) {
+    if (judged.loaded()) {
+      reasons.add(Uncertainty.DATA_LOAD);
+    }
+    if (judged.unreachable()) {
+      reasons.add(Uncertainty.UNREACHABLE);
+    }
+    if (judged.evidence().code().isEmpty() && !judged.unreachable()) {
       reasons.add(Uncertainty.OUTSIDE_FUNCTION);
     }
     long lo = region.offset();
@@ -114,7 +132,8 @@ public final class Scanner {
         region.name(),
         function.map(f -> symbols.ref(f, address)).orElse(null),
         List.copyOf(reasons),
-        context);
+        context,
+        judged.evidence());
   }
 
   /**

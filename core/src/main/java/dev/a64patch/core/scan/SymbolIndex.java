@@ -74,6 +74,14 @@ final class SymbolIndex {
     return unwind.rangeAt(address).map(r -> new Function(-1, r.start(), r.end()));
   }
 
+  /** Code evidence a function extent gives: "function symbol NAME" or "fde 0x..-0x..". */
+  String evidence(Function f) {
+    if (f.symbol() < 0) {
+      return String.format("fde 0x%x-0x%x", f.start(), f.end());
+    }
+    return "function symbol " + table.name(f.symbol()) + " (" + tableName + ")";
+  }
+
   SymbolRef ref(Function f, long address) {
     if (f.symbol() < 0) {
       return SymbolRef.unnamed(f.start(), address - f.start());

@@ -2,8 +2,14 @@ package dev.a64patch.core.scan;
 
 /** Why a finding is {@link Confidence#UNCERTAIN}. */
 public enum Uncertainty {
-  OUTSIDE_FUNCTION("outside-function", "outside any function symbol"),
+  OUTSIDE_FUNCTION(
+      "outside-function",
+      "outside any function symbol, and no branch, address or relocation reaches it"),
   DATA_MAPPING("data-mapping", "inside a $d (data) mapping-symbol range"),
+  DATA_LOAD("data-load", "read as data by a PC-relative load (a literal pool or constant table)"),
+  UNREACHABLE(
+      "unreachable",
+      "follows an unconditional branch outside any function, and nothing reaches it"),
   SEGMENTS_ONLY("segments-only", "found via PF_X segments only: the file has no section headers"),
   UNDECODABLE("undecodable", "neighbouring words do not decode as instructions");
 
@@ -24,8 +30,8 @@ public enum Uncertainty {
     return description;
   }
 
-  /** Data in code must never be rewritten, even when uncertain sites are included. */
+  /** Data evidence: the word must never be rewritten, even when uncertain sites are included. */
   public boolean forbidsPatching() {
-    return this == DATA_MAPPING;
+    return this == DATA_MAPPING || this == DATA_LOAD || this == UNREACHABLE;
   }
 }

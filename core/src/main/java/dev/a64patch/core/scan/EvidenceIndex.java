@@ -1,0 +1,520 @@
+package dev.a64patch.core.scan;
+
+import static dev.a64patch.elf.ElfConstants.*;
+
+import dev.a64patch.core.scan.A64Shapes.Ref;
+import dev.a64patch.elf.ElfException;
+import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfSection;
+import dev.a64patch.elf.ElfSymbolTable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Code and data evidence for the candidate words of one file (docs/scanning.md "Evidence"). Built
+ * only for files that have candidates, in three steps:
+ *
+ * <ol>
+ *   <li>for each candidate, walk back over the straight-line run that ends at it (words that can be
+ *       instructions and are no unconditional terminator): a reference to any word of that run
+ *       reaches the candidate by falling through;
+ *   <li>one pass over every executable word decodes the direct branches, ADR, ADRP+ADD/LDR and LDR
+ *       (literal) forms and keeps the few whose target lies in a run (or on a candidate, for
+ *       loads);
+ *   <li>relocations, dynamic symbols, the entry point and the init/fini arrays add the addresses
+ *       data takes.
+ * </ol>
+ *
+ * Then each candidate is judged from the references into its run. Relocatable objects address each
+ * section from 0, so there a reference only counts inside its own section.
+ */
+final class EvidenceIndex {
+  /** How far back a run is followed, in words; longer runs are cut (and lose no precision). */
+  static final int MAX_RUN = 4096;
+
+  /** How many instructions after ADR/ADRP are searched for the use of its register. */
+  private static final int USE_WINDOW = 4;
+
+  /** Evidence items kept per kind and candidate; the rest are counted. */
+  private static final int MAX_ITEMS = 4;
+
+  /** A candidate word: its region (index into the region list) and file offset. */
+  record Candidate(int region, long offset) {}
+
+  /** What the file says about a candidate, and which data reasons apply. */
+  record Judgement(Evidence evidence, boolean loaded, boolean unreachable) {}
+
+  /**
+   * A reference into a run: {@code size} bytes at {@code target} in {@code region}; {@code what}
+   * names it ("bl-target from 0x1234").
+   */
+  private record Hit(int region, long target, int size, Ref kind, String what) {
+    boolean isData() {
+      return kind != null && kind.isData();
+    }
+  }
+
+  /**
+   * The straight-line run before a candidate: [start, candidate]; {@code stop} = terminator or -1.
+   */
+  private record Run(int region, long start, long address, long terminator) {}
+
+  private final ElfFile elf;
+  private final List<CodeRegion> regions;
+  private final ByteBuffer bytes;
+  private final boolean perSection;
+  private final List<Run> runs = new ArrayList<>();
+  private final List<Hit> hits = new ArrayList<>();
+  private long[] lo = new long[0];
+  private long[] hi = new long[0];
+  private int[] loRegion = new int[0];
+  private long minLo = Long.MAX_VALUE;
+  private long maxHi = Long.MIN_VALUE;
+
+  private EvidenceIndex(ElfFile elf, List<CodeRegion> regions, ByteBuffer bytes) {
+    this.elf = elf;
+    this.regions = regions;
+    this.bytes = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    this.perSection = elf.header().type() == ET_REL;
+  }
+
+  static EvidenceIndex build(
+      ElfFile elf, List<CodeRegion> regions, ByteBuffer bytes, List<Candidate> candidates) {
+    EvidenceIndex x = new EvidenceIndex(elf, regions, bytes);
+    for (Candidate c : candidates) {
+      x.runs.add(x.runBefore(c));
+    }
+    x.buildIntervals();
+    for (int r = 0; r < regions.size(); r++) {
+      x.passOver(r);
+    }
+    x.dataReferences();
+    return x;
+  }
+
+  /** Judges candidate {@code i} (in the order given to {@link #build}). */
+  Judgement judge(int i, Optional<String> function, boolean dollarD) {
+    Run run = runs.get(i);
+    List<String> code = new ArrayList<>();
+    List<String> data = new ArrayList<>();
+    function.ifPresent(code::add);
+    if (dollarD) {
+      data.add("$d mapping symbol");
+    }
+    boolean loaded = false;
+    List<Hit> direct = new ArrayList<>();
+    Hit nearest = null;
+    for (Hit h : hits) {
+      if (h.region() != run.region()) {
+        continue;
+      }
+      if (h.isData() && h.kind() != Ref.TABLE) {
+        if (h.target() < run.address() + 4 && h.target() + h.size() > run.address()) {
+          add(data, h.what());
+          loaded = true;
+        }
+      } else if (h.target() == run.address()) {
+        direct.add(h);
+      } else if (h.target() >= run.start()
+          && h.target() < run.address()
+          && (nearest == null || h.target() > nearest.target())) {
+        nearest = h;
+      }
+    }
+    direct.stream().filter(h -> h.kind() != Ref.TABLE).forEach(h -> add(code, h.what()));
+    boolean tableStart = direct.stream().anyMatch(h -> h.kind() == Ref.TABLE);
+    if (tableStart && direct.stream().allMatch(h -> h.kind() == Ref.TABLE)) {
+      add(data, "table start, " + firstTable(direct).what());
+      loaded = true;
+    } else if (direct.isEmpty() && nearest != null) {
+      if (nearest.kind() == Ref.TABLE) {
+        add(data, String.format("in the table at 0x%x, %s", nearest.target(), nearest.what()));
+        loaded = true;
+      } else {
+        add(code, String.format("flow from 0x%x, %s", nearest.target(), nearest.what()));
+      }
+    }
+    boolean unreachable = false;
+    if (code.isEmpty() && data.isEmpty() && run.terminator() >= 0) {
+      data.add(
+          String.format(
+              "unreachable: follows the unconditional branch at 0x%x, nothing reaches it",
+              run.terminator()));
+      unreachable = true;
+    }
+    return new Judgement(new Evidence(capped(code), capped(data)), loaded, unreachable);
+  }
+
+  private static Hit firstTable(List<Hit> direct) {
+    return direct.stream().filter(h -> h.kind() == Ref.TABLE).findFirst().orElseThrow();
+  }
+
+  private static void add(List<String> items, String item) {
+    if (!items.contains(item)) {
+      items.add(item);
+    }
+  }
+
+  private static List<String> capped(List<String> items) {
+    if (items.size() <= MAX_ITEMS) {
+      return items;
+    }
+    List<String> out = new ArrayList<>(items.subList(0, MAX_ITEMS));
+    out.add("and " + (items.size() - MAX_ITEMS) + " more");
+    return out;
+  }
+
+  // ---- step 1: runs ----------------------------------------------------------------------
+
+  private Run runBefore(Candidate c) {
+    CodeRegion region = regions.get(c.region());
+    long first = region.firstWordOffset();
+    long at = c.offset();
+    for (int n = 0; n < MAX_RUN && at - 4 >= first; n++) {
+      int w = bytes.getInt((int) (at - 4));
+      if (A64Shapes.isTerminator(w)) {
+        return new Run(
+            c.region(),
+            region.addressOf(at),
+            region.addressOf(c.offset()),
+            region.addressOf(at - 4));
+      }
+      if (!A64Shapes.plausible(w)) {
+        break;
+      }
+      at -= 4;
+    }
+    return new Run(c.region(), region.addressOf(at), region.addressOf(c.offset()), -1);
+  }
+
+  /**
+   * Sorted, merged intervals [start - 12, address + 4) per run: a 16-byte literal load may begin 12
+   * bytes before the candidate.
+   */
+  private void buildIntervals() {
+    List<long[]> spans = new ArrayList<>();
+    for (Run r : runs) {
+      spans.add(new long[] {r.start() - 12, r.address() + 4, perSection ? r.region() : -1});
+    }
+    spans.sort(Comparator.<long[]>comparingLong(s -> s[2]).thenComparingLong(s -> s[0]));
+    List<long[]> merged = new ArrayList<>();
+    for (long[] s : spans) {
+      long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+      if (last != null && last[2] == s[2] && s[0] <= last[1]) {
+        last[1] = Math.max(last[1], s[1]);
+      } else {
+        merged.add(s.clone());
+      }
+    }
+    int n = merged.size();
+    lo = new long[n];
+    hi = new long[n];
+    loRegion = new int[n];
+    for (int i = 0; i < n; i++) {
+      lo[i] = merged.get(i)[0];
+      hi[i] = merged.get(i)[1];
+      loRegion[i] = (int) merged.get(i)[2];
+      minLo = Math.min(minLo, lo[i]);
+      maxHi = Math.max(maxHi, hi[i]);
+    }
+  }
+
+  /** True when [t, t+size) touches a run of {@code region} (any region in linked files). */
+  private boolean interesting(int region, long t, int size) {
+    if (t + size <= minLo || t >= maxHi) {
+      return false;
+    }
+    int key = perSection ? region : -1;
+    // Last interval at or before (key, t + size - 1); merged intervals of one key do not
+    // overlap, so only it and the one before it can touch an access of at most 16 bytes.
+    int a = 0;
+    int b = lo.length - 1;
+    int found = -1;
+    long end = t + size - 1;
+    while (a <= b) {
+      int mid = (a + b) >>> 1;
+      if (loRegion[mid] < key || (loRegion[mid] == key && lo[mid] <= end)) {
+        found = mid;
+        a = mid + 1;
+      } else {
+        b = mid - 1;
+      }
+    }
+    for (int i = found; i >= 0 && i >= found - 1; i--) {
+      if (loRegion[i] == key && t < hi[i] && t + size > lo[i]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- step 2: one pass over the code ----------------------------------------------------
+
+  private void passOver(int r) {
+    CodeRegion region = regions.get(r);
+    int from = (int) region.firstWordOffset();
+    int to = (int) (region.offset() + region.size()) - 3;
+    long delta = region.address() - region.offset();
+    for (int off = from; off < to; off += 4) {
+      int w = bytes.getInt(off);
+      long pc = off + delta;
+      if (A64Shapes.isB(w)) {
+        branch(r, pc, A64Shapes.branch26(w, pc), Ref.B);
+      } else if (A64Shapes.isBl(w)) {
+        branch(r, pc, A64Shapes.branch26(w, pc), Ref.BL);
+      } else if (A64Shapes.isBcond(w)) {
+        branch(r, pc, A64Shapes.branch19(w, pc), Ref.BCOND);
+      } else if (A64Shapes.isCbz(w)) {
+        branch(r, pc, A64Shapes.branch19(w, pc), Ref.CBZ);
+      } else if (A64Shapes.isTbz(w)) {
+        branch(r, pc, A64Shapes.branch14(w, pc), Ref.TBZ);
+      } else if (A64Shapes.isLdrLiteral(w)) {
+        long t = A64Shapes.branch19(w, pc);
+        int size = A64Shapes.ldrLiteralSize(w);
+        if (interesting(r, t, size)) {
+          record(r, t, size, Ref.LDR_LITERAL, pc);
+        }
+      } else if (A64Shapes.isAdr(w) || A64Shapes.isAdrp(w)) {
+        address(r, off, to, pc, w);
+      }
+    }
+  }
+
+  private void branch(int r, long pc, long t, Ref kind) {
+    if (interesting(r, t, 4)) {
+      record(r, t, 4, kind, pc);
+    }
+  }
+
+  /**
+   * ADR or ADRP: follow its register through the next few instructions. An ADD completes an ADRP's
+   * address; a load through the register reads data there (a fixed offset: those bytes; an index: a
+   * table from there on); otherwise the address is taken as code.
+   */
+  /** Farther than any ADD or load offset after ADR/ADRP moves an address. */
+  private static final long REACH = 1 << 16;
+
+  private void address(int r, int off, int to, long pc, int w) {
+    boolean page = A64Shapes.isAdrp(w);
+    long t = A64Shapes.adrTarget(w, pc);
+    if (t + REACH <= minLo || t >= maxHi + REACH) {
+      return; // no candidate within reach of any ADD or load offset
+    }
+    int reg = A64Shapes.rd(w);
+    boolean complete = !page;
+    for (int k = 1; k <= USE_WINDOW && off + 4 * k < to; k++) {
+      int u = bytes.getInt(off + 4 * k);
+      if (A64Shapes.isTerminator(u)) {
+        break;
+      }
+      int size = A64Shapes.loadUnsignedImmSize(u);
+      if (size > 0 && A64Shapes.rn(u) == reg) {
+        long at = t + A64Shapes.loadUnsignedImmOffset(u, size);
+        if (interesting(r, at, size)) {
+          record(r, at, size, page ? Ref.ADRP_LDR : Ref.ADR_LDR, pc);
+        }
+        return;
+      }
+      if (complete && A64Shapes.isLoadRegisterOffset(u) && A64Shapes.rn(u) == reg) {
+        if (interesting(r, t, 4)) {
+          record(r, t, 4, Ref.TABLE, pc);
+        }
+        return;
+      }
+      if (page && !complete && A64Shapes.isAddImm64(u) && A64Shapes.rn(u) == reg) {
+        t += A64Shapes.addImm(u);
+        reg = A64Shapes.rd(u);
+        complete = true;
+        continue;
+      }
+      if (A64Shapes.rd(u) == reg) {
+        break; // overwritten (or stored: the address escapes)
+      }
+    }
+    if (complete && interesting(r, t, 4)) {
+      record(r, t, 4, page ? Ref.ADRP_ADD : Ref.ADR, pc);
+    }
+  }
+
+  private void record(int sourceRegion, long target, int size, Ref kind, long from) {
+    int region = perSection ? sourceRegion : regionOf(target);
+    if (region >= 0) {
+      hits.add(
+          new Hit(region, target, size, kind, kind.label + " from 0x" + Long.toHexString(from)));
+    }
+  }
+
+  private int regionOf(long address) {
+    for (int i = 0; i < regions.size(); i++) {
+      CodeRegion c = regions.get(i);
+      if (address >= c.address() && address - c.address() < c.size()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private int regionOfSection(int shndx) {
+    for (int i = 0; i < regions.size(); i++) {
+      if (regions.get(i).sectionIndex() == shndx) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  // ---- step 3: addresses that data takes ---------------------------------------------------
+
+  private void dataReferences() {
+    try {
+      entryPoint();
+      dynamicSymbols();
+      for (ElfSection s : elf.sections()) {
+        if (s.type() == SHT_RELA && s.entsize() == 24 && s.hasFileData()) {
+          relocations(s);
+        } else if (!perSection
+            && (s.type() == SHT_INIT_ARRAY || s.type() == SHT_FINI_ARRAY || s.type() == 16)) {
+          pointers(s);
+        }
+      }
+    } catch (ElfException | IndexOutOfBoundsException e) {
+      // A damaged table only withholds evidence; the symbol index reports real damage.
+    }
+  }
+
+  private void entryPoint() {
+    long entry = elf.header().entry();
+    int type = elf.header().type();
+    if ((type == ET_EXEC || type == ET_DYN) && entry != 0) {
+      other(regionOf(entry), entry, "entry point");
+    }
+  }
+
+  private void dynamicSymbols() {
+    if (perSection) {
+      return;
+    }
+    Optional<ElfSymbolTable> dyn = elf.dynamicSymbolTable();
+    if (dyn.isEmpty()) {
+      return;
+    }
+    ElfSymbolTable t = dyn.get();
+    for (int i = 1; i < t.count(); i++) {
+      int shndx = t.shndx(i);
+      int type = t.type(i);
+      if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE || type == STT_SECTION || type == STT_FILE) {
+        continue;
+      }
+      long v = t.value(i);
+      if (interesting(-1, v, 4)) {
+        other(regionOf(v), v, "dynamic symbol " + t.name(i));
+      }
+    }
+  }
+
+  private static final int R_AARCH64_ABS64 = 257;
+  private static final int R_AARCH64_JUMP26 = 282;
+  private static final int R_AARCH64_CALL26 = 283;
+  private static final int R_AARCH64_GLOB_DAT = 1025;
+  private static final int R_AARCH64_JUMP_SLOT = 1026;
+  private static final int R_AARCH64_RELATIVE = 1027;
+
+  private void relocations(ElfSection s) {
+    ByteBuffer b = elf.slice(s.offset(), s.size() - s.size() % 24).order(order());
+    ElfSymbolTable symbols = linkedTable(s);
+    int n = b.limit() / 24;
+    for (int i = 0; i < n; i++) {
+      long info = b.getLong(i * 24 + 8);
+      int type = (int) info;
+      if (type != R_AARCH64_RELATIVE
+          && type != R_AARCH64_ABS64
+          && type != R_AARCH64_GLOB_DAT
+          && type != R_AARCH64_JUMP_SLOT
+          && type != R_AARCH64_CALL26
+          && type != R_AARCH64_JUMP26) {
+        continue;
+      }
+      long addend = b.getLong(i * 24 + 16);
+      int sym = (int) (info >>> 32);
+      long target = addend;
+      int shndx = -1;
+      if (type != R_AARCH64_RELATIVE) {
+        if (symbols == null || sym <= 0 || sym >= symbols.count()) {
+          continue;
+        }
+        shndx = symbols.shndx(sym);
+        if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE) {
+          continue;
+        }
+        target += symbols.value(sym);
+      }
+      int region = perSection ? regionOfSection(shndx) : regionOf(target);
+      if (region >= 0 && interesting(region, target, 4)) {
+        long at = b.getLong(i * 24);
+        other(region, target, String.format("%s relocation at 0x%x", relocName(type), at));
+      }
+    }
+  }
+
+  private ElfSymbolTable linkedTable(ElfSection rela) {
+    if (rela.link() <= 0 || rela.link() >= elf.sections().size()) {
+      return null;
+    }
+    long type = elf.sections().get((int) rela.link()).type();
+    Optional<ElfSymbolTable> t =
+        type == SHT_DYNSYM
+            ? elf.dynamicSymbolTable()
+            : type == SHT_SYMTAB ? elf.symbolTable() : Optional.empty();
+    return t.orElse(null);
+  }
+
+  private static String relocName(int type) {
+    return switch (type) {
+      case R_AARCH64_RELATIVE -> "R_AARCH64_RELATIVE";
+      case R_AARCH64_ABS64 -> "R_AARCH64_ABS64";
+      case R_AARCH64_GLOB_DAT -> "R_AARCH64_GLOB_DAT";
+      case R_AARCH64_JUMP_SLOT -> "R_AARCH64_JUMP_SLOT";
+      case R_AARCH64_CALL26 -> "R_AARCH64_CALL26";
+      default -> "R_AARCH64_JUMP26";
+    };
+  }
+
+  /** .init_array, .fini_array, .preinit_array: code addresses (non-zero in files without RELA). */
+  private void pointers(ElfSection s) {
+    if (!s.hasFileData() || s.type() == SHT_NOBITS) {
+      return;
+    }
+    ByteBuffer b = elf.slice(s.offset(), s.size() - s.size() % 8).order(order());
+    for (int i = 0; i < b.limit() / 8; i++) {
+      long v = b.getLong(i * 8);
+      if (v != 0 && interesting(-1, v, 4)) {
+        other(regionOf(v), v, String.format("%s entry at 0x%x", s.name(), s.addr() + 8L * i));
+      }
+    }
+  }
+
+  private void other(int region, long target, String what) {
+    if (region >= 0) {
+      hits.add(new Hit(region, target, 4, null, what));
+    }
+  }
+
+  private ByteOrder order() {
+    return elf.header().isLittleEndian() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+  }
+
+  /** Test hook: the number of references kept. */
+  int hitCount() {
+    return hits.size();
+  }
+
+  @Override
+  public String toString() {
+    return "EvidenceIndex" + Arrays.toString(lo);
+  }
+}
