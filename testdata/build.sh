@@ -147,6 +147,25 @@ derived counters_asm.o object-only gcc "$CFLAGS_COMMON -c" no - "linker=none; ET
 aarch64-linux-gnu-gcc $CFLAGS_COMMON -fPIE -c counters.c -o "$OUT/counters.o"
 derived counters.o object-only gcc "$CFLAGS_COMMON -fPIE -c" no - "linker=none; ET_REL from counters.c"
 
+# ---- reach: reads only evidence finds; data words in .text that look like reads ----------
+# Hand-written assembly without CFI (reach.S, reach_main.S): readers reached only by bl, by a
+# tail b, through a function-pointer table in .data (R_AARCH64_RELATIVE) and through adr, and
+# literal pools / constant tables holding every counter register's encoding, loaded by the code.
+R_SRCS="reach_main.S reach.S"
+R_NOTE="no CFI; readers have no function symbol; prints T bl/tail/table/adr <v> and 'data ok'"
+cc reach-pie        pie        gcc yes - "$R_NOTE" "-fPIE -pie"  "$R_SRCS"
+cc reach-static-pie static-pie gcc yes - "$R_NOTE" "-static-pie" "$R_SRCS"
+cc libreach.so      shared     gcc no  - "$R_NOTE; load with reach-main" "-fPIC -shared -Wl,-soname,libreach.so" "reach.S"
+cc reach-main       pie        gcc no  - "runner=copy next to libreach.so (DT_NEEDED libreach.so, DT_RUNPATH \$ORIGIN)" \
+                                        "-fPIE -pie -Wl,-rpath,\$ORIGIN" "reach_main.S ../bin.new/libreach.so"
+for r in reach-pie reach-static-pie libreach.so; do
+    s=${r%.so}-stripped; [ "$r" = libreach.so ] && s=libreach-stripped.so
+    aarch64-linux-gnu-strip --strip-all -o "$OUT/$s" "$OUT/$r"
+    case $r in libreach.so) run=no ;; *) run=yes ;; esac
+    derived "$s" "$(awk -F'\t' -v n="$r" '$1 == n { print $2 }' "$OUT/MANIFEST.tsv")" gcc \
+            "copy of $r; aarch64-linux-gnu-strip --strip-all" $run - "linker=GNU ld; $R_NOTE; no .symtab: no \$d mapping symbols"
+done
+
 # ---- spin, sleep100, rndr ------------------------------------------------------------
 cc spin              pie    gcc   yes 100000 "exit 0 + done; 'spin N CAP' caps the loop" "-fPIE -pie"                "spin.c"
 cc spin-gcc-static   static gcc   yes 100000 "exit 0 + done"                             "-fno-PIE -static"          "spin.c"

@@ -140,7 +140,7 @@ final class EvidenceIndex {
       }
     }
     boolean unreachable = false;
-    if (code.isEmpty() && data.isEmpty() && run.terminator() >= 0) {
+    if (code.isEmpty() && !loaded && run.terminator() >= 0) {
       data.add(
           String.format(
               "unreachable: follows the unconditional branch at 0x%x, nothing reaches it",

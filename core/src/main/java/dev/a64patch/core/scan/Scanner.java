@@ -104,7 +104,7 @@ public final class Scanner {
     if (judged.unreachable()) {
       reasons.add(Uncertainty.UNREACHABLE);
     }
-    if (judged.evidence().code().isEmpty() && !judged.unreachable()) {
+    if (judged.evidence().code().isEmpty() && judged.evidence().data().isEmpty()) {
       reasons.add(Uncertainty.OUTSIDE_FUNCTION);
     }
     long lo = region.offset();
