@@ -90,6 +90,7 @@ final class EvidenceIndex {
       x.runs.add(x.runBefore(c));
     }
     x.buildIntervals();
+    x.buildPages();
     for (int r = 0; r < regions.size(); r++) {
       x.passOver(r);
     }
@@ -255,33 +256,155 @@ final class EvidenceIndex {
 
   // ---- step 2: one pass over the code ----------------------------------------------------
 
+  /**
+   * Instruction kinds by the top byte of the word, so that the pass does one table lookup for the
+   * words it ignores (most of them): 1 B, 2 BL, 3 B.cond, 4 CBZ/CBNZ, 5 TBZ/TBNZ, 6 LDR (literal),
+   * 7 ADR/ADRP. The handler checks the remaining bits.
+   */
+  private static final byte[] KIND = new byte[256];
+
+  static {
+    for (int top = 0; top < 256; top++) {
+      int w = top << 24;
+      KIND[top] =
+          A64Shapes.isB(w)
+              ? (byte) 1
+              : A64Shapes.isBl(w)
+                  ? (byte) 2
+                  : (top == 0x54)
+                      ? (byte) 3
+                      : A64Shapes.isCbz(w)
+                          ? (byte) 4
+                          : A64Shapes.isTbz(w)
+                              ? (byte) 5
+                              : (w & 0x3B000000) == 0x18000000
+                                  ? (byte) 6
+                                  : (A64Shapes.isAdr(w) || A64Shapes.isAdrp(w)) ? (byte) 7 : 0;
+    }
+  }
+
+  /** Words per call of {@link #passChunk}: short calls get the loop JIT-compiled early. */
+  private static final int CHUNK = 16 * 1024;
+
   private void passOver(int r) {
     CodeRegion region = regions.get(r);
     int from = (int) region.firstWordOffset();
     int to = (int) (region.offset() + region.size()) - 3;
+    for (int chunk = from; chunk < to; chunk += CHUNK) {
+      passChunk(r, region, chunk, Math.min(chunk + CHUNK, to), to);
+    }
+  }
+
+  private void passChunk(int r, CodeRegion region, int from, int to, int regionEnd) {
+    ByteBuffer b = bytes;
+    byte[] kinds = KIND;
     long delta = region.address() - region.offset();
-    for (int off = from; off < to; off += 4) {
-      int w = bytes.getInt(off);
-      long pc = off + delta;
-      if (A64Shapes.isB(w)) {
-        branch(r, pc, A64Shapes.branch26(w, pc), Ref.B);
-      } else if (A64Shapes.isBl(w)) {
-        branch(r, pc, A64Shapes.branch26(w, pc), Ref.BL);
-      } else if (A64Shapes.isBcond(w)) {
-        branch(r, pc, A64Shapes.branch19(w, pc), Ref.BCOND);
-      } else if (A64Shapes.isCbz(w)) {
-        branch(r, pc, A64Shapes.branch19(w, pc), Ref.CBZ);
-      } else if (A64Shapes.isTbz(w)) {
-        branch(r, pc, A64Shapes.branch14(w, pc), Ref.TBZ);
-      } else if (A64Shapes.isLdrLiteral(w)) {
-        long t = A64Shapes.branch19(w, pc);
-        int size = A64Shapes.ldrLiteralSize(w);
-        if (interesting(r, t, size)) {
-          record(r, t, size, Ref.LDR_LITERAL, pc);
-        }
-      } else if (A64Shapes.isAdr(w) || A64Shapes.isAdrp(w)) {
-        address(r, off, to, pc, w);
+    int pairs = from + ((to - from) & ~7);
+    for (int off = from; off < pairs; off += 8) {
+      long x = b.getLong(off);
+      int w0 = (int) x;
+      int w1 = (int) (x >>> 32);
+      int k0 = kinds[w0 >>> 24];
+      int k1 = kinds[w1 >>> 24];
+      if ((k0 | k1) == 0) {
+        continue;
       }
+      if (k0 != 0 && near(w0, k0, off + delta)) {
+        handle(r, region, off, regionEnd, w0, k0);
+      }
+      if (k1 != 0 && near(w1, k1, off + 4 + delta)) {
+        handle(r, region, off + 4, regionEnd, w1, k1);
+      }
+    }
+    if (pairs < to) {
+      int w = b.getInt(pairs);
+      int k = kinds[w >>> 24];
+      if (k != 0 && near(w, k, pairs + delta)) {
+        handle(r, region, pairs, regionEnd, w, k);
+      }
+    }
+  }
+
+  /**
+   * A cheap pre-test on 64 KiB pages: a B/BL target or an ADR/ADRP address on a page within {@link
+   * #REACH} of a run, or a short-range form (19 or 14 bits: 1 MiB at most) on a page within 1 MiB
+   * of one; only then is {@link #handle} worth calling.
+   */
+  private boolean near(int w, int kind, long pc) {
+    long t =
+        switch (kind) {
+          case 1, 2 -> pc + ((long) ((w << 6) >> 6) << 2);
+          case 7 -> A64Shapes.adrTarget(w, pc);
+          default -> pc;
+        };
+    long[] pages = kind <= 2 || kind == 7 ? targetPages : sourcePages;
+    if (pages == null) {
+      return true;
+    }
+    long page = (t >>> 16) - pageBase;
+    return page >= 0 && page < pageCount && (pages[(int) (page >>> 6)] & (1L << page)) != 0;
+  }
+
+  /** Pages the pre-test covers at most (1 TiB of addresses, 2 MiB of bits). */
+  private static final long MAX_PAGES = 1L << 24;
+
+  private long[] targetPages;
+  private long[] sourcePages;
+  private long pageBase;
+  private long pageCount;
+
+  /** Marks the pages of the pre-test: see {@link #near}. */
+  private void buildPages() {
+    long first = Long.MAX_VALUE;
+    long last = 0;
+    for (CodeRegion c : regions) {
+      first = Math.min(first, c.address() >>> 16);
+      last = Math.max(last, (c.address() + c.size()) >>> 16);
+    }
+    if (first > last || last - first >= MAX_PAGES) {
+      return; // code spread over more than 1 TiB of addresses: no pre-test, every form is checked
+    }
+    pageBase = first;
+    pageCount = last - first + 1;
+    int words = (int) ((pageCount + 63) >>> 6);
+    targetPages = new long[words];
+    sourcePages = new long[words];
+    for (int i = 0; i < lo.length; i++) {
+      mark(targetPages, lo[i] - REACH, hi[i] + REACH);
+      mark(sourcePages, lo[i] - (1 << 20) - REACH, hi[i] + (1 << 20) + REACH);
+    }
+  }
+
+  private void mark(long[] pages, long from, long to) {
+    long a = Math.max(0, (Math.max(0, from) >>> 16) - pageBase);
+    long b = Math.min(pageCount - 1, (to >>> 16) - pageBase);
+    for (long p = a; p <= b; p++) {
+      pages[(int) (p >>> 6)] |= 1L << p;
+    }
+  }
+
+  private void handle(int r, CodeRegion region, int off, int regionEnd, int w, int kind) {
+    long pc = region.addressOf(off);
+    switch (kind) {
+      case 1 -> branch(r, pc, A64Shapes.branch26(w, pc), Ref.B);
+      case 2 -> branch(r, pc, A64Shapes.branch26(w, pc), Ref.BL);
+      case 3 -> {
+        if (A64Shapes.isBcond(w)) {
+          branch(r, pc, A64Shapes.branch19(w, pc), Ref.BCOND);
+        }
+      }
+      case 4 -> branch(r, pc, A64Shapes.branch19(w, pc), Ref.CBZ);
+      case 5 -> branch(r, pc, A64Shapes.branch14(w, pc), Ref.TBZ);
+      case 6 -> {
+        if (A64Shapes.isLdrLiteral(w)) {
+          long t = A64Shapes.branch19(w, pc);
+          int size = A64Shapes.ldrLiteralSize(w);
+          if (interesting(r, t, size)) {
+            record(r, t, size, Ref.LDR_LITERAL, pc);
+          }
+        }
+      }
+      default -> address(r, off, regionEnd, pc, w);
     }
   }
 
