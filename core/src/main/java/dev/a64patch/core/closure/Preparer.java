@@ -62,6 +62,9 @@ public final class Preparer {
     boolean preloaded;
     boolean fresh;
 
+    /** A left object whose copy is still useful (the dynamic linker, started by hand). */
+    boolean keepCopy;
+
     boolean copy() {
       return outName != null && left == null;
     }
@@ -107,7 +110,7 @@ public final class Preparer {
     writeRuntime();
     State[] st = decide(c, secure);
     for (int i = 0; i < st.length; i++) {
-      if (st[i].copy()) {
+      if (st[i].copy() || st[i].keepCopy) {
         st[i].fresh = ensureCopy(st[i].outName, c.get(i).file(), st[i].counts);
       }
     }
@@ -157,6 +160,7 @@ public final class Preparer {
             "setuid/setgid program: in secure-execution mode the loader ignores LD_LIBRARY_PATH and"
                 + " preloads given by path";
       } else if (o.via() == Via.INTERP) {
+        s.keepCopy = true;
         s.left =
             "the dynamic linker itself: no variable replaces it (start the program as "
                 + out.resolve(s.outName)
@@ -391,6 +395,7 @@ public final class Preparer {
       if (s.left != null) {
         a = Action.LEFT;
         detail = s.left;
+        copy = s.keepCopy ? out.resolve(s.outName) : null;
       } else if (s.copy() && s.counts.rewrites() > 0) {
         a = s.fresh ? Action.PATCHED : Action.CACHED;
         copy = out.resolve(s.outName);
