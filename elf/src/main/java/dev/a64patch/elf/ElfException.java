@@ -8,7 +8,7 @@ public abstract class ElfException extends RuntimeException {
   private final String file;
 
   protected ElfException(String file, String message) {
-    super(file + ": " + message);
+    super(ElfNames.printable(file + ": " + message)); // names from the file may hold newlines
     this.file = file;
   }
 
@@ -20,6 +20,6 @@ public abstract class ElfException extends RuntimeException {
   /** The message without the leading file name. */
   public String reason() {
     String m = getMessage();
-    return m.substring(file.length() + 2);
+    return m.substring(ElfNames.printable(file).length() + 2);
   }
 }

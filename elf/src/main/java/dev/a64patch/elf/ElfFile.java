@@ -250,7 +250,9 @@ public final class ElfFile {
   }
 
   private ElfFormatException unexpected(RuntimeException e) {
-    return new ElfFormatException(name, 0, "structure", "cannot be parsed: " + e);
+    ElfFormatException x = new ElfFormatException(name, 0, "structure", "cannot be parsed: " + e);
+    x.initCause(e); // for A64PATCH_DEBUG stack traces
+    return x;
   }
 
   /** Computes a value once, on first use; parsed state never changes afterwards. */

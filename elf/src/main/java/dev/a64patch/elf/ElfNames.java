@@ -58,4 +58,24 @@ public final class ElfNames {
         + ((pFlags & PF_W) != 0 ? "W" : "")
         + ((pFlags & PF_X) != 0 ? "E" : "");
   }
+
+  /**
+   * {@code s} with control characters written as {@code \xNN}: names read from a file may hold
+   * anything, and a message naming them must stay one line.
+   */
+  public static String printable(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        if (b == null) {
+          b = new StringBuilder(s.length() + 8).append(s, 0, i);
+        }
+        b.append(String.format("\\x%02x", (int) c));
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? s : b.toString();
+  }
 }

@@ -333,7 +333,9 @@ final class ElfReader {
   private StringTable stringTable(EndianElf.SectionHeader s, String what) {
     long off = s.shOffset();
     long len = s.shSize();
-    if (s.shType() == SHT_NOBITS) {
+    // Only sections with file data had their range checked (readSections); the gABI leaves the
+    // other fields of a SHT_NULL section undefined, so it holds no names, like SHT_NOBITS.
+    if (s.shType() == SHT_NOBITS || s.shType() == SHT_NULL) {
       return new StringTable(file, ByteBuffer.allocate(0), off, what);
     }
     return new StringTable(file, slice(off, len), off, what);

@@ -36,6 +36,7 @@ public record ElfSection(
   @Override
   public String toString() {
     return String.format(
-        "section %d (%s) offset 0x%x addr 0x%x size 0x%x", index, name, offset, addr, size);
+        "section %d (%s) offset 0x%x addr 0x%x size 0x%x",
+        index, ElfNames.printable(name), offset, addr, size);
   }
 }

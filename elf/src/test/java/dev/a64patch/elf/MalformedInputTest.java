@@ -144,6 +144,41 @@ class MalformedInputTest {
         e.getMessage());
   }
 
+  /** Found by fuzzing (ElfFuzzTest): slicing it escaped as an IndexOutOfBoundsException. */
+  @Test
+  void sectionNameTableOfTypeNullWithHugeSizeHoldsNoNames() throws IOException {
+    byte[] image = sample();
+    ElfFile elf = ElfFile.read(ByteBuffer.wrap(image), NAME);
+    ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+    int at = (int) (elf.header().shoff() + elf.header().shstrndx() * 64L);
+    b.putInt(at + 0x04, 0); // sh_type = SHT_NULL
+    b.putLong(at + 0x20, 0x58000000L); // sh_size far past the end of the file
+    ElfFormatException e = assertThrows(ElfFormatException.class, () -> parseFully(image));
+    assertTrue(
+        e.getMessage().contains("is past the end of the section name table"), e.getMessage());
+  }
+
+  /** Found by fuzzing (ElfFuzzTest): a name read from the file broke a message into two lines. */
+  @Test
+  void sectionNameWithNewlineKeepsTheMessageOnOneLine() throws IOException {
+    byte[] image = sample();
+    ElfFile elf = ElfFile.read(ByteBuffer.wrap(image), NAME);
+    ElfSection symtab = elf.section(".symtab").orElseThrow();
+    ElfSection names = elf.sections().get(elf.header().shstrndx());
+    ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+    int nameAt =
+        (int) (names.offset() + b.getInt((int) (elf.header().shoff() + symtab.index() * 64L)));
+    image[nameAt + 4] = '\n'; // ".sym\nab"
+    b.putLong((int) (elf.header().shoff() + symtab.index() * 64L) + 0x38, 7); // bad sh_entsize
+    ElfFormatException e =
+        assertThrows(
+            ElfFormatException.class, () -> ElfFile.read(ByteBuffer.wrap(image), NAME).symbols());
+    assertTrue(e.getMessage().contains("(.sym\\x0aab) sh_entsize"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
+    assertEquals(NAME, e.file());
+    assertTrue(e.reason().startsWith("section "), e.reason());
+  }
+
   private static void assertMessage(Consumer<ByteBuffer> corrupt, String... parts)
       throws IOException {
     byte[] image = sample();
