@@ -1,0 +1,73 @@
+package dev.a64patch.testing;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.a64patch.core.failure.FailureKind;
+import dev.a64patch.core.failure.Failures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Seeds and shared checks of the fuzz harnesses (docs/reliability.md). Seeds are the small
+ * committed binaries: every kind of file the tool meets (PIE, non-PIE, shared, BTI, no section
+ * headers, relocatable, big-endian, other machines), each small enough that the fuzzer's mutations
+ * land in headers and code alike.
+ */
+public final class FuzzSeeds {
+  private FuzzSeeds() {}
+
+  /** Name under which harnesses parse their input; messages must start with it. */
+  public static final String NAME = "fuzz.elf";
+
+  public static final List<String> BINARIES =
+      List.of(
+          "be-counter",
+          "hello-arm32",
+          "counters_asm.o",
+          "libcounters-clang.so",
+          "counters-clang-noshdr",
+          "counters-clang-bti",
+          "counters-clang-nopie",
+          "counters-clang-pie",
+          "spin-clang-nopie");
+
+  /** The bytes of {@link #BINARIES}, for {@code @MethodSource}. */
+  public static Stream<byte[]> binaries() {
+    return BINARIES.stream().map(FuzzSeeds::read);
+  }
+
+  public static byte[] read(String name) {
+    try {
+      return Files.readAllBytes(TestData.bin(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The promise for an input the tool does not accept: a documented failure ({@link Failures#kind}
+   * is not {@link FailureKind#INTERNAL}) worded as one line naming {@code file}. An internal error
+   * is rethrown as it is, so the fuzzer reports (and deduplicates) it by its own stack trace.
+   */
+  public static void assertDocumented(String file, RuntimeException e) {
+    if (Failures.kind(e) == FailureKind.INTERNAL) {
+      throw e;
+    }
+    assertOneLine(file, e);
+  }
+
+  /**
+   * The promise for a refused input: one line, naming {@code file}, in the tool's words (no Java
+   * exception class leaking through).
+   */
+  public static void assertOneLine(String file, Throwable e) {
+    String m = e.getMessage();
+    assertTrue(m != null && m.startsWith(file + ": "), "message does not name " + file + ": " + m);
+    assertFalse(m.contains("\n"), "multi-line message: " + m);
+    assertFalse(m.contains("java."), "message exposes a Java exception: " + m);
+  }
+}
