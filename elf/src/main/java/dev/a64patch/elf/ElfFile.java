@@ -178,7 +178,10 @@ public final class ElfFile {
   /** File offset that holds virtual address {@code vaddr}, if a PT_LOAD maps it from the file. */
   public Optional<Long> offsetOf(long vaddr) {
     for (ElfSegment s : segments) {
-      if (s.isLoad() && vaddr >= s.vaddr() && vaddr - s.vaddr() < s.filesz()) {
+      // Addresses are unsigned: a segment at 0x8000000000001000 must not "contain" 0x2000.
+      if (s.isLoad()
+          && Long.compareUnsigned(vaddr, s.vaddr()) >= 0
+          && Long.compareUnsigned(vaddr - s.vaddr(), s.filesz()) < 0) {
         return Optional.of(s.offset() + (vaddr - s.vaddr()));
       }
     }

@@ -30,7 +30,8 @@ public record ElfSection(
   }
 
   public boolean containsAddress(long address) {
-    return address >= addr && address - addr < size;
+    return Long.compareUnsigned(address, addr) >= 0
+        && Long.compareUnsigned(address - addr, size) < 0;
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -177,6 +178,28 @@ class MalformedInputTest {
     assertFalse(e.getMessage().contains("\n"));
     assertEquals(NAME, e.file());
     assertTrue(e.reason().startsWith("section "), e.reason());
+  }
+
+  /**
+   * Found by fuzzing (ElfFuzzTest): a segment at 0x8000000000001000 "contained" address 0x2000
+   * under a signed comparison, and offsetOf returned an offset far outside the file.
+   */
+  @Test
+  void addressesAreComparedUnsigned() throws IOException {
+    byte[] image = sample();
+    ElfFile elf = ElfFile.read(ByteBuffer.wrap(image), NAME);
+    List<ElfSegment> loads = elf.segments().stream().filter(ElfSegment::isLoad).toList();
+    ElfSegment high = loads.get(0);
+    ElfSegment low = loads.get(1);
+    ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+    int at = (int) (elf.header().phoff() + high.index() * 56L + 0x10); // p_vaddr
+    b.putLong(at, high.vaddr() | Long.MIN_VALUE);
+    ElfFile moved = ElfFile.read(ByteBuffer.wrap(image), NAME);
+    assertEquals(java.util.Optional.of(low.offset()), moved.offsetOf(low.vaddr()));
+    assertTrue(moved.offsetOf(1L).isEmpty(), "0x1 lies below the segment at 2^63");
+    ElfSection text = elf.section(".text").orElseThrow();
+    assertFalse(text.containsAddress(text.addr() - 1));
+    assertFalse(text.containsAddress(text.addr() | Long.MIN_VALUE));
   }
 
   private static void assertMessage(Consumer<ByteBuffer> corrupt, String... parts)
