@@ -4,6 +4,8 @@ import static dev.a64patch.elf.ElfConstants.*;
 
 import dev.a64patch.core.encode.A64;
 import dev.a64patch.core.encode.Insn;
+import dev.a64patch.core.failure.A64PatchException;
+import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.failure.Remedy;
 import dev.a64patch.core.failure.Setting;
 import dev.a64patch.core.scan.Finding;
@@ -12,6 +14,7 @@ import dev.a64patch.core.scan.SysReg;
 import dev.a64patch.core.scan.Targets;
 import dev.a64patch.core.scan.Uncertainty;
 import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfSegment;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -132,12 +135,38 @@ public final class Planner {
     if (elf.segments().stream().noneMatch(s -> s.isLoad())) {
       throw new PatchException(elf.name(), "has no PT_LOAD segment");
     }
+    checkLoadOrder(elf);
     if (elf.header().shnum() + 4 >= SHN_LORESERVE) {
       throw new PatchException(
           elf.name(),
           "has "
               + elf.header().shnum()
               + " sections; files needing extended section numbering are not supported");
+    }
+  }
+
+  /**
+   * gABI: PT_LOAD entries ascend by p_vaddr. The loader sizes the mapping from the first and the
+   * last, and the new segments go after the last, so a file that breaks the rule cannot be patched
+   * into one that loads (found by fuzzing: such an output failed verify). Bad input, exit 3.
+   */
+  private static void checkLoadOrder(ElfFile elf) {
+    ElfSegment previous = null;
+    for (ElfSegment s : elf.segments()) {
+      if (!s.isLoad()) {
+        continue;
+      }
+      if (previous != null && Long.compareUnsigned(s.vaddr(), previous.vaddr()) < 0) {
+        throw new A64PatchException(
+            FailureKind.BAD_INPUT,
+            elf.name(),
+            String.format(
+                "PT_LOAD segments are not in ascending p_vaddr order (segment %d at 0x%x follows"
+                    + " segment %d at 0x%x); the loader cannot map it as written",
+                s.index(), s.vaddr(), previous.index(), previous.vaddr()),
+            null);
+      }
+      previous = s;
     }
   }
 
