@@ -8,8 +8,12 @@ import dev.a64patch.core.failure.Failures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -57,24 +61,56 @@ public final class FuzzSeeds {
 
   /**
    * The promise for an input the tool does not accept: a documented failure ({@link Failures#kind}
-   * is not {@link FailureKind#INTERNAL}) worded as one line naming {@code file}. An internal error
-   * is rethrown as it is, so the fuzzer reports (and deduplicates) it by its own stack trace.
+   * is not {@link FailureKind#INTERNAL}) worded as one line naming one of {@code files}. An
+   * internal error is rethrown as it is, so the fuzzer reports (and deduplicates) it by its own
+   * stack trace.
    */
-  public static void assertDocumented(String file, RuntimeException e) {
+  public static void assertDocumented(Throwable e, String... files) {
     if (Failures.kind(e) == FailureKind.INTERNAL) {
-      throw e;
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new AssertionError("internal error", e);
     }
-    assertOneLine(file, e);
-  }
-
-  /**
-   * The promise for a refused input: one line, naming {@code file}, in the tool's words (no Java
-   * exception class leaking through).
-   */
-  public static void assertOneLine(String file, Throwable e) {
-    String m = e.getMessage();
-    assertTrue(m != null && m.startsWith(file + ": "), "message does not name " + file + ": " + m);
+    String m = Failures.describe(e);
+    assertTrue(
+        Arrays.stream(files).anyMatch(f -> m.startsWith(f + ": ")),
+        "message names none of " + Arrays.toString(files) + ": " + m);
     assertFalse(m.contains("\n"), "multi-line message: " + m);
     assertFalse(JAVA_EXCEPTION.matcher(m).find(), "message exposes a Java exception: " + m);
+  }
+
+  /** A private directory for a harness's files, in memory where the system has one. */
+  public static Path scratch() {
+    try {
+      Path shm = Path.of("/dev/shm");
+      Path dir =
+          Files.isDirectory(shm) && Files.isWritable(shm)
+              ? Files.createTempDirectory(shm, "a64patch-fuzz")
+              : Files.createTempDirectory("a64patch-fuzz");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Best effort: a leftover in /dev/shm or /tmp is harmless. */
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        Files.deleteIfExists(p);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // leave it
+    }
+  }
+
+  /** The file names in {@code dir}. */
+  public static Set<Path> listing(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(Path::getFileName).collect(Collectors.toSet());
+    }
   }
 }

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * bench/fuzz.sh archive} fuzzes.
  */
 class ArchiveFuzzTest {
-  private static final Path JAR = scratch().resolve("fuzz.jar");
+  private static final Path JAR = FuzzSeeds.scratch().resolve("fuzz.jar");
 
   /** Small entries keep each run fast; the bound is the same code as the default's. */
   private static final BatchScanner SCANNER =
@@ -91,30 +91,5 @@ class ArchiveFuzzTest {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
-  }
-
-  /** A private directory, in memory where the system has one: the fuzzer writes it per run. */
-  private static Path scratch() {
-    try {
-      Path shm = Path.of("/dev/shm");
-      Path dir =
-          Files.isDirectory(shm) && Files.isWritable(shm)
-              ? Files.createTempDirectory(shm, "a64patch-fuzz")
-              : Files.createTempDirectory("a64patch-fuzz");
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    try {
-                      Files.deleteIfExists(dir.resolve("fuzz.jar"));
-                      Files.deleteIfExists(dir);
-                    } catch (IOException e) {
-                      // best effort: a leftover in /dev/shm or /tmp is harmless
-                    }
-                  }));
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -35,7 +35,7 @@ class ScanFuzzTest {
     try {
       r = Scanner.scan(ElfFile.read(ByteBuffer.wrap(input), FuzzSeeds.NAME), OPTIONS);
     } catch (RuntimeException e) {
-      FuzzSeeds.assertDocumented(FuzzSeeds.NAME, e);
+      FuzzSeeds.assertDocumented(e, FuzzSeeds.NAME);
       return;
     }
     ByteBuffer bytes = ByteBuffer.wrap(input).order(ByteOrder.LITTLE_ENDIAN);
