@@ -2,6 +2,7 @@ package dev.a64patch.core.failure;
 
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.elf.ElfException;
+import dev.a64patch.elf.ElfNames;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,7 +68,10 @@ public final class Failures {
    */
   public static FileProblem problem(String path, Throwable e) {
     String m = describe(e);
-    return new FileProblem(path, kind(e), m.startsWith(path + ": ") ? m : path + ": " + m);
+    // The ELF reader writes control characters in names as \\xNN; compare with the path as shown.
+    String shown = ElfNames.printable(path);
+    boolean named = m.startsWith(path + ": ") || m.startsWith(shown + ": ");
+    return new FileProblem(path, kind(e), named ? m : path + ": " + m);
   }
 
   /** For exceptions whose message does not name the file (zip and stream errors). */

@@ -11,6 +11,7 @@ import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.ScanReport;
 import dev.a64patch.core.scan.ScanOptions;
 import dev.a64patch.core.scan.ScanResult;
+import dev.a64patch.elf.ElfNames;
 import dev.a64patch.testing.FuzzSeeds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +60,8 @@ class ArchiveFuzzTest {
     String root = JAR.toString();
     for (FileProblem p : report.problems()) {
       assertTrue(p.path().startsWith(root), "problem about another file: " + p);
-      assertTrue(p.message().startsWith(p.path() + ": "), "message does not name " + p.path());
+      String shown = ElfNames.printable(p.path());
+      assertTrue(p.message().startsWith(shown + ": "), "message does not name " + shown);
       assertFalse(p.message().contains("\n"), "multi-line message: " + p.message());
       assertNotEquals(FailureKind.UNREADABLE, p.kind(), "readable file called unreadable");
       assertNotEquals(FailureKind.INTERNAL, p.kind(), "internal error: " + p.message());
