@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     name = "doctor",
     mixinStandardHelpOptions = true,
     description = {
-      "Says what decides whether rr will record and replay on this host: the kernel (6.12 and later"
+      "Says what decides whether rr will record and replay a program here.",
+      "Checks: the kernel (6.12 and later"
           + " trap counter reads themselves), LSE atomics, rr and its version, perf_event_paranoid;"
           + " and for PROGRAM, its closure: missing libraries, objects that read the counter,"
           + " whether it is prepared, and JIT engines whose generated code no static rewrite reaches."

@@ -115,6 +115,7 @@ abstract class LaunchCommand implements Callable<Integer> {
       name = "run",
       mixinStandardHelpOptions = true,
       description = {
+        "Prepares PROGRAM, then runs it with the prepared environment.",
         "Prepares PROGRAM (see 'a64patch prepare'; from the cache when nothing changed), then runs it"
             + " with the prepared environment. Exit status: the program's, or a64patch's own codes"
             + " when preparing fails."
@@ -136,6 +137,7 @@ abstract class LaunchCommand implements Callable<Integer> {
       name = "record",
       mixinStandardHelpOptions = true,
       description = {
+        "Prepares PROGRAM, then records it with rr record.",
         "Prepares PROGRAM (see 'a64patch prepare'), then records it with 'rr record' in the prepared"
             + " environment. Replay with 'rr replay' as usual."
       },

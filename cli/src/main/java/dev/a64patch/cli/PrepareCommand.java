@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
     name = "prepare",
     mixinStandardHelpOptions = true,
     description = {
+      "Writes patched copies of a program's libraries and the environment that loads them.",
       "Makes a program replay-ready without touching a file the system owns: resolves the objects"
           + " the dynamic linker will load (as glibc's ld.so does), scans each one, writes patched"
           + " copies of those that read the counter into one directory, and writes the environment"
