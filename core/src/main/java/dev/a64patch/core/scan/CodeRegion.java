@@ -20,7 +20,12 @@ record CodeRegion(
     List<CodeRegion> out = new ArrayList<>();
     if (elf.hasSectionHeaders()) {
       for (ElfSection s : elf.sections()) {
-        if (s.isExecutable() && s.type() == SHT_PROGBITS && s.size() > 0) {
+        // A section over bytes an earlier one already covers (a damaged or crafted section
+        // table) would count, and patch, every read in them twice (found by fuzzing).
+        if (s.isExecutable()
+            && s.type() == SHT_PROGBITS
+            && s.size() > 0
+            && out.stream().noneMatch(r -> r.overlaps(s.offset(), s.size()))) {
           out.add(new CodeRegion(s.name(), s.index(), s.offset(), s.addr(), s.size(), false));
         }
       }
@@ -33,6 +38,10 @@ record CodeRegion(
       }
     }
     return out;
+  }
+
+  private boolean overlaps(long from, long length) {
+    return from < offset + size && offset < from + length;
   }
 
   /** File offset of the first word whose address is 4-aligned. */
