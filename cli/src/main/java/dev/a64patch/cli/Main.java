@@ -5,6 +5,15 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(Cli.commandLine(args).execute(args));
+    int code = Cli.commandLine(args).execute(args);
+    // PrintStream hides write errors: `a64patch scan > /dev/full` must not exit 0.
+    if (System.out.checkError()) {
+      System.err.println(
+          "a64patch: standard output: write error (disk full, or the reader went away)");
+      if (code != ExitCode.USAGE.code() && code != ExitCode.INTERNAL.code()) {
+        code = ExitCode.UNREADABLE.code(); // outranks every other outcome
+      }
+    }
+    System.exit(code);
   }
 }

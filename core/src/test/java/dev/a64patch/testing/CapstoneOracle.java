@@ -1,7 +1,5 @@
 package dev.a64patch.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import capstone.api.Disassembler;
 import capstone.api.DisassemblerFactory;
 import capstone.api.Instruction;
@@ -26,7 +24,7 @@ public final class CapstoneOracle implements AutoCloseable {
     try {
       return new CapstoneOracle(DisassemblerFactory.createArm64Disassembler());
     } catch (LinkageError | RuntimeException e) {
-      assumeTrue(
+      Tools.assumeAvailable(
           false,
           "Capstone native library not available on " + System.getProperty("os.arch") + ": " + e);
       throw new AssertionError(e);

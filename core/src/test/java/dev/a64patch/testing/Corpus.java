@@ -1,7 +1,5 @@
 package dev.a64patch.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,9 +8,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Real Debian arm64 libraries fetched by shared/corpus/fetch-arm64-debs.sh into a cache outside the
- * repository ({@code -Da64patch.corpus}, {@code $A64PATCH_CORPUS}, or {@code
- * ~/.cache/a64patch-corpus}). Tests that need them skip with the reason when absent.
+ * Real Debian arm64 libraries fetched by .ci/fetch-corpus.sh into a cache outside the repository
+ * ({@code -Da64patch.corpus}, {@code $A64PATCH_CORPUS}, or {@code ~/.cache/a64patch-corpus}). Tests
+ * that need them skip with the reason when absent, and fail under {@code CI=true} (see {@link
+ * Tools#assumeAvailable}).
  */
 public final class Corpus {
   private Corpus() {}
@@ -31,9 +30,9 @@ public final class Corpus {
 
   public static Path libDir() {
     Path dir = root().resolve("root/usr/lib/aarch64-linux-gnu");
-    assumeTrue(
+    Tools.assumeAvailable(
         Files.isDirectory(dir),
-        "corpus not downloaded: run shared/corpus/fetch-arm64-debs.sh (expected " + dir + ")");
+        "corpus not downloaded: run .ci/fetch-corpus.sh (expected " + dir + ")");
     return dir;
   }
 
@@ -45,7 +44,7 @@ public final class Corpus {
               .filter(Files::isRegularFile)
               .sorted()
               .toList();
-      assumeTrue(!found.isEmpty(), "corpus has no " + prefix + "* under " + libDir());
+      Tools.assumeAvailable(!found.isEmpty(), "corpus has no " + prefix + "* under " + libDir());
       return found.get(0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -55,7 +54,7 @@ public final class Corpus {
   /** Every regular ELF file of the corpus (per its MANIFEST of sha256 and path). */
   public static List<Path> all() {
     Path manifest = root().resolve("MANIFEST");
-    assumeTrue(Files.isRegularFile(manifest), "corpus not downloaded: no " + manifest);
+    Tools.assumeAvailable(Files.isRegularFile(manifest), "corpus not downloaded: no " + manifest);
     try {
       return Files.readAllLines(manifest).stream()
           .filter(l -> !l.isBlank())

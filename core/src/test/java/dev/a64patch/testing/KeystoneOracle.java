@@ -1,7 +1,5 @@
 package dev.a64patch.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
@@ -41,7 +39,7 @@ public final class KeystoneOracle implements AutoCloseable {
     try {
       k = new Keystone(KeystoneArchitecture.Arm64, KeystoneMode.LittleEndian);
     } catch (LinkageError | RuntimeException e) {
-      assumeTrue(
+      Tools.assumeAvailable(
           false,
           "Keystone native library not available on " + System.getProperty("os.arch") + ": " + e);
       throw new AssertionError(e);

@@ -18,7 +18,7 @@ public final class Qemu {
 
   public static Tools.Result run(Path program, List<String> args, Map<String, String> env) {
     Path qemu = Tools.require("qemu-aarch64");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+    Tools.assumeAvailable(
         java.nio.file.Files.isDirectory(Path.of(SYSROOT, "lib")),
         "no AArch64 sysroot at " + SYSROOT + " (install libc6-arm64-cross)");
     List<String> cmd = new ArrayList<>(List.of(qemu.toString(), "-L", SYSROOT));

@@ -37,11 +37,34 @@ public final class Tools {
     return Optional.empty();
   }
 
-  /** Skips the calling test (visibly) when {@code program} is not installed. */
+  /**
+   * Skips the calling test (visibly) when {@code program} is not installed; fails it under {@code
+   * CI=true}.
+   */
   public static Path require(String program) {
     Optional<Path> p = which(program);
-    assumeTrue(p.isPresent(), program + " is not installed (CI installs it; see .ci/run)");
+    assumeAvailable(p.isPresent(), program + " is not installed (CI installs it; see .ci/run)");
     return p.get();
+  }
+
+  /** True under {@code CI=true}, where every tool and corpus file the tests use must be present. */
+  public static boolean isCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  /**
+   * Outside CI, skips the calling test with {@code reason} when something it needs is missing.
+   * Under {@code CI=true} that is a failure instead: .ci/run installs everything, so a missing tool
+   * means a missing install step, which must never hide behind a skip.
+   */
+  public static void assumeAvailable(boolean available, String reason) {
+    if (available) {
+      return;
+    }
+    if (isCi()) {
+      throw new AssertionError("CI=true, but " + reason);
+    }
+    assumeTrue(false, reason);
   }
 
   public static Result run(List<String> command, Duration timeout) {

@@ -1,9 +1,12 @@
 package dev.a64patch.core.patch;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,8 +18,18 @@ import java.util.TreeMap;
  * these, and {@link PatchWriter} applies it.
  *
  * @param length the length of the result
+ * @param sha256 the SHA-256 the result must have (a restored original), or null when not known
  */
-public record FileEdits(long originalLength, long length, List<Edit> edits) {
+public record FileEdits(long originalLength, long length, List<Edit> edits, String sha256) {
+
+  public FileEdits(long originalLength, long length, List<Edit> edits) {
+    this(originalLength, length, edits, null);
+  }
+
+  /** These edits, whose result must have the SHA-256 {@code sha}. */
+  FileEdits withSha256(String sha) {
+    return new FileEdits(originalLength, length, edits, sha);
+  }
 
   /** {@code bytes} written at file offset {@code offset}; {@code what} names it for messages. */
   public record Edit(long offset, byte[] bytes, String what) {
@@ -27,6 +40,65 @@ public record FileEdits(long originalLength, long length, List<Edit> edits) {
 
   public FileEdits {
     edits = List.copyOf(edits);
+  }
+
+  /** Receives the result in order, one chunk at a time. */
+  public interface Sink {
+    void accept(ByteBuffer chunk) throws IOException;
+  }
+
+  private static final int CHUNK = 1 << 20;
+
+  /**
+   * Produces the result from {@code source} (the original, position 0) in chunks of at most 1 MiB:
+   * no copy of the whole file is ever held in memory.
+   */
+  public void render(ByteBuffer source, Sink sink) throws IOException {
+    if (source.limit() < originalLength) {
+      throw new IOException(
+          "source has "
+              + source.limit()
+              + " bytes, fewer than the "
+              + originalLength
+              + " expected");
+    }
+    List<Edit> sorted = edits.stream().sorted(Comparator.comparingLong(Edit::offset)).toList();
+    int first = 0;
+    for (long at = 0; at < length; at += CHUNK) {
+      int n = (int) Math.min(CHUNK, length - at);
+      byte[] chunk = new byte[n];
+      if (at < originalLength) {
+        source.duplicate().position((int) at).get(chunk, 0, (int) Math.min(n, originalLength - at));
+      }
+      while (first < sorted.size() && sorted.get(first).end() <= at) {
+        first++; // edits never overlap, so those before the chunk end before it too
+      }
+      for (int i = first; i < sorted.size() && sorted.get(i).offset() < at + n; i++) {
+        overlay(chunk, at, sorted.get(i));
+      }
+      sink.accept(ByteBuffer.wrap(chunk));
+    }
+  }
+
+  /** Copies the part of the edit that falls into the chunk starting at {@code chunkStart}. */
+  private static void overlay(byte[] chunk, long chunkStart, Edit e) {
+    long from = Math.max(chunkStart, e.offset());
+    long to = Math.min(chunkStart + chunk.length, e.end());
+    if (from < to) {
+      System.arraycopy(
+          e.bytes(),
+          (int) (from - e.offset()),
+          chunk,
+          (int) (from - chunkStart),
+          (int) (to - from));
+    }
+  }
+
+  /** The SHA-256 of the result, computed without writing it. */
+  public String digest(ByteBuffer source) throws IOException {
+    MessageDigest d = Sha256.digest();
+    render(source, d::update);
+    return Sha256.hex(d);
   }
 
   /** The source unchanged. */

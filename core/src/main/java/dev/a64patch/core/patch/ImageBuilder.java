@@ -63,7 +63,7 @@ public final class ImageBuilder {
     // 2. The copy of .shstrtab grown by the new names (non-loaded).
     long namesOffset = appendAligned(sections.names(), ".shstrtab");
     // 3. The manifest (non-loaded).
-    byte[] manifest = Manifest.of(plan, originalHeader).toBytes();
+    byte[] manifest = Manifest.of(plan, elf, originalHeader).toBytes();
     long manifestOffset = appendAligned(manifest, Planner.MANIFEST_SECTION);
     // 4. The new section header table.
     byte[] table =
@@ -159,10 +159,7 @@ public final class ImageBuilder {
   }
 
   private byte[] trampolineData() {
-    ByteBuffer d = ByteBuffer.allocate(Trampolines.DATA_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    d.putLong(Trampolines.COUNTER_OFFSET, Trampolines.COUNTER_START);
-    d.putLong(Trampolines.RNDR_SEQUENCE_OFFSET, 1);
-    return d.array();
+    return Trampolines.initialData();
   }
 
   private void phdr(

@@ -1,26 +1,41 @@
 package dev.a64patch.core.patch;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.a64patch.core.Version;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What restore and verify need, stored in the patched file itself as the non-allocated section
  * {@value Planner#MANIFEST_SECTION} (so {@code strip} keeps it): the original ELF header and
  * length, every site's original and new word, each trampoline's address and kind, the layout and
- * the options. JSON, so that {@code objdump -s} shows it to a person.
+ * the options, the SHA-256 of the original file and of the manifest itself. JSON, so that {@code
+ * objdump -s} shows it to a person. {@link #read} trusts nothing in it: every field is checked
+ * ({@link ManifestCheck}) before restore or verify uses it.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(
     int format,
     String tool,
@@ -29,15 +44,31 @@ public record Manifest(
     long originalLength,
     String originalHeader,
     List<Layout.Segment> segments,
-    List<Site> sites) {
+    List<Site> sites,
+    String originalSha256,
+    String manifestSha256) {
 
-  public static final int FORMAT = 2;
+  /** 3: adds the checksums of the original file and of the manifest itself. */
+  public static final int FORMAT = 3;
+
+  /**
+   * Strict: a misspelled or unknown key, a missing field, a float where an integer belongs or a
+   * number where a string belongs is an error, never a silent default.
+   */
   private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .build();
 
   public Manifest {
-    segments = segments == null ? List.of() : List.copyOf(segments);
-    sites = List.copyOf(sites);
+    // Null stays null so that validation, not the constructor, names a missing list.
+    segments = segments == null ? null : Collections.unmodifiableList(new ArrayList<>(segments));
+    sites = sites == null ? null : Collections.unmodifiableList(new ArrayList<>(sites));
   }
 
   /** Where the placed section is, if the patch added it. */
@@ -94,7 +125,11 @@ public record Manifest(
       String kind,
       String reason) {}
 
-  static Manifest of(PatchPlan plan, byte[] originalHeader) {
+  /**
+   * The manifest of {@code plan} applied to {@code original}, whose bytes it fingerprints so that
+   * restore can prove it gives them back.
+   */
+  static Manifest of(PatchPlan plan, ElfFile original, byte[] originalHeader) {
     Options options = Options.of(plan.options());
     List<Site> sites =
         plan.sites().stream()
@@ -113,14 +148,45 @@ public record Manifest(
                         s.reason().isEmpty() ? null : s.reason()))
             .toList();
     return new Manifest(
-        FORMAT,
-        "a64patch",
-        Version.get(),
+            FORMAT,
+            "a64patch",
+            Version.get(),
+            options,
+            plan.layout().originalLength(),
+            HexFormat.of().formatHex(originalHeader),
+            plan.layout().segments(),
+            sites,
+            Sha256.of(original.bytes()),
+            null)
+        .sealed();
+  }
+
+  /** This manifest with {@code manifestSha256} set to the digest of its other fields. */
+  Manifest sealed() {
+    return withManifestSha256(Sha256.of(unsealed()));
+  }
+
+  private Manifest withManifestSha256(String sha) {
+    return new Manifest(
+        format,
+        tool,
+        version,
         options,
-        plan.layout().originalLength(),
-        HexFormat.of().formatHex(originalHeader),
-        plan.layout().segments(),
-        sites);
+        originalLength,
+        originalHeader,
+        segments,
+        sites,
+        originalSha256,
+        sha);
+  }
+
+  /** The canonical bytes the manifest's own checksum covers: compact JSON without that field. */
+  byte[] unsealed() {
+    try {
+      return JSON.writeValueAsBytes(withManifestSha256(null));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public byte[] originalHeaderBytes() {
@@ -129,6 +195,7 @@ public record Manifest(
 
   byte[] toBytes() {
     try {
+      // Every field is written, nulls too: a missing key is then always damage.
       return JSON.writerWithDefaultPrettyPrinter()
           .writeValueAsString(this)
           .getBytes(StandardCharsets.UTF_8);
@@ -150,38 +217,122 @@ public record Manifest(
     return section(elf).isPresent();
   }
 
-  /** The manifest of a patched file, or empty when the file was not patched by a64patch. */
+  /**
+   * The manifest of a patched file, or empty when the file was not patched by a64patch.
+   *
+   * @throws ManifestException when the manifest is damaged, inconsistent with the file or does not
+   *     match its checksum
+   */
   public static Optional<Manifest> read(ElfFile elf) {
     Optional<ElfSection> section = section(elf);
     if (section.isEmpty()) {
       return Optional.empty();
     }
     ElfSection s = section.get();
+    if (s.offset() < 0 || s.size() < 0 || s.size() > elf.size() - s.offset()) {
+      throw new ManifestException(
+          elf.name(),
+          "",
+          String.format(
+              "section %s at offset 0x%x, 0x%x bytes, lies outside the file of 0x%x bytes",
+              Planner.MANIFEST_SECTION, s.offset(), s.size(), elf.size()));
+    }
     ByteBuffer b = elf.slice(s.offset(), s.size());
     byte[] bytes = new byte[b.remaining()];
     b.get(bytes);
+    Manifest m = parse(bytes, elf.name());
+    ManifestCheck.check(m, elf);
+    return Optional.of(m);
+  }
+
+  private static Manifest parse(byte[] bytes, String file) {
+    JsonNode tree;
     try {
-      Manifest m = JSON.readValue(bytes, Manifest.class);
-      if (m.format() != FORMAT) {
-        throw new PatchException(
-            elf.name(),
-            "manifest format "
-                + m.format()
-                + " is not understood by this"
-                + " a64patch ("
-                + Version.get()
-                + "); use the version that patched it ("
-                + m.version()
-                + ")");
-      }
-      return Optional.of(m);
+      tree = JSON.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new ManifestException(file, "", "is not valid JSON (" + where(e) + ")");
     } catch (IOException e) {
-      throw new PatchException(
-          elf.name(),
-          "section "
-              + Planner.MANIFEST_SECTION
-              + " is damaged: "
-              + e.getMessage().lines().findFirst().orElse(""));
+      throw new ManifestException(file, "", "cannot be read");
     }
+    if (tree == null || !tree.isObject()) {
+      throw new ManifestException(file, "", "is not a JSON object");
+    }
+    JsonNode format = tree.get("format");
+    if (format == null || !format.isInt()) {
+      throw new ManifestException(file, "format", "missing or not an integer");
+    }
+    if (format.intValue() != FORMAT) {
+      throw new ManifestException(
+          file,
+          "format",
+          "format "
+              + format.intValue()
+              + " is not understood by this a64patch ("
+              + Version.get()
+              + ", format "
+              + FORMAT
+              + "); use the version that patched it");
+    }
+    // Unknown keys first: a misspelled key is named as it is spelled, not as the one it hides.
+    Set<String> known =
+        Arrays.stream(Manifest.class.getRecordComponents())
+            .map(RecordComponent::getName)
+            .collect(Collectors.toSet());
+    for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!known.contains(name)) {
+        throw new ManifestException(
+            file, name, "unknown field (misspelled or added after patching)");
+      }
+    }
+    try {
+      return JSON.treeToValue(tree, Manifest.class);
+    } catch (JsonProcessingException e) {
+      throw new ManifestException(file, path(e), reason(e));
+    }
+  }
+
+  private static String where(JsonProcessingException e) {
+    var l = e.getLocation();
+    return l == null ? "syntax error" : "line " + l.getLineNr() + ", column " + l.getColumnNr();
+  }
+
+  /** "sites[3].offset", from Jackson's reference chain. */
+  private static String path(JsonProcessingException e) {
+    if (!(e instanceof JsonMappingException m)) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference r : m.getPath()) {
+      if (r.getFieldName() != null) {
+        out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        out.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return out.toString();
+  }
+
+  /** A reason in the manifest's terms, never a Java class name. */
+  private static String reason(JsonProcessingException e) {
+    if (e instanceof UnrecognizedPropertyException) {
+      return "unknown field (misspelled or added after patching)";
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      Class<?> t = m.getTargetType();
+      String want =
+          t == long.class || t == int.class || t == Long.class || t == Integer.class
+              ? "an integer"
+              : t == boolean.class || t == Boolean.class
+                  ? "true or false"
+                  : t == String.class
+                      ? "a string"
+                      : List.class.isAssignableFrom(t) ? "a list" : "an object";
+      return "missing, or not " + want + " where " + want + " belongs";
+    }
+    if (e instanceof InputCoercionException) {
+      return "number out of range";
+    }
+    return "cannot be read (" + where(e) + ")";
   }
 }

@@ -13,14 +13,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.security.MessageDigest;
 
 /**
- * Applies {@link FileEdits} to disk safely (DESIGN.md §6): the result is written to a temporary
- * file in the destination's directory, synced, given the mode and owner of the file it replaces,
- * and renamed over the destination. A process that has the old file mapped keeps its inode. On any
- * failure the temporary file is removed and the destination is untouched. A run killed before the
- * rename can leave {@code .NAME.a64patch.PID.tmp}; the next write to the same destination removes
- * it.
+ * Applies {@link FileEdits} to disk safely (docs/patching.md): the result is rendered from the
+ * bytes that were parsed into a temporary file in the destination's directory, synced, given the
+ * mode and owner of the file it replaces, checked, and renamed over the destination. A process that
+ * has the old file mapped keeps its inode. On any failure the temporary file is removed and the
+ * destination is untouched. A run killed before the rename can leave {@code
+ * .NAME.a64patch.PID*.tmp}; the next run on the same destination removes it.
  */
 public final class PatchWriter {
   /** Test seam: lets a test fail or halt at the two points where a crash matters. */
@@ -36,35 +37,48 @@ public final class PatchWriter {
     }
   }
 
+  /**
+   * A last check of the complete, synced temporary file before it replaces anything (patch proves
+   * that its output verifies and restores); throws to refuse it.
+   */
+  public interface Proof {
+    Proof NONE = temporary -> {};
+
+    void check(Path temporary) throws IOException;
+  }
+
   private PatchWriter() {}
 
-  public static void write(Path source, FileEdits image, Path destination, Hooks hooks)
+  public static void write(Source source, FileEdits image, Path destination, Hooks hooks)
       throws IOException {
-    // Like cp, write through a symbolic link: patching libfoo.so.1 (a link to
-    // libfoo.so.1.2.3) must patch the library, not replace the link with a copy.
-    Path target =
-        Files.isSymbolicLink(destination) && Files.exists(destination)
-            ? destination.toRealPath()
-            : destination.toAbsolutePath();
+    write(source, image, destination, hooks, Proof.NONE);
+  }
+
+  /**
+   * Writes {@code image} applied to {@code source.bytes()} to {@code destination}, atomically.
+   * Before the rename: the result must have the image's SHA-256 when it has one, pass {@code
+   * proof}, and the source file must be unchanged since it was parsed.
+   */
+  public static void write(
+      Source source, FileEdits image, Path destination, Hooks hooks, Proof proof)
+      throws IOException {
+    Path target = target(destination);
     Path dir = target.getParent();
     removeStale(dir, target.getFileName().toString());
-    Path tmp =
-        dir.resolve(
-            "." + target.getFileName() + ".a64patch." + ProcessHandle.current().pid() + ".tmp");
+    Path tmp = temporary(target, "");
     boolean done = false;
     try {
-      try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-          FileChannel out = hooks.channel(createTemporary(tmp, target))) {
-        copy(in, out, image.originalLength());
-        zeros(out, image.originalLength(), image.length());
-        for (FileEdits.Edit e : image.edits()) {
-          writeFully(out, ByteBuffer.wrap(e.bytes()), e.offset());
-        }
-        out.truncate(image.length());
+      String sha;
+      try (FileChannel out = hooks.channel(createTemporary(tmp, target))) {
+        sha = render(source, image, out);
         out.force(true);
       }
-      copyAttributes(Files.exists(target) ? target : source, tmp);
+      checkDigest(image, sha, target);
+      copyAttributes(Files.exists(target) ? target : source.path(), tmp);
       hooks.written(tmp);
+      source.stamp().requireUnchanged(source.path());
+      proof.check(tmp);
+      source.stamp().requireUnchanged(source.path()); // as late as possible before the rename
       try {
         Files.move(
             tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -78,6 +92,94 @@ public final class PatchWriter {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /**
+   * The image rendered into a temporary file next to {@code destination}, mapped and then unlinked:
+   * the mapping lives on without a name, so a later kill leaves nothing behind (a kill in between
+   * leaves a PID-named file the next run removes). Used to rebuild the original of a file being
+   * re-patched, whose checksum it proves.
+   */
+  static ByteBuffer renderDetached(Source source, FileEdits image, Path destination)
+      throws IOException {
+    Path target = target(destination);
+    removeStale(target.getParent(), target.getFileName().toString());
+    Path tmp = temporary(target, "original");
+    try (FileChannel out =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+      String sha = render(source, image, out);
+      checkDigest(image, sha, target);
+      return out.map(FileChannel.MapMode.READ_ONLY, 0, image.length());
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void checkDigest(FileEdits image, String sha, Path target) {
+    if (image.sha256() != null && !image.sha256().equals(sha)) {
+      throw new PatchException(
+          target.toString(),
+          "the restored bytes have sha256 "
+              + sha
+              + " but the manifest records "
+              + image.sha256()
+              + " for the original: it cannot be rebuilt exactly; nothing was written");
+    }
+  }
+
+  /**
+   * Like cp, write through a symbolic link: patching libfoo.so.1 (a link to libfoo.so.1.2.3) must
+   * patch the library, not replace the link with a copy. A dangling link is refused, as cp does:
+   * writing through it would create a file wherever it points.
+   */
+  private static Path target(Path destination) throws IOException {
+    if (!Files.isSymbolicLink(destination)) {
+      return destination.toAbsolutePath();
+    }
+    if (!Files.exists(destination)) {
+      throw new java.nio.file.FileSystemException(
+          destination.toString(),
+          null,
+          "is a dangling symbolic link (to "
+              + Files.readSymbolicLink(destination)
+              + "); not writing through it");
+    }
+    return destination.toRealPath();
+  }
+
+  /** {@code .NAME.a64patch.PID[.WHAT].tmp}: the PID tells the next run whether it is stale. */
+  static Path temporary(Path target, String what) {
+    return target.resolveSibling(
+        "."
+            + target.getFileName()
+            + ".a64patch."
+            + ProcessHandle.current().pid()
+            + (what.isEmpty() ? "" : "." + what)
+            + ".tmp");
+  }
+
+  /** Writes the image through {@code out}; returns the SHA-256 of what was written. */
+  private static String render(Source source, FileEdits image, FileChannel out) throws IOException {
+    MessageDigest digest = Sha256.digest();
+    long[] at = {0};
+    Mapped.guard(
+        source.path(),
+        () -> {
+          image.render(
+              source.bytes(),
+              chunk -> {
+                digest.update(chunk.duplicate());
+                writeFully(out, chunk, at[0]);
+                at[0] += chunk.capacity();
+              });
+          return null;
+        });
+    out.truncate(image.length());
+    return Sha256.hex(digest);
   }
 
   /**
@@ -100,25 +202,6 @@ public final class PatchWriter {
           target.toString(),
           null,
           "cannot create a file in " + target.getParent() + " (" + why + "); nothing was changed");
-    }
-  }
-
-  private static void copy(FileChannel in, FileChannel out, long length) throws IOException {
-    long done = 0;
-    while (done < length) {
-      long n = in.transferTo(done, length - done, out);
-      if (n <= 0) {
-        throw new IOException("source ended at " + done + " of " + length + " bytes while copying");
-      }
-      done += n;
-    }
-  }
-
-  /** Zeros from {@code from} to {@code to}: what a channel leaves in a gap is unspecified. */
-  private static void zeros(FileChannel out, long from, long to) throws IOException {
-    ByteBuffer zero = ByteBuffer.allocate(1 << 16);
-    for (long at = from; at < to; at += zero.capacity()) {
-      writeFully(out, zero.clear().limit((int) Math.min(zero.capacity(), to - at)), at);
     }
   }
 
@@ -155,20 +238,26 @@ public final class PatchWriter {
     }
   }
 
-  /** Removes temporary files of earlier runs on the same destination whose process is gone. */
+  /**
+   * Removes temporary files of earlier runs on the same destination whose process is gone: {@code
+   * .NAME.a64patch.PID[.WHAT].tmp}, and {@code .NAME.original.*.tmp} of earlier versions (which
+   * named no process).
+   */
   static void removeStale(Path dir, String name) throws IOException {
     String prefix = "." + name + ".a64patch.";
+    String legacy = "." + name + ".original.";
     try (DirectoryStream<Path> s =
         Files.newDirectoryStream(
             dir,
             p -> {
               String f = p.getFileName().toString();
-              return f.startsWith(prefix) && f.endsWith(".tmp");
+              return (f.startsWith(prefix) || f.startsWith(legacy)) && f.endsWith(".tmp");
             })) {
       for (Path p : s) {
-        String pid = p.getFileName().toString().substring(prefix.length()).replace(".tmp", "");
+        String f = p.getFileName().toString();
+        String pid = f.startsWith(prefix) ? f.substring(prefix.length()).split("\\.")[0] : "";
         boolean alive =
-            pid.matches("\\d+")
+            pid.matches("\\d{1,18}")
                 && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
         if (!alive && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           Files.deleteIfExists(p);

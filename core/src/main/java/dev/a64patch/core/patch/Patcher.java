@@ -5,10 +5,14 @@ import dev.a64patch.core.scan.ScanOptions;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.Scanner;
 import dev.a64patch.core.scan.SysReg;
+import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -37,67 +41,101 @@ public final class Patcher {
   public static Outcome patch(
       Path input, Path output, PatchOptions options, boolean dryRun, PatchWriter.Hooks hooks)
       throws IOException {
-    ElfFile elf = ElfFile.read(input);
+    Source source = Source.open(input);
+    return Mapped.guard(input, () -> patch(source, output, options, dryRun, hooks));
+  }
+
+  private static Outcome patch(
+      Source source, Path output, PatchOptions options, boolean dryRun, PatchWriter.Hooks hooks)
+      throws IOException {
+    ElfFile elf = source.elf();
     Optional<Manifest> existing = Manifest.read(elf);
     if (existing.isPresent()) {
       if (existing.get().options().equals(Manifest.Options.of(options))) {
-        if (!dryRun && !same(input, output)) {
-          PatchWriter.write(input, identity(elf), output, hooks);
+        if (!dryRun && !same(source.path(), output)) {
+          PatchWriter.write(source, identity(elf), output, hooks);
         }
         return new Outcome(Result.ALREADY_PATCHED, null);
       }
-      return repatch(input, elf, output, options, dryRun, hooks);
+      return repatch(source, output, options, dryRun, hooks);
     }
-    return patchOriginal(input, elf, output, options, dryRun, hooks);
+    return patchOriginal(source, output, options, dryRun, hooks);
   }
 
   private static Outcome patchOriginal(
-      Path source,
-      ElfFile elf,
-      Path output,
-      PatchOptions options,
-      boolean dryRun,
-      PatchWriter.Hooks hooks)
+      Source source, Path output, PatchOptions options, boolean dryRun, PatchWriter.Hooks hooks)
       throws IOException {
+    ElfFile elf = source.elf();
     ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
     PatchPlan plan = Planner.plan(elf, scan, options);
     if (dryRun) {
       return new Outcome(Result.DRY_RUN, plan);
     }
     if (plan.isEmpty()) {
-      if (!same(source, output)) {
+      if (!same(source.path(), output)) {
         PatchWriter.write(source, identity(elf), output, hooks);
       }
       return new Outcome(Result.NOTHING_TO_PATCH, plan);
     }
-    PatchWriter.write(source, ImageBuilder.build(elf, plan), output, hooks);
+    PatchWriter.write(source, ImageBuilder.build(elf, plan), output, hooks, proof(output));
     return new Outcome(Result.PATCHED, plan);
   }
 
-  /** Restores the original next to the output, patches that, and removes it. */
+  /**
+   * Every file patch writes must verify and restore: the complete temporary file is read back,
+   * verified, and its restored image must have the original's SHA-256. What fails is refused.
+   */
+  private static PatchWriter.Proof proof(Path output) {
+    return temporary -> {
+      String name = output.toString();
+      ElfFile written;
+      try (FileChannel ch = FileChannel.open(temporary, StandardOpenOption.READ)) {
+        written = ElfFile.read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()), name);
+      }
+      VerifyReport r;
+      FileEdits back;
+      try {
+        r = Verifier.verify(written);
+        back = Restorer.image(written);
+      } catch (ElfException | PatchException e) {
+        throw refuse(name, "could not be verified and restored (" + e.getMessage() + ")");
+      }
+      if (!r.ok()) {
+        throw refuse(name, "would fail verify: " + r.problems().get(0));
+      }
+      if (!back.digest(written.bytes()).equals(back.sha256())) {
+        throw refuse(name, "would not restore to the original byte for byte");
+      }
+    };
+  }
+
+  private static PatchException refuse(String file, String why) {
+    return new PatchException(
+        file,
+        "the patched result "
+            + why
+            + "; this input is not supported, nothing was written (please report it)");
+  }
+
+  /** Rebuilds the original (proved by its checksum) and patches that with the new options. */
   private static Outcome repatch(
-      Path input,
-      ElfFile patched,
-      Path output,
-      PatchOptions options,
-      boolean dryRun,
-      PatchWriter.Hooks hooks)
+      Source patched, Path output, PatchOptions options, boolean dryRun, PatchWriter.Hooks hooks)
       throws IOException {
-    Path dir = output.toAbsolutePath().getParent();
-    Path original = Files.createTempFile(dir, "." + output.getFileName() + ".original.", ".tmp");
-    try {
-      Files.delete(original); // PatchWriter creates it atomically
-      PatchWriter.write(input, Restorer.image(patched), original, PatchWriter.Hooks.NONE);
-      return patchOriginal(original, ElfFile.read(original), output, options, dryRun, hooks);
-    } finally {
-      Files.deleteIfExists(original);
-    }
+    FileEdits image = Restorer.image(patched.elf());
+    ByteBuffer original = PatchWriter.renderDetached(patched, image, output);
+    ElfFile elf = ElfFile.read(original, patched.path().toString());
+    return patchOriginal(patched.withImage(elf), output, options, dryRun, hooks);
   }
 
   /** Restores a patched file to {@code output} (which may be the file itself). */
   public static void restore(Path input, Path output, PatchWriter.Hooks hooks) throws IOException {
-    ElfFile elf = ElfFile.read(input);
-    PatchWriter.write(input, Restorer.image(elf), output, hooks);
+    Source source = Source.open(input);
+    Mapped.guard(
+        input,
+        () -> {
+          PatchWriter.write(source, Restorer.image(source.elf()), output, hooks);
+          return null;
+        });
   }
 
   private static FileEdits identity(ElfFile elf) {

@@ -11,7 +11,9 @@ public final class Restorer {
    * The image that turns {@code patched} into its original: the first {@code originalLength} bytes
    * with the original ELF header and original words put back.
    *
+   * @return edits that carry the original's SHA-256: the writer puts nothing else in place
    * @throws PatchException when the file is not patched, or was changed after patching
+   * @throws ManifestException when the manifest is damaged
    */
   public static FileEdits image(ElfFile patched) {
     Manifest m =
@@ -47,7 +49,8 @@ public final class Restorer {
       }
       out.writeWord(s.offset(), s.original(), String.format("site 0x%x", s.address()));
     }
-    return out.edits();
+    // The writer refuses a result whose SHA-256 is not the original's.
+    return out.edits().withSha256(m.originalSha256());
   }
 
   /**

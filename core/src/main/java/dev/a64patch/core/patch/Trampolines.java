@@ -3,6 +3,8 @@ package dev.a64patch.core.patch;
 import dev.a64patch.core.encode.Asm;
 import dev.a64patch.core.encode.Insn;
 import dev.a64patch.core.scan.SysReg;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -34,6 +36,14 @@ public final class Trampolines {
   private static final int[][] SVC_SAVED = {{0, 1}, {2, 8}, {15, 16}, {17, 30}};
 
   private Trampolines() {}
+
+  /** The RW data block as the file holds it before the program runs. */
+  static byte[] initialData() {
+    ByteBuffer d = ByteBuffer.allocate(DATA_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    d.putLong(COUNTER_OFFSET, COUNTER_START);
+    d.putLong(RNDR_SEQUENCE_OFFSET, 1);
+    return d.array();
+  }
 
   /** What a trampoline computes. */
   public enum Kind {

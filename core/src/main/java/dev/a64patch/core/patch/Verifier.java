@@ -27,8 +27,17 @@ public final class Verifier {
   public static VerifyReport verify(ElfFile elf) {
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    Manifest m = Manifest.read(elf).orElse(null);
+    Manifest m;
+    try {
+      m = Manifest.read(elf).orElse(null);
+    } catch (ManifestException e) {
+      // Nothing recorded can be trusted: one problem naming the field, no guesses from it.
+      return new VerifyReport(elf.name(), true, 0, List.of(e.reason()), List.of());
+    }
     problems.addAll(LayoutRules.check(elf, m));
+    if (m != null) {
+      checkData(elf, m, problems);
+    }
     Set<Long> recorded = new HashSet<>();
     if (m != null) {
       PatchOptions options = m.options().toPatchOptions(PatchOptions.DEFAULT_MAX_PADDING);
@@ -63,6 +72,41 @@ public final class Verifier {
     }
     return new VerifyReport(
         elf.name(), m != null, m == null ? 0 : m.sites().size(), problems, notes);
+  }
+
+  /**
+   * The RW segment's file bytes are the initial values of the trampolines' data (the counter's
+   * start, the RNDR sequence); a change there changes what the patched program computes.
+   */
+  private static void checkData(ElfFile elf, Manifest m, List<String> problems) {
+    Layout.Section data = m.section(NewSection.TRAMPOLINE_DATA).orElse(null);
+    if (data == null) {
+      return;
+    }
+    byte[] want = Trampolines.initialData();
+    if (data.size() != want.length) {
+      problems.add(
+          String.format(
+              "the trampoline data has 0x%x bytes, expected 0x%x", data.size(), want.length));
+      return;
+    }
+    // By address: strip moves the segment in the file.
+    long at = elf.offsetOf(data.vaddr()).orElse(-1L);
+    if (at < 0 || at + want.length > elf.size()) {
+      problems.add(
+          String.format("the trampoline data at 0x%x is not mapped from the file", data.vaddr()));
+      return;
+    }
+    ByteBuffer found = elf.slice(at, want.length);
+    for (int i = 0; i < want.length; i++) {
+      if (found.get(i) != want[i]) {
+        problems.add(
+            String.format(
+                "the trampoline data at 0x%x differs from its initial value at byte %d",
+                data.vaddr(), i));
+        return;
+      }
+    }
   }
 
   private static void checkSite(

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +50,8 @@ class DemanglerFuzzTest {
   @Test
   void mutatedNamesAgreeWithCxxFilt() throws Exception {
     Optional<CxxFiltOracle> cxxfilt = CxxFiltOracle.find();
-    assumeTrue(cxxfilt.isPresent(), "c++filt not found on PATH (install binutils); skipping");
+    dev.a64patch.testing.Tools.assumeAvailable(
+        cxxfilt.isPresent(), "c++filt not found on PATH (install binutils); skipping");
     List<String> inputs = mutatedNames();
     List<String> demangled = new ArrayList<>();
     List<Optional<String>> ours = new ArrayList<>();

@@ -2,9 +2,8 @@ package dev.a64patch.core.demangle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.a64patch.testing.Tools;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -40,7 +39,7 @@ class DemanglerOracleTest {
 
   @Test
   void trickyNamesMatchCxxFilt() throws Exception {
-    assumeTrue(
+    Tools.assumeAvailable(
         cxxfilt != null, "c++filt not found on PATH (install binutils); skipping oracle test");
     List<String> names = OracleComparison.trickyNames();
     OracleComparison c =
@@ -60,14 +59,15 @@ class DemanglerOracleTest {
   void corpusNamesMatchCxxFilt() throws Exception {
     Path dir = CorpusSymbols.libraryDir();
     List<Path> libs = CorpusSymbols.libraries();
-    assumeFalse(
-        libs.isEmpty(),
+    Tools.assumeAvailable(
+        !libs.isEmpty(),
         "no AArch64 libraries under "
             + dir
             + " (set -Da64patch.corpus or A64PATCH_CORPUS, or run shared/corpus/fetch-arm64-debs.sh)");
     Optional<String> nm = CorpusSymbols.nm();
-    assumeTrue(nm.isPresent(), "nm not found on PATH (install binutils); skipping corpus test");
-    assumeTrue(
+    Tools.assumeAvailable(
+        nm.isPresent(), "nm not found on PATH (install binutils); skipping corpus test");
+    Tools.assumeAvailable(
         cxxfilt != null, "c++filt not found on PATH (install binutils); skipping corpus test");
 
     List<String> names = CorpusSymbols.names(nm.get(), libs);

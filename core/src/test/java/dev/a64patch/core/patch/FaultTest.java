@@ -1,7 +1,6 @@
 package dev.a64patch.core.patch;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
@@ -87,9 +86,10 @@ class FaultTest {
     if (root) {
       // Permission bits do not stop root; the immutable attribute does (ext4 and most local
       // filesystems).
-      assumeTrue(Tools.which("chattr").isPresent(), "running as root without chattr (e2fsprogs)");
+      Tools.assumeAvailable(
+          Tools.which("chattr").isPresent(), "running as root without chattr (e2fsprogs)");
       Tools.Result r = Tools.run(List.of("chattr", "+i", dir.toString()), Duration.ofSeconds(10));
-      assumeTrue(
+      Tools.assumeAvailable(
           r.exitCode() == 0,
           "running as root and cannot make the directory immutable: " + r.stderr());
     } else {

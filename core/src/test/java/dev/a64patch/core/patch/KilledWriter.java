@@ -3,8 +3,8 @@ package dev.a64patch.core.patch;
 import java.nio.file.Path;
 
 /**
- * Run in a child JVM: patches argv[0] in place and halts (like kill -9) after the write, before the
- * rename.
+ * Run in a child JVM: patches argv[0] in place (with the strategy argv[1], default counter) and
+ * halts (like kill -9) after the write, before the rename.
  */
 public final class KilledWriter {
   private KilledWriter() {}
@@ -14,7 +14,9 @@ public final class KilledWriter {
     Patcher.patch(
         file,
         file,
-        PatchOptions.defaults(),
+        args.length > 1
+            ? PatchOptions.defaults().withStrategy(Strategy.parse(args[1]))
+            : PatchOptions.defaults(),
         false,
         new PatchWriter.Hooks() {
           @Override

@@ -1,7 +1,6 @@
 package dev.a64patch.core.patch;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.a64patch.core.demangle.Demangler;
 import dev.a64patch.core.scan.ScanOptions;
@@ -50,7 +49,7 @@ class LibraryTest {
     Path lib = Corpus.lib("libabsl_base.so.");
     String now = cycleClockNow(ElfFile.read(lib));
     Map<String, String> env = Map.of("LD_LIBRARY_PATH", Corpus.libDir().toString());
-    assumeTrue(
+    Tools.assumeAvailable(
         Files.exists(Path.of(Qemu.SYSROOT, "lib", "libstdc++.so.6")),
         "libstdc++6-arm64-cross is not installed (abseil needs libstdc++.so.6)");
     Path loader = TestData.bin("absl_loader");
@@ -106,7 +105,7 @@ class LibraryTest {
             "librte_telemetry.so.23",
             "libbsd.so.0");
     for (String d : deps) {
-      assumeTrue(
+      Tools.assumeAvailable(
           Files.exists(Corpus.libDir().resolve(d)),
           "librte_eal's dependency "
               + d

@@ -1,0 +1,221 @@
+package dev.a64patch.core.patch;
+
+import dev.a64patch.core.scan.SysReg;
+import dev.a64patch.elf.ElfFile;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Checks a parsed {@link Manifest} field by field against its own rules and the file that holds it,
+ * then against its own checksum. The first violation becomes a {@link ManifestException} naming the
+ * field and the values, so a tampered manifest never reaches restore as a null, a negative size or
+ * an unknown name.
+ */
+final class ManifestCheck {
+  private static final int EHDR_SIZE = 64;
+  private static final Set<String> ACTIONS = Set.of("trampoline", "in_place", "skipped");
+
+  private final ElfFile elf;
+  private final Manifest m;
+
+  private ManifestCheck(ElfFile elf, Manifest m) {
+    this.elf = elf;
+    this.m = m;
+  }
+
+  static void check(Manifest m, ElfFile elf) {
+    new ManifestCheck(elf, m).run();
+  }
+
+  private void run() {
+    require("tool", "a64patch".equals(m.tool()), "is " + quote(m.tool()) + ", not \"a64patch\"");
+    require("version", m.version() != null, "is missing");
+    options(m.options());
+    require(
+        "originalSha256",
+        Sha256.isHex(m.originalSha256()),
+        "is " + quote(m.originalSha256()) + ", not 64 lowercase hex digits");
+    require(
+        "manifestSha256",
+        Sha256.isHex(m.manifestSha256()),
+        "is " + quote(m.manifestSha256()) + ", not 64 lowercase hex digits");
+    // Not bounded by the file: strip moves what a64patch appended, and a stripped file still
+    // verifies (restore refuses it, see Restorer).
+    require(
+        "originalLength",
+        m.originalLength() >= EHDR_SIZE && m.originalLength() <= Integer.MAX_VALUE,
+        String.format("is %d, outside [%d, %d]", m.originalLength(), EHDR_SIZE, Integer.MAX_VALUE));
+    header(m.originalHeader());
+    require("segments", m.segments() != null, "is missing");
+    for (int i = 0; i < m.segments().size(); i++) {
+      segment("segments[" + i + "]", m.segments().get(i));
+    }
+    require("sites", m.sites() != null, "is missing");
+    long previous = -1;
+    for (int i = 0; i < m.sites().size(); i++) {
+      Manifest.Site s = m.sites().get(i);
+      String f = "sites[" + i + "]";
+      require(f, s != null, "is null");
+      require(
+          f + ".offset",
+          s.offset() > previous,
+          String.format(
+              "0x%x is not above the previous site's 0x%x (sites are sorted, each once)",
+              s.offset(), previous));
+      site(f, s);
+      previous = s.offset();
+    }
+    String sha = Sha256.of(m.unsealed());
+    require(
+        "manifestSha256",
+        sha.equals(m.manifestSha256()),
+        "the manifest's content has sha256 "
+            + sha
+            + " but records "
+            + m.manifestSha256()
+            + ": it was changed after patching");
+  }
+
+  private void options(Manifest.Options o) {
+    require("options", o != null, "is missing");
+    enumName("options.strategy", o.strategy(), Strategy.class);
+    enumName("options.rndr", o.rndr(), RndrMode.class);
+    enumName("options.outOfRange", o.outOfRange(), OutOfRangePolicy.class);
+    require("options.registers", o.registers() != null, "is missing");
+    for (int i = 0; i < o.registers().size(); i++) {
+      enumName("options.registers[" + i + "]", o.registers().get(i), SysReg.class);
+    }
+    require("options.step", o.step() > 0, "is " + o.step() + ", not positive");
+    require(
+        "options.frequency",
+        o.frequency() > 0 && o.frequency() <= 0xFFFF_FFFFL,
+        "is " + o.frequency() + ", not between 1 and 4294967295");
+  }
+
+  private void header(String hex) {
+    require(
+        "originalHeader",
+        hex != null && hex.matches("[0-9a-f]{" + 2 * EHDR_SIZE + "}"),
+        "is not " + 2 * EHDR_SIZE + " lowercase hex digits (the 64-byte ELF header)");
+    byte[] h = HexFormat.of().parseHex(hex);
+    byte[] now = new byte[16];
+    elf.slice(0, 16).get(now);
+    for (int i = 0; i < 16; i++) {
+      require(
+          "originalHeader",
+          h[i] == now[i],
+          String.format(
+              "e_ident byte %d is 0x%02x but the file has 0x%02x", i, h[i] & 0xff, now[i] & 0xff));
+    }
+  }
+
+  private void segment(String field, Layout.Segment s) {
+    require(field, s != null, "is null");
+    require(field + ".kind", s.kind() != null, "is missing");
+    require(
+        field + ".flags",
+        s.flags() == s.kind().flags(),
+        String.format("is 0x%x, expected 0x%x for %s", s.flags(), s.kind().flags(), s.kind()));
+    require(
+        field + ".offset",
+        s.offset() >= m.originalLength() && s.offset() <= Integer.MAX_VALUE,
+        String.format(
+            "0x%x lies outside the appended part [0x%x, 0x%x]",
+            s.offset(), m.originalLength(), Integer.MAX_VALUE));
+    require(
+        field + ".size",
+        s.size() > 0 && s.size() <= Integer.MAX_VALUE,
+        String.format("0x%x is not a valid segment size", s.size()));
+    require(
+        field + ".vaddr",
+        s.vaddr() >= 0 && s.vaddr() <= Long.MAX_VALUE - s.size(),
+        String.format("0x%x is not a valid address", s.vaddr()));
+    require(field + ".sections", s.sections() != null, "is missing");
+    for (int i = 0; i < s.sections().size(); i++) {
+      Layout.Section c = s.sections().get(i);
+      String f = field + ".sections[" + i + "]";
+      require(f, c != null && c.what() != null, "is missing or names no section");
+      require(
+          f,
+          c.size() >= 0
+              && c.offset() >= s.offset()
+              && c.size() <= s.size()
+              && c.offset() - s.offset() <= s.size() - c.size()
+              && c.vaddr() - s.vaddr() == c.offset() - s.offset(),
+          String.format(
+              "%s at offset 0x%x, address 0x%x, 0x%x bytes does not lie inside its segment",
+              c.what(), c.offset(), c.vaddr(), c.size()));
+    }
+  }
+
+  private void site(String f, Manifest.Site s) {
+    require(
+        f + ".offset",
+        s.offset() >= EHDR_SIZE && s.offset() % 4 == 0 && s.offset() <= m.originalLength() - 4,
+        String.format(
+            "0x%x is not a 4-byte aligned offset inside the original's [0x%x, 0x%x)",
+            s.offset(), EHDR_SIZE, m.originalLength()));
+    enumName(f + ".register", s.register(), SysReg.class);
+    require(f + ".rt", s.rt() >= 0 && s.rt() <= 31, "is " + s.rt() + ", not 0 to 31");
+    int mrs = SysReg.valueOf(s.register()).mrs(s.rt());
+    require(
+        f + ".original",
+        s.original() == mrs,
+        String.format(
+            "0x%08x is not mrs x%d, %s (0x%08x)", s.original(), s.rt(), s.register(), mrs));
+    require(
+        f + ".action",
+        s.action() != null && ACTIONS.contains(s.action()),
+        "is " + quote(s.action()) + ", not one of " + ACTIONS);
+    boolean trampoline = s.action().equals("trampoline");
+    if (s.action().equals("skipped")) {
+      require(
+          f + ".patched",
+          s.patched() == s.original(),
+          "differs from the original word of a site left alone");
+    } else {
+      require(
+          f + ".address",
+          elf.offsetOf(s.address()).orElse(-1L) == s.offset(),
+          String.format(
+              "0x%x is not the address PT_LOAD maps to file offset 0x%x", s.address(), s.offset()));
+    }
+    if (trampoline) {
+      require(f + ".kind", s.kind() != null, "is missing for a trampoline");
+      enumName(f + ".kind", s.kind(), Trampolines.Kind.class);
+      Layout.Section t = m.section(NewSection.TRAMPOLINES).orElse(null);
+      require(
+          f + ".trampoline",
+          t != null
+              && s.trampoline() >= t.vaddr()
+              && s.trampoline() - t.vaddr() < t.size()
+              && s.trampoline() % 4 == 0,
+          String.format("0x%x lies outside the trampolines section", s.trampoline()));
+    } else {
+      require(f + ".trampoline", s.trampoline() == -1, "is set for a site without trampoline");
+      require(f + ".kind", s.kind() == null, "is set for a site without trampoline");
+    }
+  }
+
+  /** Options are stored as lowercase ids, registers and kinds as enum names. */
+  private <E extends Enum<E>> void enumName(String field, String value, Class<E> type) {
+    boolean lower = field.startsWith("options.") && !field.startsWith("options.registers");
+    List<String> names =
+        List.of(type.getEnumConstants()).stream()
+            .map(e -> lower ? e.name().toLowerCase(Locale.ROOT) : e.name())
+            .toList();
+    require(field, names.contains(value), "is " + quote(value) + ", not one of " + names);
+  }
+
+  private static String quote(String s) {
+    return s == null ? "missing" : "\"" + s + "\"";
+  }
+
+  private void require(String field, boolean ok, String message) {
+    if (!ok) {
+      throw new ManifestException(elf.name(), field, message);
+    }
+  }
+}

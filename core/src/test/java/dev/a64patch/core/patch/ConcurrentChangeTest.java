@@ -1,0 +1,170 @@
+package dev.a64patch.core.patch;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.a64patch.testing.TestData;
+import dev.a64patch.testing.Tools;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issues: two in-place patches of one file with different options corrupted it silently (the writer
+ * re-opened the path and copied the other run's output); a file truncated while mapped ended in an
+ * InternalError and a stack trace; a kill during a re-patch leaked a full-size temporary file.
+ * Another process's change is simulated at the moment the writer starts copying.
+ */
+class ConcurrentChangeTest {
+  @TempDir Path dir;
+
+  Path copy(String name) throws IOException {
+    Path p = dir.resolve(name);
+    Files.copy(TestData.bin(name), p, StandardCopyOption.COPY_ATTRIBUTES);
+    return p;
+  }
+
+  Set<String> listing() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+  }
+
+  /** Runs {@code change} when the writer opens its temporary file, i.e. before it copies. */
+  static PatchWriter.Hooks whenWriting(IoAction change) {
+    return new PatchWriter.Hooks() {
+      @Override
+      public FileChannel channel(FileChannel c) {
+        try {
+          change.run();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return c;
+      }
+    };
+  }
+
+  interface IoAction {
+    void run() throws IOException;
+  }
+
+  @Test
+  void twoInPlacePatchesWithDifferentOptionsNeverCorruptTheFile() throws Exception {
+    Path file = copy("libcounters.so");
+    Path other = dir.resolve("other");
+    Patcher.patch(
+        file,
+        other,
+        PatchOptions.defaults().withStrategy(Strategy.CLOCK),
+        false,
+        PatchWriter.Hooks.NONE);
+    byte[] othersOutput = Files.readAllBytes(other);
+    // The other run renames its output over the file while this run is about to copy.
+    FileSystemException e =
+        assertThrows(
+            FileSystemException.class,
+            () ->
+                Patcher.patch(
+                    file,
+                    file,
+                    PatchOptions.defaults(),
+                    false,
+                    whenWriting(
+                        () ->
+                            Files.move(
+                                other,
+                                file,
+                                StandardCopyOption.REPLACE_EXISTING,
+                                StandardCopyOption.ATOMIC_MOVE))));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("replaced"), e.getMessage());
+    assertArrayEquals(othersOutput, Files.readAllBytes(file), "the other run's output stays");
+    assertEquals(Set.of("libcounters.so"), listing());
+    Patcher.restore(file, file, PatchWriter.Hooks.NONE);
+    assertEquals(-1, Files.mismatch(file, TestData.bin("libcounters.so")));
+  }
+
+  @Test
+  void aSameSizeOverwriteBeforeTheRenameIsRefused() throws Exception {
+    Path file = copy("libcounters.so");
+    byte[] before = Files.readAllBytes(file);
+    byte[] rebuilt = before.clone();
+    rebuilt[rebuilt.length - 1] ^= 1;
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                Patcher.patch(
+                    file,
+                    file,
+                    PatchOptions.defaults(),
+                    false,
+                    whenWriting(() -> Files.write(file, rebuilt))));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertArrayEquals(rebuilt, Files.readAllBytes(file), "the rebuilt file is left as written");
+    assertEquals(Set.of("libcounters.so"), listing());
+  }
+
+  @Test
+  void aFileTruncatedWhileMappedIsOneLineNotAnInternalError() throws Exception {
+    Path file = copy("libcounters.so");
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                Patcher.patch(
+                    file,
+                    dir.resolve("out"),
+                    PatchOptions.defaults(),
+                    false,
+                    whenWriting(
+                        () -> {
+                          try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                            c.truncate(100);
+                          }
+                        })));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("out")));
+  }
+
+  @Test
+  void theNextRunRemovesWhatAKilledRepatchLeft() throws Exception {
+    Path file = copy("counters-gcc-pie");
+    Patcher.patch(file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    Tools.Result child =
+        Tools.run(
+            List.of(
+                javaBin.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                KilledWriter.class.getName(),
+                file.toString(),
+                "clock"),
+            Duration.ofMinutes(2));
+    assertEquals(137, child.exitCode(), child.describe());
+    // Left by earlier versions and by a kill at any point: named after the file.
+    Files.write(dir.resolve(".counters-gcc-pie.original.123456.tmp"), new byte[100]);
+    Files.write(dir.resolve(".counters-gcc-pie.a64patch.999999999.original.tmp"), new byte[100]);
+    assertTrue(listing().size() >= 3, listing().toString());
+    Patcher.patch(
+        file,
+        file,
+        PatchOptions.defaults().withStrategy(Strategy.CLOCK),
+        false,
+        PatchWriter.Hooks.NONE);
+    assertEquals(Set.of("counters-gcc-pie"), listing());
+  }
+}

@@ -1,0 +1,258 @@
+package dev.a64patch.core.patch;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.a64patch.elf.ElfException;
+import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfSection;
+import dev.a64patch.testing.TestData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue: restore trusted the manifest and verify never checked it. One misspelled key made restore
+ * replace a library with 0 bytes (exit 0); other edits ended in NullPointerException or
+ * NumberFormatException (exit 70). Here many tampered manifests go through restore and verify:
+ * restore either refuses or gives back exactly the original, and nothing else is ever thrown.
+ */
+class ManifestTamperTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  byte[] original;
+  byte[] patched;
+  long manifestOffset;
+  int manifestSize;
+
+  @BeforeEach
+  void patch() throws IOException {
+    Path in = TestData.bin("libcounters.so");
+    original = Files.readAllBytes(in);
+    Path out = dir.resolve("patched.so");
+    Patcher.patch(in, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
+    patched = Files.readAllBytes(out);
+    ElfSection s = ElfFile.read(out).section(Planner.MANIFEST_SECTION).orElseThrow();
+    manifestOffset = s.offset();
+    manifestSize = (int) s.size();
+  }
+
+  @Test
+  void misspelledOriginalLengthIsRefusedNamingTheField() throws IOException {
+    byte[] bad = replace(manifest(), "\"originalLength\"", "\"originalLe/gth\"");
+    Path file = withManifest(bad);
+    PatchException e =
+        assertThrows(
+            PatchException.class,
+            () -> Patcher.restore(file, dir.resolve("restored"), PatchWriter.Hooks.NONE));
+    assertTrue(e.getMessage().contains("originalLe/gth"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("restored")));
+    VerifyReport v = Verifier.verify(ElfFile.read(file));
+    assertFalse(v.ok(), "verify must fail on a damaged manifest");
+    assertEquals(1, v.problems().size(), v.problems().toString());
+    assertTrue(v.problems().get(0).contains("originalLe/gth"), v.problems().toString());
+  }
+
+  @Test
+  void changedOriginalLengthIsCaughtByTheChecksums() throws IOException {
+    String m = new String(manifest(), StandardCharsets.UTF_8);
+    JsonNode tree = JSON.readTree(m);
+    long length = tree.get("originalLength").asLong();
+    String shorter = m.replace(length + ",", (length - 4) + ",");
+    assertNotEquals(m, shorter);
+    Path file = withManifest(shorter.getBytes(StandardCharsets.UTF_8));
+    PatchException e =
+        assertThrows(
+            PatchException.class,
+            () -> Patcher.restore(file, dir.resolve("restored"), PatchWriter.Hooks.NONE));
+    assertTrue(e.getMessage().contains("manifestSha256"), e.getMessage());
+  }
+
+  /** A consistent manifest (checksum recomputed) whose original checksum is wrong. */
+  @Test
+  void restoreNeverWritesBytesThatDoNotMatchTheOriginalChecksum() throws IOException {
+    Manifest m = Manifest.read(ElfFile.read(withManifest(manifest()))).orElseThrow();
+    Manifest forged =
+        new Manifest(
+            m.format(),
+            m.tool(),
+            m.version(),
+            m.options(),
+            m.originalLength(),
+            m.originalHeader(),
+            m.segments(),
+            m.sites(),
+            "0".repeat(64),
+            null);
+    Manifest sealed = forged.sealed();
+    Path file = withManifest(pad(sealed.toBytes()));
+    Path out = dir.resolve("restored");
+    PatchException e =
+        assertThrows(
+            PatchException.class, () -> Patcher.restore(file, out, PatchWriter.Hooks.NONE));
+    assertTrue(e.getMessage().contains("sha256"), e.getMessage());
+    assertFalse(Files.exists(out));
+    try (var s = Files.list(dir)) {
+      assertEquals(List.of(), s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
+    }
+  }
+
+  @Test
+  void thousandsOfTamperedManifestsNeverRestoreWrongBytesNorCrash() throws IOException {
+    Random random = new Random(8);
+    List<byte[]> mutants = new ArrayList<>();
+    byte[] m = manifest();
+    String alphabet = "0123456789abcdef-\"/:,{}[] .eExnul";
+    for (int i = 0; i < 1000; i++) {
+      byte[] b = m.clone();
+      int edits = 1 + random.nextInt(3);
+      for (int k = 0; k < edits; k++) {
+        b[random.nextInt(b.length)] = (byte) alphabet.charAt(random.nextInt(alphabet.length()));
+      }
+      mutants.add(b);
+    }
+    mutants.addAll(structural(JSON.readTree(m), random));
+    int restored = 0;
+    for (byte[] mutant : mutants) {
+      Path file = withManifest(mutant);
+      Path out = dir.resolve("restored");
+      Files.deleteIfExists(out);
+      try {
+        Patcher.restore(file, out, PatchWriter.Hooks.NONE);
+        assertArrayEquals(
+            original,
+            Files.readAllBytes(out),
+            "restore exited 0 with wrong bytes from manifest:\n" + new String(mutant));
+        restored++;
+      } catch (PatchException | ElfException | IOException e) {
+        assertFalse(Files.exists(out), "refused but wrote " + out);
+        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+      } catch (RuntimeException e) {
+        throw new AssertionError("internal error on manifest:\n" + new String(mutant), e);
+      }
+      try {
+        Verifier.verify(ElfFile.read(file));
+      } catch (RuntimeException e) {
+        throw new AssertionError("verify crashed on manifest:\n" + new String(mutant), e);
+      }
+    }
+    assertTrue(restored > 0, "no mutant was harmless (whitespace): the test lost its oracle");
+  }
+
+  /** Field-level damage: every field deleted, nulled, given a wrong type or an extreme value. */
+  private List<byte[]> structural(JsonNode tree, Random random) throws IOException {
+    List<byte[]> out = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    collect(tree, "", paths);
+    JsonNode[] values = {
+      JsonNodeFactory.instance.nullNode(),
+      JsonNodeFactory.instance.textNode("x"),
+      JsonNodeFactory.instance.numberNode(-1L),
+      JsonNodeFactory.instance.numberNode(Long.MAX_VALUE),
+      JsonNodeFactory.instance.numberNode(1.5),
+      JsonNodeFactory.instance.numberNode(0),
+      JsonNodeFactory.instance.booleanNode(true),
+      JsonNodeFactory.instance.arrayNode(),
+      JsonNodeFactory.instance.objectNode(),
+    };
+    for (String path : paths) {
+      for (JsonNode v : values) {
+        out.add(pad(JSON.writeValueAsBytes(set(tree.deepCopy(), path, v))));
+      }
+      out.add(pad(JSON.writeValueAsBytes(set(tree.deepCopy(), path, null))));
+      JsonNode old = at(tree, path);
+      if (old.isNumber()) {
+        out.add(
+            pad(
+                JSON.writeValueAsBytes(
+                    set(
+                        tree.deepCopy(),
+                        path,
+                        JsonNodeFactory.instance.numberNode(
+                            old.asLong() + 1 + random.nextInt(8))))));
+      }
+    }
+    return out;
+  }
+
+  private static void collect(JsonNode n, String path, List<String> out) {
+    if (n.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String p = path + "/" + e.getKey();
+        out.add(p);
+        collect(e.getValue(), p, out);
+      }
+    } else if (n.isArray()) {
+      for (int i = 0; i < n.size(); i++) {
+        out.add(path + "/" + i);
+        collect(n.get(i), path + "/" + i, out);
+      }
+    }
+  }
+
+  private static JsonNode at(JsonNode tree, String path) {
+    return tree.at(path);
+  }
+
+  /** Sets (or, with null, removes) the node at a JSON pointer. */
+  private static JsonNode set(JsonNode tree, String path, JsonNode value) {
+    int cut = path.lastIndexOf('/');
+    JsonNode parent = cut == 0 ? tree : tree.at(path.substring(0, cut));
+    String key = path.substring(cut + 1);
+    if (parent instanceof ObjectNode o) {
+      if (value == null) o.remove(key);
+      else o.set(key, value);
+    } else if (parent instanceof ArrayNode a) {
+      int i = Integer.parseInt(key);
+      if (value == null) a.remove(i);
+      else a.set(i, value);
+    }
+    return tree;
+  }
+
+  private byte[] manifest() {
+    return Arrays.copyOfRange(patched, (int) manifestOffset, (int) manifestOffset + manifestSize);
+  }
+
+  /** JSON shorter than the section, padded with spaces (still valid JSON). */
+  private byte[] pad(byte[] json) {
+    assertTrue(json.length <= manifestSize, "mutant longer than the manifest section");
+    byte[] b = new byte[manifestSize];
+    Arrays.fill(b, (byte) ' ');
+    System.arraycopy(json, 0, b, 0, json.length);
+    return b;
+  }
+
+  private Path withManifest(byte[] manifest) throws IOException {
+    assertEquals(manifestSize, manifest.length);
+    byte[] b = patched.clone();
+    System.arraycopy(manifest, 0, b, (int) manifestOffset, manifest.length);
+    Path file = dir.resolve("tampered.so");
+    Files.write(file, b);
+    return file;
+  }
+
+  private static byte[] replace(byte[] b, String from, String to) {
+    String s = new String(b, StandardCharsets.UTF_8);
+    assertTrue(s.contains(from), from);
+    assertEquals(from.length(), to.length());
+    return s.replace(from, to).getBytes(StandardCharsets.UTF_8);
+  }
+}
