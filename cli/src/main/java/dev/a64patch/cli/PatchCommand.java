@@ -98,6 +98,7 @@ final class PatchCommand implements Callable<Integer> {
       Path target = Outputs.target(file, output);
       try {
         Patcher.Outcome o = Patcher.patch(file, target, options, dryRun, hooks);
+        o.warnings().forEach(w -> err.println("a64patch: warning: " + w));
         entries.add(new PatchReport.Entry(display(file, target), o.result(), o.plan()));
       } catch (ElfException | A64PatchException | IOException e) {
         problems.add(FailureOutput.problem(file.toString(), e));

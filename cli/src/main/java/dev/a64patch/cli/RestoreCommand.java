@@ -60,7 +60,8 @@ final class RestoreCommand implements Callable<Integer> {
     for (Path file : files) {
       Path target = Outputs.target(file, output);
       try {
-        Patcher.restore(file, target, PatchWriter.Hooks.NONE);
+        Patcher.restore(file, target, PatchWriter.Hooks.NONE)
+            .forEach(w -> cmd.getErr().println("a64patch: warning: " + w));
         restored.add(new Restored(file, target));
         if (f == FormatOption.Format.TEXT) {
           cmd.getOut().println(file + ": restored" + (target.equals(file) ? "" : " to " + target));

@@ -11,9 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
+import java.util.List;
 
 /**
  * Applies {@link FileEdits} to disk safely (docs/patching.md): the result is rendered from the
@@ -49,17 +48,19 @@ public final class PatchWriter {
 
   private PatchWriter() {}
 
-  public static void write(Source source, FileEdits image, Path destination, Hooks hooks)
+  public static List<String> write(Source source, FileEdits image, Path destination, Hooks hooks)
       throws IOException {
-    write(source, image, destination, hooks, Proof.NONE);
+    return write(source, image, destination, hooks, Proof.NONE);
   }
 
   /**
    * Writes {@code image} applied to {@code source.bytes()} to {@code destination}, atomically.
    * Before the rename: the result must have the image's SHA-256 when it has one, pass {@code
    * proof}, and the source file must be unchanged since it was parsed.
+   *
+   * @return warnings about metadata that was not kept (setuid bits, extended attributes)
    */
-  public static void write(
+  public static List<String> write(
       Source source, FileEdits image, Path destination, Hooks hooks, Proof proof)
       throws IOException {
     Path target = target(destination);
@@ -72,9 +73,21 @@ public final class PatchWriter {
       try (FileChannel out = hooks.channel(createTemporary(tmp, target))) {
         sha = render(source, image, out);
         out.force(true);
+      } catch (java.nio.file.FileSystemException e) {
+        throw e;
+      } catch (IOException e) {
+        // "No space left on device" alone does not say which file could not be written.
+        throw new java.nio.file.FileSystemException(
+            target.toString(),
+            null,
+            "cannot write the result ("
+                + (e.getMessage() == null ? "write error" : e.getMessage())
+                + "); nothing was changed");
       }
       checkDigest(image, sha, target);
-      copyAttributes(Files.exists(target) ? target : source.path(), tmp);
+      List<String> warnings =
+          FileMetadata.copy(
+              Files.exists(target) ? target : source.path(), tmp, destination.toString());
       hooks.written(tmp);
       source.stamp().requireUnchanged(source.path());
       proof.check(tmp);
@@ -87,6 +100,7 @@ public final class PatchWriter {
       }
       syncDirectory(dir);
       done = true;
+      return warnings;
     } finally {
       if (!done) {
         Files.deleteIfExists(tmp);
@@ -209,24 +223,6 @@ public final class PatchWriter {
     long at = position;
     while (b.hasRemaining()) {
       at += out.write(b, at);
-    }
-  }
-
-  /** Mode, and owner/group when permitted (only root may give a file away). */
-  private static void copyAttributes(Path from, Path to) throws IOException {
-    PosixFileAttributeView fromView =
-        Files.getFileAttributeView(from, PosixFileAttributeView.class);
-    PosixFileAttributeView toView = Files.getFileAttributeView(to, PosixFileAttributeView.class);
-    if (fromView == null || toView == null) {
-      return;
-    }
-    PosixFileAttributes a = fromView.readAttributes();
-    toView.setPermissions(a.permissions());
-    try {
-      toView.setGroup(a.group());
-      toView.setOwner(a.owner());
-    } catch (IOException e) {
-      // Not permitted for a non-root user changing someone else's file: it keeps the caller's ids.
     }
   }
 

@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,7 +37,18 @@ public final class Patcher {
     }
   }
 
-  public record Outcome(Result result, PatchPlan plan) {}
+  /**
+   * @param warnings what the user should know although the run succeeded (metadata not kept)
+   */
+  public record Outcome(Result result, PatchPlan plan, List<String> warnings) {
+    public Outcome {
+      warnings = List.copyOf(warnings);
+    }
+
+    Outcome(Result result, PatchPlan plan) {
+      this(result, plan, List.of());
+    }
+  }
 
   public static Outcome patch(
       Path input, Path output, PatchOptions options, boolean dryRun, PatchWriter.Hooks hooks)
@@ -52,10 +64,11 @@ public final class Patcher {
     Optional<Manifest> existing = Manifest.read(elf);
     if (existing.isPresent()) {
       if (existing.get().options().equals(Manifest.Options.of(options))) {
+        List<String> warnings = List.of();
         if (!dryRun && !same(source.path(), output)) {
-          PatchWriter.write(source, identity(elf), output, hooks);
+          warnings = PatchWriter.write(source, identity(elf), output, hooks);
         }
-        return new Outcome(Result.ALREADY_PATCHED, null);
+        return new Outcome(Result.ALREADY_PATCHED, null, warnings);
       }
       return repatch(source, output, options, dryRun, hooks);
     }
@@ -72,13 +85,16 @@ public final class Patcher {
       return new Outcome(Result.DRY_RUN, plan);
     }
     if (plan.isEmpty()) {
+      List<String> warnings = List.of();
       if (!same(source.path(), output)) {
-        PatchWriter.write(source, identity(elf), output, hooks);
+        warnings = PatchWriter.write(source, identity(elf), output, hooks);
       }
-      return new Outcome(Result.NOTHING_TO_PATCH, plan);
+      return new Outcome(Result.NOTHING_TO_PATCH, plan, warnings);
     }
-    PatchWriter.write(source, ImageBuilder.build(elf, plan), output, hooks, proof(output));
-    return new Outcome(Result.PATCHED, plan);
+    return new Outcome(
+        Result.PATCHED,
+        plan,
+        PatchWriter.write(source, ImageBuilder.build(elf, plan), output, hooks, proof(output)));
   }
 
   /**
@@ -127,15 +143,16 @@ public final class Patcher {
     return patchOriginal(patched.withImage(elf), output, options, dryRun, hooks);
   }
 
-  /** Restores a patched file to {@code output} (which may be the file itself). */
-  public static void restore(Path input, Path output, PatchWriter.Hooks hooks) throws IOException {
+  /**
+   * Restores a patched file to {@code output} (which may be the file itself).
+   *
+   * @return warnings about metadata that was not kept
+   */
+  public static List<String> restore(Path input, Path output, PatchWriter.Hooks hooks)
+      throws IOException {
     Source source = Source.open(input);
-    Mapped.guard(
-        input,
-        () -> {
-          PatchWriter.write(source, Restorer.image(source.elf()), output, hooks);
-          return null;
-        });
+    return Mapped.guard(
+        input, () -> PatchWriter.write(source, Restorer.image(source.elf()), output, hooks));
   }
 
   private static FileEdits identity(ElfFile elf) {

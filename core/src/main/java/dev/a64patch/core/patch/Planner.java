@@ -179,7 +179,7 @@ public final class Planner {
       return SitePlan.skipped(
           f,
           f.register() == SysReg.PMCCNTR_EL0
-              ? "PMCCNTR_EL0 is only reported"
+              ? "PMCCNTR_EL0 is only reported (a PMU read, not a clock)"
               : f.register()
                   + " not selected (see --registers"
                   + (f.register().kind() == SysReg.Kind.RANDOM ? ", --rndr)" : ")"));

@@ -55,8 +55,8 @@ public final class PatchReport {
       if (details || e.result() == Patcher.Result.DRY_RUN) {
         table(p, out);
       } else {
-        // Counter reads left alone matter; unselected CNTFRQ/RNDR/PMU reads are listed by
-        // --verbose.
+        // Counter reads left alone are listed one by one; other reads left alone (CNTFRQ,
+        // RNDR, PMCCNTR not selected) by register and reason, so "N left alone" always says why.
         p.sites().stream()
             .filter(
                 s ->
@@ -71,6 +71,18 @@ public final class PatchReport {
                         s.finding().register(),
                         s.finding().rtName(),
                         s.reason()));
+        p.sites().stream()
+            .filter(
+                s ->
+                    s.action() == SitePlan.Action.SKIPPED
+                        && s.finding().register().kind()
+                            != dev.a64patch.core.scan.SysReg.Kind.COUNTER)
+            .collect(
+                Collectors.groupingBy(
+                    s -> s.finding().register() + " read(s): " + s.reason(),
+                    java.util.TreeMap::new,
+                    Collectors.counting()))
+            .forEach((what, n) -> out.printf("  left alone: %d %s%n", n, what));
       }
     }
     out.flush();

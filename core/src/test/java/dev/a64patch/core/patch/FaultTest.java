@@ -53,6 +53,11 @@ class FaultTest {
               IOException.class,
               () -> Patcher.patch(file, file, PatchOptions.defaults(), false, failing));
       assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+      // Issue: ENOSPC said "No space left on device" without naming the file.
+      assertEquals(
+          file
+              + ": cannot write the result (No space left on device (injected)); nothing was changed",
+          dev.a64patch.core.failure.Failures.describe(e));
       assertArrayEquals(
           before, Files.readAllBytes(file), "input changed after a failure at byte " + budget);
       assertEquals(
