@@ -194,8 +194,9 @@ public record Layout(
   }
 
   /**
-   * Executables in the loader's sense: ET_EXEC, or ET_DYN with PT_INTERP (PIE) or with DF_1_PIE
-   * (static-pie, which has no interpreter but is started by the kernel).
+   * Executables in the loader's sense: ET_EXEC, or ET_DYN with PT_INTERP (PIE), with DF_1_PIE
+   * (static-pie, which has no interpreter but is started by the kernel), or with an entry point and
+   * no DT_SONAME.
    */
   static boolean isExecutable(ElfFile elf) {
     if (elf.header().type() == ET_EXEC) {
@@ -204,12 +205,17 @@ public record Layout(
     if (elf.segments().stream().anyMatch(s -> s.type() == PT_INTERP)) {
       return true;
     }
+    boolean soname = false;
     for (ElfDynamicEntry d : elf.dynamic()) {
       if (d.tag() == DT_FLAGS_1 && (d.value() & DF_1_PIE) != 0) {
         return true;
       }
+      soname |= d.tag() == DT_SONAME;
     }
-    return false;
+    // DF_1_PIE is one bit a tool can lose; a static-pie laid out as a library breaks the AT_PHDR
+    // rule and crashes. An ET_DYN with an entry point and no soname may be started by the kernel,
+    // so it is laid out as an executable, which is also valid (only less compact) for a library.
+    return !soname && elf.header().entry() != 0;
   }
 
   /** The smallest value >= {@code at} that is congruent to {@code to} modulo {@code align}. */

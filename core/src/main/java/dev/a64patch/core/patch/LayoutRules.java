@@ -28,6 +28,9 @@ final class LayoutRules {
       }
     }
     for (ElfSegment s : loads) {
+      if (!InputRules.validAlign(s.align())) {
+        problems.add(String.format("p_align 0x%x is not a power of two in %s", s.align(), s));
+      }
       if (s.align() > 1
           && Long.remainderUnsigned(s.offset(), s.align())
               != Long.remainderUnsigned(s.vaddr(), s.align())) {

@@ -79,6 +79,7 @@ public final class Patcher {
       Source source, Path output, PatchOptions options, boolean dryRun, PatchWriter.Hooks hooks)
       throws IOException {
     ElfFile elf = source.elf();
+    InputRules.check(elf);
     ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
     PatchPlan plan = Planner.plan(elf, scan, options);
     if (dryRun) {

@@ -20,15 +20,15 @@ record CodeRegion(
     List<CodeRegion> out = new ArrayList<>();
     if (elf.hasSectionHeaders()) {
       for (ElfSection s : elf.sections()) {
-        // A section over bytes an earlier one already covers (a damaged or crafted section
-        // table) would count, and patch, every read in them twice (found by fuzzing).
-        if (s.isExecutable()
-            && s.type() == SHT_PROGBITS
-            && s.size() > 0
-            && out.stream().noneMatch(r -> r.overlaps(s.offset(), s.size()))) {
-          out.add(new CodeRegion(s.name(), s.index(), s.offset(), s.addr(), s.size(), false));
+        if (s.isExecutable() && s.type() == SHT_PROGBITS && s.size() > 0) {
+          // The loader maps segments, not sections: the bytes that run at sh_addr are those the
+          // PT_LOAD maps there. A section whose sh_offset disagrees is read (and patched) where
+          // the segment puts it, never at the offset the section header claims.
+          long offset = elf.offsetOf(s.addr()).orElse(s.offset());
+          out.add(new CodeRegion(s.name(), s.index(), offset, s.addr(), s.size(), false));
         }
       }
+      return withoutOverlaps(out);
     } else {
       for (ElfSegment s : elf.segments()) {
         if (s.isLoad() && s.isExecutable() && s.filesz() > 0) {
@@ -40,8 +40,27 @@ record CodeRegion(
     return out;
   }
 
-  private boolean overlaps(long from, long length) {
-    return from < offset + size && offset < from + length;
+  /**
+   * Regions in file order, each byte in one region only: a section whose bytes another executable
+   * section already covers (overlapping section headers) would report and patch every read twice.
+   */
+  private static List<CodeRegion> withoutOverlaps(List<CodeRegion> regions) {
+    List<CodeRegion> sorted = new ArrayList<>(regions);
+    sorted.sort(java.util.Comparator.comparingLong(CodeRegion::offset));
+    List<CodeRegion> out = new ArrayList<>();
+    long covered = 0; // file offsets are never negative
+    for (CodeRegion r : sorted) {
+      long end = r.offset + r.size;
+      if (end <= covered) {
+        continue;
+      }
+      long skip = Math.max(0, covered - r.offset);
+      out.add(
+          new CodeRegion(
+              r.name, r.sectionIndex, r.offset + skip, r.address + skip, r.size - skip, false));
+      covered = end;
+    }
+    return out;
   }
 
   /** File offset of the first word whose address is 4-aligned. */

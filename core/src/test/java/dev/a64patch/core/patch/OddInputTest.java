@@ -1,0 +1,122 @@
+package dev.a64patch.core.patch;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfSection;
+import dev.a64patch.testing.Qemu;
+import dev.a64patch.testing.TestData;
+import dev.a64patch.testing.Tools;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue: inputs that loaded and ran were patched (exit 0) into files that verify, restore and scan
+ * then rejected: an {@code e_shstrndx} of 0, executable sections that overlap (every read counted
+ * and patched twice). Every file patch writes must verify and restore; what cannot is refused
+ * before anything is written.
+ */
+class OddInputTest {
+  @TempDir Path dir;
+
+  @Test
+  void shstrndxZeroIsPatchedRestorablyOrRefused() throws Exception {
+    byte[] b = Files.readAllBytes(TestData.bin("counters-gcc-pie"));
+    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putShort(0x3e, (short) 0);
+    assertPatchVerifiesAndRestoresOrRefuses(write("shstrndx0", b));
+  }
+
+  @Test
+  void overlappingExecutableSectionsAreNotPatchedTwice() throws Exception {
+    Path in = TestData.bin("counters-gcc-pie");
+    byte[] b = Files.readAllBytes(in);
+    ElfFile elf = ElfFile.read(in);
+    ElfSection text = elf.section(".text").orElseThrow();
+    ElfSection fini = elf.section(".fini").orElseThrow();
+    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    long at = elf.header().shoff() + (long) fini.index() * 64;
+    h.putLong((int) at + 0x10, text.addr()); // sh_addr
+    h.putLong((int) at + 0x18, text.offset()); // sh_offset
+    h.putLong((int) at + 0x20, text.size()); // sh_size
+    Path odd = write("overlap", b);
+    var scan =
+        dev.a64patch.core.scan.Scanner.scan(
+            ElfFile.read(odd), dev.a64patch.core.scan.ScanOptions.defaults());
+    long distinct = scan.findings().stream().map(f -> f.offset()).distinct().count();
+    assertEquals(distinct, scan.findings().size(), "a read is reported twice");
+    assertPatchVerifiesAndRestoresOrRefuses(odd);
+  }
+
+  @Test
+  void staticPieThatLostItsPieFlagStillRunsAfterPatching() throws Exception {
+    Path in = TestData.bin("counters-gcc-static-pie");
+    byte[] b = Files.readAllBytes(in);
+    ElfFile elf = ElfFile.read(in);
+    ElfSection dynamic =
+        elf.sections().stream().filter(s -> s.type() == 6).findFirst().orElseThrow(); // SHT_DYNAMIC
+    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    boolean cleared = false;
+    for (long at = dynamic.offset(); at < dynamic.offset() + dynamic.size(); at += 16) {
+      if (h.getLong((int) at) == 0x6ffffffbL) { // DT_FLAGS_1
+        h.putLong((int) at + 8, h.getLong((int) at + 8) & ~0x08000000L); // clear DF_1_PIE
+        cleared = true;
+      }
+    }
+    assertTrue(cleared, "no DT_FLAGS_1 in " + in);
+    Path odd = write("static-pie-noflag", b);
+    Tools.Result before = Qemu.run(odd);
+    assertEquals(0, before.exitCode(), "the mutated input runs: " + before.describe());
+    assertPatchVerifiesAndRestoresOrRefuses(odd);
+    Path out = odd.resolveSibling(odd.getFileName() + ".patched");
+    if (Files.exists(out)) {
+      Tools.Result after = Qemu.run(out);
+      assertEquals(0, after.exitCode(), "patched (exit 0) but crashes: " + after.describe());
+    }
+  }
+
+  @Test
+  void nonPowerOfTwoAlignmentIsRefusedAsBadInput() throws Exception {
+    Path in = TestData.bin("counters-gcc-pie");
+    byte[] b = Files.readAllBytes(in);
+    ElfFile elf = ElfFile.read(in);
+    var load = elf.segments().stream().filter(s -> s.isLoad()).reduce((a, c) -> c).orElseThrow();
+    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    h.putLong((int) (elf.header().phoff() + (long) load.index() * 56 + 0x30), 0x30000);
+    Path odd = write("align3", b);
+    Path out = dir.resolve("align3.patched");
+    var e =
+        assertThrows(
+            dev.a64patch.elf.ElfException.class,
+            () -> Patcher.patch(odd, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE));
+    assertTrue(e.getMessage().contains("not a power of two"), e.getMessage());
+    assertFalse(Files.exists(out));
+  }
+
+  private Path write(String name, byte[] b) throws Exception {
+    Path p = dir.resolve(name);
+    Files.write(p, b);
+    Files.setPosixFilePermissions(
+        p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    return p;
+  }
+
+  static void assertPatchVerifiesAndRestoresOrRefuses(Path input) throws Exception {
+    Path out = input.resolveSibling(input.getFileName() + ".patched");
+    try {
+      Patcher.patch(input, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
+    } catch (PatchException | dev.a64patch.elf.ElfException e) {
+      assertFalse(Files.exists(out), "refused, but wrote " + out);
+      assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+      return;
+    }
+    VerifyReport v = Verifier.verify(ElfFile.read(out));
+    assertTrue(v.ok(), "patched (exit 0) but verify fails: " + v.problems());
+    Path back = input.resolveSibling(input.getFileName() + ".restored");
+    Patcher.restore(out, back, PatchWriter.Hooks.NONE);
+    assertEquals(-1, Files.mismatch(input, back), "restore does not give the input back");
+  }
+}
