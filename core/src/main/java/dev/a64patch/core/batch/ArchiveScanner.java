@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -26,6 +29,18 @@ import java.util.zip.ZipInputStream;
  * structure allows.
  */
 final class ArchiveScanner {
+  /**
+   * Entries read into memory at once, in MiB, across all worker threads: a third of the heap. Each
+   * entry takes its size from this budget while it is read and scanned, so several large entries
+   * wait for each other instead of exhausting the heap together.
+   */
+  private static final Semaphore MEMORY = new Semaphore(budgetMiB(), true);
+
+  private static int budgetMiB() {
+    return (int)
+        Math.max(16, Math.min(Integer.MAX_VALUE, Runtime.getRuntime().maxMemory() / 3 >> 20));
+  }
+
   private final Inspector inspector;
   private final BatchOptions options;
 
@@ -46,7 +61,25 @@ final class ArchiveScanner {
               .filter(e -> !e.isDirectory())
               .sorted(Comparator.comparing(ZipEntry::getName))
               .toList();
+      Map<String, Long> counts =
+          entries.stream().collect(Collectors.groupingBy(ZipEntry::getName, Collectors.counting()));
+      String previous = null;
       for (ZipEntry e : entries) {
+        if (e.getName().equals(previous)) {
+          continue; // ZipFile finds an entry by name: the same bytes again, reported once below
+        }
+        previous = e.getName();
+        long n = counts.get(e.getName());
+        if (n > 1) {
+          out.problems.add(
+              new FileProblem(
+                  name + ArchiveEntry.SEPARATOR + e.getName(),
+                  FailureKind.BAD_INPUT,
+                  String.format(
+                      "%s%s%s: the archive holds %d entries with this name; which one a program"
+                          + " loads depends on the tool that reads it, and only one is scanned",
+                      name, ArchiveEntry.SEPARATOR, e.getName(), n)));
+        }
         try (InputStream in = zip.getInputStream(e)) {
           entry(in, e.getSize(), name, e.getName(), 1, out);
         } catch (IOException ex) {
@@ -100,9 +133,18 @@ final class ArchiveScanner {
     if (Magic.isElf(head, head.length)) {
       out.elf++;
       out.entries.put(path, where);
-      byte[] image = readBounded(in, size, path, out);
-      if (image != null) {
-        inspector.inspect(ByteBuffer.wrap(image), path, out);
+      // The entry's size is taken from the memory budget until it has been scanned.
+      long max = maxInMemory();
+      int permits =
+          (int) Math.max(1, (Math.min(size < 0 ? max : size, max) + (1L << 20) - 1) >> 20);
+      MEMORY.acquireUninterruptibly(permits);
+      try {
+        byte[] image = readBounded(in, size, path, out);
+        if (image != null) {
+          inspector.inspect(ByteBuffer.wrap(image), path, out);
+        }
+      } finally {
+        MEMORY.release(permits);
       }
     } else if (Magic.isZip(head, head.length) && Magic.hasArchiveName(entryName)) {
       out.entries.put(path, where);
@@ -133,22 +175,40 @@ final class ArchiveScanner {
   /** The whole entry, or null (and a problem) when it is larger than the limit. */
   private byte[] readBounded(InputStream in, long declared, String path, Tally out)
       throws IOException {
-    long max = options.maxEntryBytes();
+    long max = maxInMemory();
     // The declared size bounds the stream (ZipFile enforces it); unknown sizes read one byte past
     // the limit.
-    byte[] bytes =
-        declared > max ? null : in.readNBytes((int) (declared >= 0 ? declared : max + 1));
-    if (bytes == null || bytes.length > max) {
-      String size = declared >= 0 ? declared + " bytes" : "more than " + max + " bytes";
-      out.problems.add(
-          new FileProblem(
-              path,
-              FailureKind.BAD_INPUT,
-              String.format(
-                  "%s: archive entry of %s is larger than the %d-byte limit for entries; extract it to scan it",
-                  path, size, max)));
+    if (declared > max) {
+      out.problems.add(tooLarge(path, declared + " bytes", max));
+      return null;
+    }
+    int want = (int) (declared >= 0 ? declared : max + 1);
+    byte[] bytes;
+    try {
+      bytes = in.readNBytes(want);
+    } catch (OutOfMemoryError e) {
+      out.problems.add(tooLarge(path, want + " bytes", max));
+      return null;
+    }
+    if (bytes.length > max) {
+      out.problems.add(tooLarge(path, "more than " + max + " bytes", max));
       return null;
     }
     return bytes;
+  }
+
+  /** The limit for one entry: the configured one, or the whole memory budget if smaller. */
+  private long maxInMemory() {
+    return Math.min(options.maxEntryBytes(), (long) budgetMiB() << 20);
+  }
+
+  private static FileProblem tooLarge(String path, String size, long max) {
+    return new FileProblem(
+        path,
+        FailureKind.BAD_INPUT,
+        String.format(
+            "%s: archive entry of %s is larger than the %d-byte limit for entries read into"
+                + " memory; extract it to scan it",
+            path, size, max));
   }
 }

@@ -51,6 +51,34 @@ class OddInputTest {
     assertPatchVerifiesAndRestoresOrRefuses(odd);
   }
 
+  /** A .text sh_offset that disagrees with its segment: reads are found where the code runs. */
+  @Test
+  void sectionOffsetThatDisagreesWithItsSegmentIsNotWhereSitesArePatched() throws Exception {
+    Path in = TestData.bin("counters-gcc-pie");
+    byte[] b = Files.readAllBytes(in);
+    ElfFile elf = ElfFile.read(in);
+    ElfSection text = elf.section(".text").orElseThrow();
+    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    long at = elf.header().shoff() + (long) text.index() * 64;
+    h.putLong((int) at + 0x18, text.offset() + 0x40); // sh_offset off by 0x40
+    Path odd = write("shoffset", b);
+    var before =
+        dev.a64patch.core.scan.Scanner.scan(elf, dev.a64patch.core.scan.ScanOptions.defaults());
+    var after =
+        dev.a64patch.core.scan.Scanner.scan(
+            ElfFile.read(odd), dev.a64patch.core.scan.ScanOptions.defaults());
+    assertEquals(
+        before.findings().stream().map(f -> f.offset() + "@" + f.address()).toList(),
+        after.findings().stream().map(f -> f.offset() + "@" + f.address()).toList(),
+        "reads are where the segment maps the code");
+    assertPatchVerifiesAndRestoresOrRefuses(odd);
+    Path out = odd.resolveSibling(odd.getFileName() + ".patched");
+    if (Files.exists(out)) {
+      Tools.Result run = Qemu.run(out);
+      assertEquals(0, run.exitCode(), "patched (exit 0) but crashes: " + run.describe());
+    }
+  }
+
   @Test
   void staticPieThatLostItsPieFlagStillRunsAfterPatching() throws Exception {
     Path in = TestData.bin("counters-gcc-static-pie");
