@@ -252,8 +252,13 @@ public final class ElfFile {
     }
   }
 
+  /** Never shows a Java class name: a user cannot act on "IndexOutOfBoundsException". */
   private ElfFormatException unexpected(RuntimeException e) {
-    ElfFormatException x = new ElfFormatException(name, 0, "structure", "cannot be parsed: " + e);
+    String why =
+        e instanceof IndexOutOfBoundsException || e instanceof java.nio.BufferUnderflowException
+            ? "a structure runs past the end of the file or its table"
+            : "malformed";
+    ElfFormatException x = new ElfFormatException(name, 0, "structure", "cannot be parsed: " + why);
     x.initCause(e); // for A64PATCH_DEBUG stack traces
     return x;
   }

@@ -5,6 +5,7 @@ import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.report.ArchiveEntry;
 import dev.a64patch.core.report.FileProblem;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -85,7 +86,9 @@ final class ArchiveScanner {
         } catch (IOException ex) {
           out.problems.add(
               Failures.problem(
-                  name + ArchiveEntry.SEPARATOR + e.getName(), "cannot read archive entry", ex));
+                  name + ArchiveEntry.SEPARATOR + e.getName(),
+                  "cannot read archive entry",
+                  worded(ex)));
         } catch (IllegalArgumentException ex) {
           // ZipInputStream (nested archives) reports undecodable entry names this way.
           out.problems.add(
@@ -96,8 +99,21 @@ final class ArchiveScanner {
         }
       }
     } catch (IOException e) {
-      out.problems.add(Failures.problem(name, "cannot read as a zip archive", e));
+      out.problems.add(Failures.problem(name, "cannot read as a zip archive", worded(e)));
     }
+  }
+
+  /**
+   * Zip streams throw a bare {@link EOFException} (no message) when an archive ends early; the
+   * message would then be the class name. Same kind (bad input), words a user understands.
+   */
+  private static IOException worded(IOException e) {
+    if (e.getMessage() != null && !e.getMessage().isBlank()) {
+      return e;
+    }
+    return e instanceof EOFException
+        ? new ZipException("the archive ends in the middle of an entry (truncated?)")
+        : new ZipException("unreadable zip data");
   }
 
   /**

@@ -64,6 +64,31 @@ class ArchiveLimitsTest {
     assertTrue(dup.get(0).message().startsWith(jar + "!/lib/a.so: "), dup.get(0).message());
   }
 
+  /** Issue: bad-input messages showed a bare "EOFException" or a Java class name. */
+  @Test
+  void aTruncatedNestedArchiveIsWordedWithoutJavaClassNames() throws Exception {
+    byte[] lib = Files.readAllBytes(TestData.bin("libcounters.so"));
+    java.io.ByteArrayOutputStream inner = new java.io.ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(inner)) {
+      z.putNextEntry(new ZipEntry("lib/a.so"));
+      z.write(lib);
+      z.closeEntry();
+    }
+    byte[] cut = java.util.Arrays.copyOf(inner.toByteArray(), inner.size() / 2);
+    Path jar = dir.resolve("outer.jar");
+    try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(jar))) {
+      z.putNextEntry(new ZipEntry("inner.jar"));
+      z.write(cut);
+      z.closeEntry();
+    }
+    ScanReport r =
+        new BatchScanner(BatchOptions.of(ScanOptions.defaults()).withJobs(1)).scan(List.of(jar));
+    assertFalse(r.problems().isEmpty(), "a truncated archive is a problem");
+    for (FileProblem p : r.problems()) {
+      assertFalse(p.message().matches(".*[A-Z][a-z]+Exception.*"), p.message());
+    }
+  }
+
   /** Child JVM with a small heap: big entries must fail cleanly, never with OutOfMemoryError. */
   @Test
   void bigEntriesInSeveralJarsDoNotExhaustTheHeap() throws Exception {
