@@ -111,25 +111,4 @@ public final class ElfConstants {
   public static final long GNU_PROPERTY_AARCH64_FEATURE_1_AND = 0xc0000000L;
   public static final long GNU_PROPERTY_AARCH64_FEATURE_1_BTI = 1;
   public static final long GNU_PROPERTY_AARCH64_FEATURE_1_PAC = 2;
-
-  /** Sizes of the fixed structures per class: header, phdr, shdr, sym, dyn. */
-  public static int ehdrSize(int elfClass) {
-    return elfClass == ELFCLASS64 ? 64 : 52;
-  }
-
-  public static int phdrSize(int elfClass) {
-    return elfClass == ELFCLASS64 ? 56 : 32;
-  }
-
-  public static int shdrSize(int elfClass) {
-    return elfClass == ELFCLASS64 ? 64 : 40;
-  }
-
-  public static int symSize(int elfClass) {
-    return elfClass == ELFCLASS64 ? 24 : 16;
-  }
-
-  public static int dynSize(int elfClass) {
-    return elfClass == ELFCLASS64 ? 16 : 8;
-  }
 }

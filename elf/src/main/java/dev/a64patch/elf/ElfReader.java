@@ -35,7 +35,8 @@ final class ElfReader {
     checkIdent();
     int elfClass = buf.get(4);
     le = buf.get(5) == ELFDATA2LSB;
-    int ehdr = ehdrSize(elfClass);
+    ElfRecord.Format eh = ElfRecord.EHDR.in(elfClass);
+    int ehdr = eh.size();
     if (size < ehdr) {
       throw error(
           size,
@@ -56,15 +57,22 @@ final class ElfReader {
     int shnum = h.eShnum();
     int shstrndx = h.eShstrndx();
     if (shoff != 0 || shnum != 0) {
-      expectEntsize(shentsize, shdrSize(elfClass), is64 ? 0x3a : 0x2e, "e_shentsize");
+      expectEntsize(
+          shentsize, ElfRecord.SHDR.in(elfClass).size(), eh.offset("e_shentsize"), "e_shentsize");
     }
     if (phnum != 0) {
-      expectEntsize(phentsize, phdrSize(elfClass), is64 ? 0x36 : 0x2a, "e_phentsize");
+      expectEntsize(
+          phentsize, ElfRecord.PHDR.in(elfClass).size(), eh.offset("e_phentsize"), "e_phentsize");
     }
     // gABI "Sections": when a count does not fit in 16 bits, section 0 holds it.
     boolean extended = phnum == PN_XNUM || (shnum == 0 && shoff != 0) || shstrndx == SHN_XINDEX;
     if (extended) {
-      checkRange(shoff, shdrSize(elfClass), is64 ? 0x28 : 0x20, "e_shoff", "section header 0");
+      checkRange(
+          shoff,
+          ElfRecord.SHDR.in(elfClass).size(),
+          eh.offset("e_shoff"),
+          "e_shoff",
+          "section header 0");
       EndianElf.SectionHeader s0 = sectionHeader(shoff);
       if (phnum == PN_XNUM) phnum = (int) Math.min(s0.shInfo(), Integer.MAX_VALUE);
       if (shnum == 0) shnum = (int) Math.min(unsignedOrMax(s0.shSize()), Integer.MAX_VALUE);
@@ -73,21 +81,21 @@ final class ElfReader {
     if (phnum > 0) {
       checkRange(
           phoff,
-          (long) phnum * phdrSize(elfClass),
-          is64 ? 0x20 : 0x1c,
+          (long) phnum * ElfRecord.PHDR.in(elfClass).size(),
+          eh.offset("e_phoff"),
           "e_phoff",
           "program header table (" + phnum + " entries)");
     }
     if (shnum > 0) {
       checkRange(
           shoff,
-          (long) shnum * shdrSize(elfClass),
-          is64 ? 0x28 : 0x20,
+          (long) shnum * ElfRecord.SHDR.in(elfClass).size(),
+          eh.offset("e_shoff"),
           "e_shoff",
           "section header table (" + shnum + " entries)");
       if (shstrndx != SHN_UNDEF && shstrndx >= shnum) {
         throw error(
-            is64 ? 0x3e : 0x32,
+            eh.offset("e_shstrndx"),
             "e_shstrndx",
             String.format("section index %d, but there are only %d sections", shstrndx, shnum));
       }
@@ -167,7 +175,7 @@ final class ElfReader {
         checkRange(
             s.offset(),
             s.filesz(),
-            at + (h.is64() ? 8 : 4),
+            at + ElfRecord.PHDR.in(h).offset("p_offset"),
             "segment " + i + " p_offset",
             "segment " + i + " (" + ElfNames.segmentType(s.type()) + ") file range");
       }
@@ -188,7 +196,7 @@ final class ElfReader {
         checkRange(
             s.shOffset(),
             s.shSize(),
-            at + (h.is64() ? 0x18 : 0x10),
+            at + ElfRecord.SHDR.in(h).offset("sh_offset"),
             "section " + i + " sh_offset",
             "section " + i + " file range");
       }
@@ -224,17 +232,17 @@ final class ElfReader {
   /** The table as a view after checking sh_entsize and sh_link; see {@link ElfSymbolTable}. */
   ElfSymbolTable symbolTable(ElfHeader h, List<ElfSection> sections, ElfSection table) {
     StringTable strings = symbolStrings(h, sections, table);
-    int entsize = symSize(h.elfClass());
+    int entsize = ElfRecord.SYM.in(h).size();
     long size = table.size() - table.size() % entsize;
     return new ElfSymbolTable(slice(table.offset(), size), strings, h.is64(), h.isLittleEndian());
   }
 
   private StringTable symbolStrings(ElfHeader h, List<ElfSection> sections, ElfSection table) {
-    int entsize = symSize(h.elfClass());
+    int entsize = ElfRecord.SYM.in(h).size();
     long fieldAt = h.shoff() + (long) table.index() * h.shentsize();
     if (table.entsize() != entsize) {
       throw error(
-          fieldAt + (h.is64() ? 0x38 : 0x24),
+          fieldAt + ElfRecord.SHDR.in(h).offset("sh_entsize"),
           "section " + table.index() + " (" + table.name() + ") sh_entsize",
           String.format("expected %d for a symbol table, found %d", entsize, table.entsize()));
     }
@@ -242,7 +250,7 @@ final class ElfReader {
         || table.link() >= sections.size()
         || !sections.get((int) table.link()).hasFileData()) {
       throw error(
-          fieldAt + (h.is64() ? 0x28 : 0x18),
+          fieldAt + ElfRecord.SHDR.in(h).offset("sh_link"),
           "section " + table.index() + " (" + table.name() + ") sh_link",
           "expected the index of a string table section, found " + table.link());
     }
@@ -255,7 +263,7 @@ final class ElfReader {
   }
 
   List<ElfSymbol> readSymbols(ElfHeader h, List<ElfSection> sections, ElfSection table) {
-    int entsize = symSize(h.elfClass());
+    int entsize = ElfRecord.SYM.in(h).size();
     StringTable strings = symbolStrings(h, sections, table);
     int count = (int) (table.size() / entsize);
     List<ElfSymbol> out = new ArrayList<>(count);
@@ -278,7 +286,7 @@ final class ElfReader {
   }
 
   List<ElfDynamicEntry> readDynamic(ElfHeader h, long offset, long length) {
-    int entsize = dynSize(h.elfClass());
+    int entsize = ElfRecord.DYN.in(h).size();
     List<ElfDynamicEntry> out = new ArrayList<>();
     for (long at = offset; at + entsize <= offset + length; at += entsize) {
       io.seek(at);

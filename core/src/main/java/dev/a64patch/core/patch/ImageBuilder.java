@@ -4,6 +4,7 @@ import static dev.a64patch.elf.ElfConstants.*;
 
 import dev.a64patch.core.encode.Insn;
 import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfRecord;
 import dev.a64patch.elf.ElfSection;
 import dev.a64patch.elf.ElfSegment;
 import java.io.ByteArrayOutputStream;
@@ -25,13 +26,14 @@ import java.util.List;
  * byte goes through {@link FileEdits.Recorder#write}.
  */
 public final class ImageBuilder {
-  private static final int EHDR_SIZE = 64;
-  private static final int SHDR_SIZE = 64;
 
   private final ElfFile elf;
   private final PatchPlan plan;
   private final Layout layout;
   private final ByteOrder order;
+  private final ElfRecord.Format ehdr;
+  private final ElfRecord.Format phdr;
+  private final ElfRecord.Format shdr;
   private final FileEdits.Recorder out;
   private final Sections sections;
 
@@ -40,6 +42,9 @@ public final class ImageBuilder {
     this.plan = plan;
     this.layout = plan.layout();
     this.order = elf.header().isLittleEndian() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    this.ehdr = ElfRecord.EHDR.in(elf.header());
+    this.phdr = ElfRecord.PHDR.in(elf.header());
+    this.shdr = ElfRecord.SHDR.in(elf.header());
     this.out = new FileEdits.Recorder(elf.size());
     this.sections = new Sections();
   }
@@ -49,8 +54,8 @@ public final class ImageBuilder {
   }
 
   private FileEdits build() {
-    byte[] originalHeader = new byte[EHDR_SIZE];
-    elf.slice(0, EHDR_SIZE).get(originalHeader);
+    byte[] originalHeader = new byte[ehdr.size()];
+    elf.slice(0, ehdr.size()).get(originalHeader);
     // 1. Each new section of each new segment, in layout order (the first is the program
     //    header table).
     for (Layout.Segment segment : layout.segments()) {
@@ -72,7 +77,7 @@ public final class ImageBuilder {
     // 5. The ELF header.
     out.write(
         0,
-        header(originalHeader, shoff, table.length / SHDR_SIZE, sections.shstrndx()),
+        header(originalHeader, shoff, table.length / shdr.size(), sections.shstrndx()),
         "ELF header");
     // 6. The word at each rewritten site.
     for (SitePlan s : plan.sites()) {
@@ -105,7 +110,7 @@ public final class ImageBuilder {
    */
   private byte[] programHeaders() {
     Layout.Section table = layout.section(NewSection.PROGRAM_HEADERS).orElseThrow();
-    ByteBuffer b = ByteBuffer.allocate(layout.phnum() * Layout.PHDR_SIZE).order(order);
+    ByteBuffer b = ByteBuffer.allocate(layout.phnum() * phdr.size()).order(order);
     int lastLoad = -1;
     for (ElfSegment s : elf.segments()) {
       if (s.isLoad()) {
@@ -113,30 +118,33 @@ public final class ImageBuilder {
       }
     }
     for (ElfSegment s : elf.segments()) {
+      int at = b.position();
+      b.put(elf.slice(elf.header().phoff() + (long) s.index() * phdr.size(), phdr.size()));
       if (s.type() == PT_PHDR) {
-        phdr(
-            b,
-            PT_PHDR,
-            s.flags(),
-            table.offset(),
-            table.vaddr(),
-            table.size(),
-            table.size(),
-            s.align());
-      } else {
-        b.put(
-            elf.slice(
-                elf.header().phoff() + (long) s.index() * Layout.PHDR_SIZE, Layout.PHDR_SIZE));
+        place(b, at, table.offset(), table.vaddr(), table.size());
       }
       if (s.index() == lastLoad) {
         for (Layout.Segment n : layout.segments()) {
-          phdr(
-              b, PT_LOAD, n.flags(), n.offset(), n.vaddr(), n.size(), n.size(), layout.alignment());
+          at = b.position();
+          b.position(at + phdr.size());
+          phdr.put(b, at, "p_type", PT_LOAD);
+          phdr.put(b, at, "p_flags", n.flags());
+          phdr.put(b, at, "p_align", layout.alignment());
+          place(b, at, n.offset(), n.vaddr(), n.size());
         }
       }
     }
     check(!b.hasRemaining(), "program header count");
     return b.array();
+  }
+
+  /** Points the program header at {@code at} to bytes that are mapped as they are in the file. */
+  private void place(ByteBuffer b, int at, long offset, long vaddr, long size) {
+    phdr.put(b, at, "p_offset", offset);
+    phdr.put(b, at, "p_vaddr", vaddr);
+    phdr.put(b, at, "p_paddr", vaddr);
+    phdr.put(b, at, "p_filesz", size);
+    phdr.put(b, at, "p_memsz", size);
   }
 
   /** Each site's trampoline at its address. */
@@ -162,38 +170,19 @@ public final class ImageBuilder {
     return Trampolines.initialData();
   }
 
-  private void phdr(
-      ByteBuffer b,
-      long type,
-      int flags,
-      long offset,
-      long vaddr,
-      long filesz,
-      long memsz,
-      long align) {
-    b.putInt((int) type)
-        .putInt(flags)
-        .putLong(offset)
-        .putLong(vaddr)
-        .putLong(vaddr)
-        .putLong(filesz)
-        .putLong(memsz)
-        .putLong(align);
-  }
-
   private byte[] header(byte[] original, long shoff, int shnum, int shstrndx) {
     ByteBuffer h = ByteBuffer.wrap(original.clone()).order(order);
     layout
         .section(NewSection.PROGRAM_HEADERS)
         .ifPresent(
             t -> {
-              h.putLong(0x20, t.offset()); // e_phoff
-              h.putShort(0x38, (short) layout.phnum()); // e_phnum
+              ehdr.put(h, 0, "e_phoff", t.offset());
+              ehdr.put(h, 0, "e_phnum", layout.phnum());
             });
-    h.putLong(0x28, shoff); // e_shoff
-    h.putShort(0x3a, (short) SHDR_SIZE); // e_shentsize
-    h.putShort(0x3c, (short) shnum); // e_shnum
-    h.putShort(0x3e, (short) shstrndx); // e_shstrndx
+    ehdr.put(h, 0, "e_shoff", shoff);
+    ehdr.put(h, 0, "e_shentsize", shdr.size());
+    ehdr.put(h, 0, "e_shnum", shnum);
+    ehdr.put(h, 0, "e_shstrndx", shstrndx);
     return h.array();
   }
 
@@ -265,16 +254,16 @@ public final class ImageBuilder {
 
     byte[] table(long namesOffset, int namesSize, long manifestOffset, int manifestSize) {
       int count = oldCount() + added.size();
-      ByteBuffer b = ByteBuffer.allocate(count * SHDR_SIZE).order(order);
+      ByteBuffer b = ByteBuffer.allocate(count * shdr.size()).order(order);
       if (elf.hasSectionHeaders()) {
-        b.put(elf.slice(elf.header().shoff(), (long) elf.header().shnum() * SHDR_SIZE));
+        b.put(elf.slice(elf.header().shoff(), (long) elf.header().shnum() * shdr.size()));
       } else {
-        b.put(new byte[SHDR_SIZE]); // SHN_UNDEF
+        b.put(new byte[shdr.size()]); // SHN_UNDEF
       }
       if (hadSections) {
-        int at = elf.header().shstrndx() * SHDR_SIZE;
-        b.putLong(at + 0x18, namesOffset); // sh_offset
-        b.putLong(at + 0x20, namesSize); // sh_size
+        int at = elf.header().shstrndx() * shdr.size();
+        shdr.put(b, at, "sh_offset", namesOffset);
+        shdr.put(b, at, "sh_size", namesSize);
       }
       for (Layout.Section s : loaded()) {
         NewSection n = s.what();
@@ -304,6 +293,7 @@ public final class ImageBuilder {
       return b.array();
     }
 
+    /** Appends a section header; sh_link, sh_info and sh_entsize are 0. */
     private void shdr(
         ByteBuffer b,
         int name,
@@ -313,16 +303,15 @@ public final class ImageBuilder {
         long offset,
         long size,
         long align) {
-      b.putInt(name)
-          .putInt((int) type)
-          .putLong(flags)
-          .putLong(addr)
-          .putLong(offset)
-          .putLong(size)
-          .putInt(0)
-          .putInt(0)
-          .putLong(align)
-          .putLong(0);
+      int at = b.position();
+      b.position(at + shdr.size());
+      shdr.put(b, at, "sh_name", name);
+      shdr.put(b, at, "sh_type", type);
+      shdr.put(b, at, "sh_flags", flags);
+      shdr.put(b, at, "sh_addr", addr);
+      shdr.put(b, at, "sh_offset", offset);
+      shdr.put(b, at, "sh_size", size);
+      shdr.put(b, at, "sh_addralign", align);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.a64patch.core.failure.Remedy;
 import dev.a64patch.core.failure.Setting;
 import dev.a64patch.elf.ElfDynamicEntry;
 import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfRecord;
 import dev.a64patch.elf.ElfSegment;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -33,7 +34,6 @@ public record Layout(
     long tailOffset) {
 
   public static final long MIN_ALIGN = 0x10000;
-  static final int PHDR_SIZE = 56;
 
   public Layout {
     segments = List.copyOf(segments);
@@ -99,7 +99,7 @@ public record Layout(
     }
     phnum += bySegment.size();
     Map<NewSection, Long> all = new EnumMap<>(sizes);
-    all.put(NewSection.PROGRAM_HEADERS, (long) phnum * PHDR_SIZE);
+    all.put(NewSection.PROGRAM_HEADERS, (long) phnum * ElfRecord.PHDR.in(elf.header()).size());
 
     List<ElfSegment> loads = elf.segments().stream().filter(ElfSegment::isLoad).toList();
     long align = MIN_ALIGN;
@@ -190,7 +190,7 @@ public record Layout(
     for (ElfSegment s : loads) {
       end = Math.max(end, s.offset() + s.filesz());
     }
-    return alignUp(end, 8); // Elf64_Phdr alignment
+    return alignUp(end, 8); // program header alignment
   }
 
   /**
