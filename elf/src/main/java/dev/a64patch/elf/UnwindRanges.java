@@ -14,7 +14,9 @@ import java.util.Optional;
  * in {@code .eh_frame} its length. Stripped libraries keep these tables because exceptions and
  * backtraces need them, so they tell code from data even where no symbol names the function.
  * Lookups binary-search the table in place, so a library with 100 000 FDEs costs a few reads per
- * address. Format: LSB 5.0 "Exception Frames" and ".eh_frame_hdr".
+ * address. Files without {@code .eh_frame_hdr} (static executables linked without {@code
+ * --eh-frame-hdr}, as GCC does for {@code -static}) are indexed by walking {@code .eh_frame} itself
+ * once, found by its section header. Format: LSB 5.0 "Exception Frames" and ".eh_frame_hdr".
  */
 public final class UnwindRanges {
   /** One FDE's code range [start, end). */
@@ -31,6 +33,11 @@ public final class UnwindRanges {
   private int tableEnc;
   private int entrySize;
   private long count;
+
+  /** FDE ranges read from .eh_frame when there is no search table: sorted starts and ends. */
+  private long[] starts;
+
+  private long[] ends;
 
   private UnwindRanges(ElfFile elf) {
     this.elf = elf;
@@ -51,16 +58,26 @@ public final class UnwindRanges {
     } catch (RuntimeException e) {
       u.tableOffset = -1;
     }
+    if (u.tableOffset < 0 && elf.header().type() != ET_REL) {
+      try {
+        u.readEhFrame();
+      } catch (RuntimeException e) {
+        u.starts = null;
+      }
+    }
     return u;
   }
 
   /** Number of FDEs in the search table (0 when unusable). */
   public long size() {
-    return tableOffset < 0 ? 0 : count;
+    return starts != null ? starts.length : tableOffset < 0 ? 0 : count;
   }
 
   /** The FDE range holding {@code address}, if any. */
   public Optional<Range> rangeAt(long address) {
+    if (starts != null) {
+      return walkedRangeAt(address);
+    }
     if (tableOffset < 0) {
       return Optional.empty();
     }
@@ -135,6 +152,94 @@ public final class UnwindRanges {
     this.count = n;
     this.hdrOff = hdrOff;
     this.tableOffset = c.off;
+  }
+
+  private Optional<Range> walkedRangeAt(long address) {
+    int lo = 0;
+    int hi = starts.length - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Long.compareUnsigned(starts[mid], address) <= 0) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    // FDEs rarely nest; look back a little for an enclosing longer one.
+    for (int i = found; i >= 0 && i > found - 8; i--) {
+      if (Long.compareUnsigned(address - starts[i], ends[i] - starts[i]) < 0) {
+        return Optional.of(new Range(starts[i], ends[i]));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Largest number of FDEs read from one .eh_frame (each takes at least 16 bytes). */
+  private static final int MAX_FDES = 1 << 22;
+
+  /**
+   * Walks every record of the {@code .eh_frame} section (CIEs and FDEs, up to the zero terminator)
+   * and keeps each FDE's [pc_begin, pc_begin + pc_range).
+   */
+  private void readEhFrame() {
+    Optional<ElfSection> section =
+        elf.sections().stream()
+            .filter(s -> s.name().equals(".eh_frame") && s.type() == SHT_PROGBITS)
+            .findFirst();
+    if (section.isEmpty() || section.get().offset() + section.get().size() > elf.size()) {
+      return;
+    }
+    ElfSection s = section.get();
+    long end = s.offset() + s.size();
+    long[] st = new long[64];
+    long[] en = new long[64];
+    int n = 0;
+    long at = s.offset();
+    while (at + 4 <= end && n < MAX_FDES) {
+      Cursor c = new Cursor(at, s.addr() + (at - s.offset()), end, 0);
+      long length = c.u32();
+      if (length == 0) {
+        break; // terminator
+      }
+      if (length == 0xffffffffL) {
+        length = c.u64();
+      }
+      long next = c.off + length;
+      if (length < 4 || next > end || next < c.off) {
+        break;
+      }
+      long ciePointerAt = c.off;
+      long ciePointer = c.u32();
+      if (ciePointer != 0) {
+        int enc = cieEncoding(ciePointerAt - ciePointer);
+        long start = c.encoded(enc);
+        long range = c.encoded(enc & 0x0f);
+        if (range > 0 && start != 0) {
+          if (n == st.length) {
+            st = java.util.Arrays.copyOf(st, n * 2);
+            en = java.util.Arrays.copyOf(en, n * 2);
+          }
+          st[n] = start;
+          en[n] = start + range;
+          n++;
+        }
+      }
+      at = next;
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) order[i] = i;
+    final long[] fs = st;
+    java.util.Arrays.sort(order, (a, b) -> Long.compareUnsigned(fs[a], fs[b]));
+    long[] sortedStarts = new long[n];
+    long[] sortedEnds = new long[n];
+    for (int i = 0; i < n; i++) {
+      sortedStarts[i] = st[order[i]];
+      sortedEnds[i] = en[order[i]];
+    }
+    this.starts = sortedStarts;
+    this.ends = sortedEnds;
   }
 
   /** pc_range of the FDE at virtual address {@code fdeVaddr}, or 0 when it cannot be read. */

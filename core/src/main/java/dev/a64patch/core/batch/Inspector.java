@@ -30,11 +30,13 @@ final class Inspector {
   private final Scanner scanner;
   private final Opener opener;
   private final ArchiveScanner archives;
+  private final ArScanner staticLibraries;
 
   Inspector(Scanner scanner, Opener opener, BatchOptions options) {
     this.scanner = scanner;
     this.opener = opener;
     this.archives = new ArchiveScanner(this, options);
+    this.staticLibraries = new ArScanner(this);
   }
 
   Tally inspect(TreeWalker.Target t) {
@@ -45,6 +47,18 @@ final class Inspector {
       n = readHead(ch, head);
     } catch (IOException e) {
       out.problems.add(Failures.problem(t.name(), e));
+      return out;
+    }
+    if (ArArchive.isAr(head, n) && archives.enabled()) {
+      staticLibraries.scanFile(t.path(), t.name(), out);
+      return out;
+    }
+    if (ArArchive.isThin(head, n) && archives.enabled()) {
+      out.problems.add(
+          new FileProblem(
+              t.name(),
+              FailureKind.SKIPPED,
+              t.name() + ": thin static library: its members are separate files, scan those"));
       return out;
     }
     if (Magic.isZip(head, n) && Magic.hasArchiveName(t.name()) && archives.enabled()) {

@@ -5,7 +5,8 @@ import java.util.Set;
 
 /** The first bytes that decide what a file is, and the names that make a zip worth opening. */
 final class Magic {
-  static final int HEAD = 4;
+  /** Bytes read to decide: the 8-byte ar magic is the longest. */
+  static final int HEAD = 8;
 
   /** Archive kinds searched for ELF entries: Java and Android packages, and plain zips. */
   static final Set<String> ARCHIVE_SUFFIXES = Set.of(".jar", ".zip", ".aar", ".apk");
