@@ -2,11 +2,17 @@ package dev.a64patch.cli;
 
 import dev.a64patch.core.failure.A64PatchException;
 import dev.a64patch.core.failure.Failures;
+import dev.a64patch.core.patch.PatchPlan;
 import dev.a64patch.core.patch.PatchWriter;
 import dev.a64patch.core.patch.Patcher;
+import dev.a64patch.core.patch.SitePlan;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.PatchReport;
+import dev.a64patch.core.scan.Finding;
+import dev.a64patch.core.scan.Loops;
+import dev.a64patch.core.scan.SysReg;
 import dev.a64patch.elf.ElfException;
+import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -100,6 +106,7 @@ final class PatchCommand implements Callable<Integer> {
         Patcher.Outcome o = Patcher.patch(file, target, options, dryRun, hooks);
         o.warnings().forEach(w -> err.println("a64patch: warning: " + w));
         entries.add(new PatchReport.Entry(display(file, target), o.result(), o.plan()));
+        warnAboutLoops(file, o.plan(), err);
       } catch (ElfException | A64PatchException | IOException e) {
         problems.add(FailureOutput.problem(file.toString(), e));
         err.println("a64patch: " + FailureOutput.message(e));
@@ -114,6 +121,35 @@ final class PatchCommand implements Callable<Integer> {
     }
     err.flush();
     return worst.code();
+  }
+
+  /**
+   * A read rewritten in place (zero, nop) inside a loop: a wait on the counter then never ends, or
+   * reads a stale value.
+   */
+  private static void warnAboutLoops(Path file, PatchPlan plan, PrintWriter err)
+      throws IOException {
+    if (plan == null) {
+      return;
+    }
+    ElfFile elf = null;
+    for (SitePlan s : plan.sites()) {
+      Finding f = s.finding();
+      if (s.action() != SitePlan.Action.IN_PLACE
+          || f.rt() == 31
+          || f.register().kind() != SysReg.Kind.COUNTER) {
+        continue;
+      }
+      elf = elf == null ? ElfFile.read(file) : elf;
+      Loops.around(elf, f)
+          .ifPresent(
+              loop ->
+                  err.printf(
+                      "a64patch: warning: %s: 0x%x %s %s is rewritten in place inside a loop"
+                          + " (branch back from 0x%x to 0x%x): a wait on the counter never ends"
+                          + " or reads a stale value; a trampoline strategy keeps it advancing%n",
+                      file, f.address(), f.register(), f.rtName(), loop.from(), loop.to()));
+    }
   }
 
   private static String display(Path file, Path target) {

@@ -19,6 +19,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -43,6 +44,14 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin FormatOption format;
 
+  @Option(
+      names = "--allow-unpatched",
+      description = {
+        "Pass even when reads the patch options select were left unpatched (out of reach of a",
+        "branch, or uncertain without --include-uncertain); they are listed either way."
+      })
+  boolean allowUnpatched;
+
   @Override
   public Integer call() throws IOException {
     CommandLine cmd = spec.commandLine();
@@ -54,7 +63,7 @@ final class VerifyCommand implements Callable<Integer> {
       try {
         VerifyReport r = Verifier.verify(ElfFile.read(file));
         reports.add(r);
-        if (!r.ok()) {
+        if (!passes(r)) {
           worst = ExitCode.worse(worst, ExitCode.VERIFY_FAILED);
         }
       } catch (ElfException | A64PatchException | IOException e) {
@@ -65,15 +74,17 @@ final class VerifyCommand implements Callable<Integer> {
     }
     PrintWriter out = cmd.getOut();
     if (f == FormatOption.Format.JSON) {
-      JsonOutput.envelope(out, "verify", reports, VerifyCommand::json, problems);
+      JsonOutput.envelope(out, "verify", reports, this::json, problems);
     } else {
       for (VerifyReport r : reports) {
         out.println(
             r.file()
                 + ": "
-                + (r.ok() ? "ok" : "FAILED")
+                + (passes(r) ? "ok" : "FAILED")
                 + (r.patched() ? " (" + r.sites() + " sites recorded)" : ""));
         r.problems().forEach(p -> out.println("  problem: " + p));
+        String label = allowUnpatched ? "  unpatched (allowed): " : "  unpatched: ";
+        r.unpatched().forEach(u -> out.println(label + u));
         r.notes().forEach(n -> out.println("  note: " + n));
       }
     }
@@ -82,9 +93,14 @@ final class VerifyCommand implements Callable<Integer> {
     return worst.code();
   }
 
-  private static void json(JsonGenerator g, VerifyReport r) throws IOException {
+  /** Well formed, and every selected read patched unless --allow-unpatched. */
+  private boolean passes(VerifyReport r) {
+    return r.ok() && (allowUnpatched || r.unpatched().isEmpty());
+  }
+
+  private void json(JsonGenerator g, VerifyReport r) throws IOException {
     g.writeStringField("path", r.file());
-    g.writeBooleanField("ok", r.ok());
+    g.writeBooleanField("ok", passes(r));
     g.writeBooleanField("patched", r.patched());
     g.writeNumberField("sites", r.sites());
     g.writeArrayFieldStart("problems");
@@ -95,6 +111,11 @@ final class VerifyCommand implements Callable<Integer> {
     g.writeArrayFieldStart("notes");
     for (String n : r.notes()) {
       g.writeString(n);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("unpatched");
+    for (String u : r.unpatched()) {
+      g.writeString(u);
     }
     g.writeEndArray();
   }

@@ -27,6 +27,7 @@ public final class Verifier {
   public static VerifyReport verify(ElfFile elf) {
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    List<String> unpatched = new ArrayList<>();
     Manifest m;
     try {
       m = Manifest.read(elf).orElse(null);
@@ -48,6 +49,12 @@ public final class Verifier {
         for (Manifest.Site s : m.sites()) {
           recorded.add(s.offset());
           checkSite(elf, m, options, s, decoder, problems, notes);
+          if (s.action().equals("skipped") && selected(options, s)) {
+            unpatched.add(
+                String.format(
+                    "0x%x %s %s: %s",
+                    s.address(), s.register(), SysReg.rtName(s.rt()), s.reason()));
+          }
         }
       }
     } else {
@@ -71,7 +78,24 @@ public final class Verifier {
       }
     }
     return new VerifyReport(
-        elf.name(), m != null, m == null ? 0 : m.sites().size(), problems, notes);
+        elf.name(), m != null, m == null ? 0 : m.sites().size(), problems, notes, unpatched);
+  }
+
+  /**
+   * A read the options chose to rewrite (its register is selected, it is no data in code and no
+   * read into xzr) that was left as it was: out of reach, or uncertain without {@code
+   * --include-uncertain}.
+   */
+  private static boolean selected(PatchOptions options, Manifest.Site s) {
+    SysReg reg;
+    try {
+      reg = SysReg.valueOf(s.register());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return options.effectiveRegisters().contains(reg)
+        && s.rt() != 31
+        && !s.reason().startsWith("data in code");
   }
 
   /**
