@@ -238,6 +238,12 @@ gcc_a64 "$TMP/libnothere.so" -fPIC -shared -Wl,-soname,libnothere.so closure/not
 gcc_a64 "$CL/opt/app/bin/missing-prog" -fPIE -pie closure/missing.c "-L$TMP" -lnothere
 echo "built closure/opt/app/bin/missing-prog"
 
+# ---- one clock per process: executable + linked library + dlopened library -----------
+cc libclockshare_a.so shared gcc no - "linked by clockshare (DT_NEEDED, found through \$ORIGIN)" "-fPIC -shared -Wl,-soname,libclockshare_a.so" "libclockshare_a.c"
+cc libclockshare_b.so shared gcc no - "dlopened RTLD_LOCAL by clockshare" "-fPIC -shared -Wl,-soname,libclockshare_b.so" "libclockshare_b.c"
+cc clockshare pie gcc yes '${BIN}/libclockshare_b.so' "8 threads pass timestamps across the executable and both libraries; prints order/unique/sum (see source)" \
+                                        "-fPIE -pie -Wl,-rpath,\$ORIGIN" "clockshare.c $OUT/libclockshare_a.so"
+
 # ---- inputs that are not (little-endian) AArch64 ---------------------------------------
 gcc -O2 -g0 -Wl,--build-id=none hello_x86_64.c -o "$OUT/hello-x86_64"
 derived hello-x86_64 pie gcc-x86_64 "-O2 -g0 -Wl,--build-id=none" no - "runner=none (host binary); EM_X86_64: not AArch64; reject"

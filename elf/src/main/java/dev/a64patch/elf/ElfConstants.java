@@ -97,7 +97,13 @@ public final class ElfConstants {
   public static final long DT_HASH = 4;
   public static final long DT_STRTAB = 5;
   public static final long DT_SYMTAB = 6;
+  public static final long DT_PLTRELSZ = 2;
+  public static final long DT_RELA = 7;
+  public static final long DT_RELASZ = 8;
+  public static final long DT_RELAENT = 9;
   public static final long DT_STRSZ = 10;
+  public static final long DT_JMPREL = 23;
+  public static final long DT_VERSYM = 0x6ffffff0L;
   public static final long DT_SYMENT = 11;
   public static final long DT_SONAME = 14;
   public static final long DT_RPATH = 15;
@@ -105,6 +111,9 @@ public final class ElfConstants {
   public static final long DT_FLAGS_1 = 0x6ffffffbL;
   public static final long DF_1_NODEFLIB = 0x00000800L;
   public static final long DF_1_PIE = 0x08000000L;
+
+  // r_info types (aaelf64 "Dynamic relocations")
+  public static final long R_AARCH64_GLOB_DAT = 1025;
 
   // Notes
   public static final long NT_GNU_PROPERTY_TYPE_0 = 5;

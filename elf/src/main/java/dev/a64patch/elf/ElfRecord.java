@@ -120,6 +120,16 @@ public enum ElfRecord {
       }
     }
 
+    /** The bytes of {@code field} alone holding {@code value}, in byte order {@code order}. */
+    public byte[] encode(String field, long value, java.nio.ByteOrder order) {
+      int[] f = field(field);
+      ByteBuffer b = ByteBuffer.allocate(size).order(order);
+      put(b, 0, field, value);
+      byte[] out = new byte[f[1]];
+      b.get(f[0], out);
+      return out;
+    }
+
     private int[] field(String name) {
       int[] f = fields.get(name);
       if (f == null) {

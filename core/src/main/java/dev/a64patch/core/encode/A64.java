@@ -66,6 +66,15 @@ public final class A64 {
     return 0x9AC00800 | reg(rm) << 16 | reg(rn) << 5 | reg(rd);
   }
 
+  /** {@code CBNZ Xt, target}: branch when Xt is not zero (±1 MiB); flags are unchanged. */
+  public static int cbnz(int rt, long from, long to) {
+    long d = to - from;
+    if ((d & 3) != 0 || d < -(1L << 20) || d >= (1L << 20)) {
+      throw new IllegalArgumentException(String.format("CBNZ from 0x%x to 0x%x", from, to));
+    }
+    return 0xB5000000 | (int) ((d >> 2) & 0x7FFFF) << 5 | reg(rt);
+  }
+
   /** {@code STR Xt, [Xn|SP, #offset]}, unsigned offset, a multiple of 8 below 32768. */
   public static int str(int rt, int rn, int offset) {
     return 0xF9000000 | scaled(offset) << 10 | reg(rn) << 5 | reg(rt);

@@ -92,6 +92,20 @@ public final class Asm {
         "add " + x(rd) + ", " + x(rd) + ", " + imm(A64.lo12(address)));
   }
 
+  /**
+   * {@code Xd = *(uint64_t *) address}: ADRP + ADD + LDR, so that neither the size nor the
+   * encodability depends on the address. Xd must be x0..x30.
+   */
+  public Asm load(int rd, long address) {
+    address(rd, address);
+    return emit(A64.ldr(rd, rd, 0), "ldr " + x(rd) + ", [" + x(rd) + "]");
+  }
+
+  /** {@code CBNZ Xt, target}. */
+  public Asm cbnz(int rt, long target) {
+    return emit(A64.cbnz(rt, pc(), target), "cbnz " + x(rt) + ", " + addr(target));
+  }
+
   /** {@code Xd = value} with MOVZ for the low half-word and MOVK for each non-zero higher one. */
   public Asm constant(int rd, long value) {
     emit(A64.movz(rd, (int) (value & 0xFFFF), 0), "mov " + x(rd) + ", " + imm(value & 0xFFFF));

@@ -36,6 +36,7 @@ public final class ImageBuilder {
   private final ElfRecord.Format shdr;
   private final FileEdits.Recorder out;
   private final Sections sections;
+  private ClockImport clock;
 
   private ImageBuilder(ElfFile elf, PatchPlan plan) {
     this.elf = elf;
@@ -86,6 +87,14 @@ public final class ImageBuilder {
             s.finding().offset(), s.newWord(), String.format("site 0x%x", s.finding().address()));
       }
     }
+    // 7. The .dynamic entries that point at the grown copies of the dynamic tables.
+    ElfRecord.Format dyn = ElfRecord.DYN.in(elf.header());
+    for (DynamicEdit e : plan.dynamic()) {
+      out.write(
+          e.offset(),
+          dyn.encode("d_val", e.patched(), order),
+          String.format(".dynamic entry %s", Long.toHexString(e.tag())));
+    }
     return out.edits();
   }
 
@@ -95,7 +104,22 @@ public final class ImageBuilder {
       case PROGRAM_HEADERS -> programHeaders();
       case TRAMPOLINES -> trampolines();
       case TRAMPOLINE_DATA -> trampolineData();
+      case DYNSYM, VERSYM, RELA, DYNSTR -> clock().contents(s.what(), slot());
     };
+  }
+
+  /** The shared clock's import; present when the layout holds its tables. */
+  private ClockImport clock() {
+    if (clock == null) {
+      clock = ClockImport.check(elf).clock();
+      check(clock != null, "shared clock tables without an import");
+    }
+    return clock;
+  }
+
+  private long slot() {
+    return layout.section(NewSection.TRAMPOLINE_DATA).orElseThrow().vaddr()
+        + Trampolines.CLOCK_SLOT_OFFSET;
   }
 
   private long appendAligned(byte[] bytes, String what) {
@@ -221,6 +245,29 @@ public final class ImageBuilder {
       names = b.toByteArray();
     }
 
+    /**
+     * Points the old section header of each dynamic table the patch copied (.dynsym, .gnu.version,
+     * .rela.dyn, .dynstr) at the grown copy, so that tools see the tables the loader uses.
+     */
+    private void repointCopies(ByteBuffer b) {
+      for (Layout.Section s :
+          layout.segments().stream().flatMap(g -> g.sections().stream()).toList()) {
+        if (s.what().segment() != SegmentKind.READ_ONLY) {
+          continue;
+        }
+        long old = clock().originalAddress(s.what());
+        for (ElfSection e : elf.sections()) {
+          if (e.index() < oldCount() && e.isAlloc() && e.addr() == old && e.size() > 0) {
+            int at = e.index() * shdr.size();
+            shdr.put(b, at, "sh_addr", s.vaddr());
+            shdr.put(b, at, "sh_offset", s.offset());
+            shdr.put(b, at, "sh_size", s.size());
+            break;
+          }
+        }
+      }
+    }
+
     /** The new sections that get a section header. */
     private List<Layout.Section> loaded() {
       return layout.segments().stream()
@@ -265,6 +312,7 @@ public final class ImageBuilder {
         shdr.put(b, at, "sh_offset", namesOffset);
         shdr.put(b, at, "sh_size", namesSize);
       }
+      repointCopies(b);
       for (Layout.Section s : loaded()) {
         NewSection n = s.what();
         shdr(

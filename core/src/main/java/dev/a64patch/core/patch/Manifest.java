@@ -44,6 +44,7 @@ public record Manifest(
     long originalLength,
     String originalHeader,
     List<Layout.Segment> segments,
+    List<DynamicEdit> dynamic,
     List<Site> sites,
     String originalSha256,
     String manifestSha256) {
@@ -69,6 +70,7 @@ public record Manifest(
     // Null stays null so that validation, not the constructor, names a missing list.
     segments = segments == null ? null : Collections.unmodifiableList(new ArrayList<>(segments));
     sites = sites == null ? null : Collections.unmodifiableList(new ArrayList<>(sites));
+    dynamic = dynamic == null ? null : Collections.unmodifiableList(new ArrayList<>(dynamic));
   }
 
   /** Where the placed section is, if the patch added it. */
@@ -155,6 +157,7 @@ public record Manifest(
             plan.layout().originalLength(),
             HexFormat.of().formatHex(originalHeader),
             plan.layout().segments(),
+            plan.dynamic(),
             sites,
             Sha256.of(original.bytes()),
             null)
@@ -175,6 +178,7 @@ public record Manifest(
         originalLength,
         originalHeader,
         segments,
+        dynamic,
         sites,
         originalSha256,
         sha);

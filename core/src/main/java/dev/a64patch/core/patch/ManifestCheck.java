@@ -52,6 +52,14 @@ final class ManifestCheck {
     for (int i = 0; i < m.segments().size(); i++) {
       segment("segments[" + i + "]", m.segments().get(i));
     }
+    require("dynamic", m.dynamic() != null, "is missing");
+    for (int i = 0; i < m.dynamic().size(); i++) {
+      DynamicEdit e = m.dynamic().get(i);
+      require(
+          "dynamic[" + i + "]",
+          e != null && e.offset() >= 0 && e.offset() <= m.originalLength() - 8,
+          "is missing or lies outside the original file");
+    }
     require("sites", m.sites() != null, "is missing");
     long previous = -1;
     for (int i = 0; i < m.sites().size(); i++) {

@@ -19,14 +19,20 @@ public enum NewSection {
       SHT_PROGBITS,
       SHF_ALLOC | SHF_EXECINSTR,
       4),
-  /** The memory trampolines update: the counter and the RNDR sequence. */
+  /** The memory trampolines use: the counter, the RNDR sequence, the shared clock's slot. */
   TRAMPOLINE_DATA(
       "trampoline data",
       SegmentKind.DATA,
       ".a64patch.data",
       SHT_PROGBITS,
       SHF_ALLOC | SHF_WRITE,
-      8);
+      8),
+  // The shared clock's import (ClockImport): copies of the dynamic tables grown by one entry.
+  // They get no section header of their own: the old one is pointed at the copy.
+  DYNSYM("dynamic symbols", SegmentKind.READ_ONLY, null, SHT_DYNSYM, SHF_ALLOC, 8),
+  VERSYM("symbol versions", SegmentKind.READ_ONLY, null, SHT_NULL, SHF_ALLOC, 2),
+  RELA("dynamic relocations", SegmentKind.READ_ONLY, null, SHT_RELA, SHF_ALLOC, 8),
+  DYNSTR("dynamic strings", SegmentKind.READ_ONLY, null, SHT_STRTAB, SHF_ALLOC, 1);
 
   private final String description;
   private final SegmentKind segment;

@@ -6,10 +6,21 @@ import java.util.List;
  * The complete decision for one file, before any byte is written: printable (--dry-run), testable,
  * and applied by {@link ImageBuilder} + {@link PatchWriter}. Each site's action is decided here
  * once; the new segments and sections are the {@link Layout}'s list.
+ *
+ * @param dynamic the .dynamic entries rewritten in place to import the shared clock
+ * @param notes remarks about the whole file (why it keeps its own counter)
  */
-public record PatchPlan(String file, PatchOptions options, Layout layout, List<SitePlan> sites) {
+public record PatchPlan(
+    String file,
+    PatchOptions options,
+    Layout layout,
+    List<SitePlan> sites,
+    List<DynamicEdit> dynamic,
+    List<String> notes) {
   public PatchPlan {
     sites = List.copyOf(sites);
+    dynamic = List.copyOf(dynamic);
+    notes = List.copyOf(notes);
   }
 
   public long count(SitePlan.Action action) {

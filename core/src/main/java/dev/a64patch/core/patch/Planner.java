@@ -36,12 +36,16 @@ public final class Planner {
   public static PatchPlan plan(ElfFile elf, ScanResult scan, PatchOptions options) {
     check(elf);
     Set<SysReg> chosen = options.effectiveRegisters();
+    ClockImport.Check clock =
+        options.strategy() == Strategy.COUNTER
+            ? ClockImport.check(elf)
+            : new ClockImport.Check(null, "");
     List<SitePlan> sites = new ArrayList<>();
     for (Finding f : scan.findings()) {
-      sites.add(decide(f, chosen, options));
+      sites.add(decide(f, chosen, options, clock.possible()));
     }
     List<SitePlan> placed = withinReach(elf, sites, options);
-    Layout layout = Layout.compute(elf, sizes(placed, options), options.maxPadding());
+    Layout layout = Layout.compute(elf, sizes(placed, options, clock), options.maxPadding());
     long pc = layout.section(NewSection.TRAMPOLINES).map(Layout.Section::vaddr).orElse(-1L);
     long data = layout.section(NewSection.TRAMPOLINE_DATA).map(Layout.Section::vaddr).orElse(0L);
     for (SitePlan s : placed) {
@@ -51,7 +55,18 @@ public final class Planner {
       pc += code.size() * 4L;
     }
     sites.sort((a, b) -> Long.compare(a.finding().offset(), b.finding().offset()));
-    return new PatchPlan(elf.name(), options, layout, sites);
+    boolean shared = layout.section(NewSection.DYNSYM).isPresent();
+    List<String> notes = new ArrayList<>();
+    if (!clock.reason().isEmpty() && placed.stream().anyMatch(s -> s.kind().usesData())) {
+      notes.add("own counter, not the process's shared clock: " + clock.reason());
+    }
+    return new PatchPlan(
+        elf.name(),
+        options,
+        layout,
+        sites,
+        shared ? clock.clock().edits(layout) : List.of(),
+        notes);
   }
 
   /**
@@ -103,7 +118,8 @@ public final class Planner {
   }
 
   /** What the layout must hold for the placed trampolines. */
-  private static Map<NewSection, Long> sizes(List<SitePlan> placed, PatchOptions options) {
+  private static Map<NewSection, Long> sizes(
+      List<SitePlan> placed, PatchOptions options, ClockImport.Check clock) {
     Map<NewSection, Long> sizes = new EnumMap<>(NewSection.class);
     if (placed.isEmpty()) {
       return sizes;
@@ -115,6 +131,9 @@ public final class Planner {
     sizes.put(NewSection.TRAMPOLINES, code);
     if (placed.stream().anyMatch(s -> s.kind().usesData())) {
       sizes.put(NewSection.TRAMPOLINE_DATA, (long) Trampolines.DATA_SIZE);
+    }
+    if (placed.stream().anyMatch(s -> s.kind() == Trampolines.Kind.SHARED_COUNTER)) {
+      sizes.putAll(clock.clock().sizes());
     }
     return sizes;
   }
@@ -174,7 +193,8 @@ public final class Planner {
    * The one decision for a site: left (with the reason), rewritten in place, or a trampoline of
    * which kind (placed later, or given the out-of-range policy's decision when out of reach).
    */
-  private static SitePlan decide(Finding f, Set<SysReg> chosen, PatchOptions options) {
+  private static SitePlan decide(
+      Finding f, Set<SysReg> chosen, PatchOptions options, boolean sharedClock) {
     if (!chosen.contains(f.register())) {
       return SitePlan.skipped(
           f,
@@ -202,6 +222,9 @@ public final class Planner {
       return options.strategy() == Strategy.ZERO
           ? SitePlan.inPlace(f, A64.movz(f.rt(), 0, 0), "")
           : SitePlan.inPlace(f, A64.NOP, "");
+    }
+    if (kind == Trampolines.Kind.COUNTER && sharedClock) {
+      kind = Trampolines.Kind.SHARED_COUNTER;
     }
     return SitePlan.wantsTrampoline(f, kind);
   }

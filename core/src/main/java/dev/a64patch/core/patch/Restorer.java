@@ -1,6 +1,7 @@
 package dev.a64patch.core.patch;
 
 import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfRecord;
 import java.nio.ByteBuffer;
 
 /** Gives back the original file byte for byte from a patched file and its manifest. */
@@ -48,6 +49,23 @@ public final class Restorer {
                 s.offset(), found, s.patched()));
       }
       out.writeWord(s.offset(), s.original(), String.format("site 0x%x", s.address()));
+    }
+    ElfRecord.Format dyn = ElfRecord.DYN.in(patched.header());
+    java.nio.ByteOrder order =
+        patched.header().isLittleEndian()
+            ? java.nio.ByteOrder.LITTLE_ENDIAN
+            : java.nio.ByteOrder.BIG_ENDIAN;
+    for (DynamicEdit e : m.dynamic()) {
+      long found = ClockImport.dynamicValue(patched, e.offset());
+      if (found != e.patched()) {
+        throw new PatchException(
+            patched.name(),
+            String.format(
+                ".dynamic value at offset 0x%x is 0x%x, but a64patch wrote 0x%x there: the file was"
+                    + " changed after patching, so it cannot be restored exactly",
+                e.offset(), found, e.patched()));
+      }
+      out.write(e.offset(), dyn.encode("d_val", e.original(), order), ".dynamic entry");
     }
     // The writer refuses a result whose SHA-256 is not the original's.
     return out.edits().withSha256(m.originalSha256());

@@ -9,6 +9,8 @@ import static dev.a64patch.elf.ElfConstants.*;
 public enum SegmentKind {
   /** R+X: the program header table and the trampolines. */
   CODE(PF_R | PF_X, "R+X"),
+  /** R: tables the dynamic linker reads (the grown copies of the dynamic symbol tables). */
+  READ_ONLY(PF_R, "R"),
   /** RW: what trampolines update at run time. */
   DATA(PF_R | PF_W, "RW");
 

@@ -19,10 +19,20 @@ public final class Trampolines {
   public static final int COUNTER_OFFSET = 0;
 
   public static final int RNDR_SEQUENCE_OFFSET = 8;
-  public static final int DATA_SIZE = 16;
 
-  /** Initial value of the virtual counter: non-zero, so "0 means unset" logic is never fooled. */
-  public static final long COUNTER_START = 1L << 32;
+  /**
+   * The slot the dynamic linker fills with the address of the process's shared clock ({@link
+   * ClockLibrary#SYMBOL}), or leaves 0 when nothing defines it.
+   */
+  public static final int CLOCK_SLOT_OFFSET = 16;
+
+  public static final int DATA_SIZE = 24;
+
+  /**
+   * Initial value of the virtual counter: above 2^32, so "0 means unset" logic is never fooled, and
+   * odd, so that code keeping only the low 32 bits never reads 0 with an even step.
+   */
+  public static final long COUNTER_START = (1L << 32) + 1;
 
   static final int CLOCK_MONOTONIC = 1;
   static final int SYS_CLOCK_GETTIME = 113;
@@ -48,6 +58,8 @@ public final class Trampolines {
   /** What a trampoline computes. */
   public enum Kind {
     COUNTER(true),
+    /** COUNTER on the process's shared clock when the slot is set, else on the object's own. */
+    SHARED_COUNTER(true),
     CLOCK(false),
     CONSTANT(false),
     RNDR_SEQUENCE(true),
@@ -97,6 +109,8 @@ public final class Trampolines {
     Asm a = new Asm(at);
     switch (kind) {
       case COUNTER -> counter(a, rt, data + COUNTER_OFFSET, options.step());
+      case SHARED_COUNTER ->
+          sharedCounter(a, rt, data + CLOCK_SLOT_OFFSET, data + COUNTER_OFFSET, options.step());
       case CLOCK -> clock(a, rt, options.frequency());
       case CONSTANT -> a.constant(rt, options.frequency());
       case RNDR_SEQUENCE -> rndrSequence(a, rt, data + RNDR_SEQUENCE_OFFSET);
@@ -125,6 +139,17 @@ public final class Trampolines {
         .ldadd(rt, rt, s)
         .ldr(s, 0)
         .addSp(16);
+  }
+
+  /**
+   * xt = *clock; *clock += step, where clock is the shared counter whose address the dynamic linker
+   * put in the slot, or the object's own counter when the slot is 0. CBNZ leaves NZCV alone.
+   */
+  private static void sharedCounter(Asm a, int rt, long slot, long own, long step) {
+    int s = scratch(rt);
+    a.subSp(16).str(s, 0).load(s, slot);
+    a.cbnz(s, a.pc() + 12).address(s, own);
+    a.constant(rt, step).ldadd(rt, rt, s).ldr(s, 0).addSp(16);
   }
 
   /** xt = CLOCK_MONOTONIC as ticks of {@code frequency}: sec * f + nsec * f / 1e9. */

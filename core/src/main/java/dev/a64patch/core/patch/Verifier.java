@@ -38,6 +38,7 @@ public final class Verifier {
     problems.addAll(LayoutRules.check(elf, m));
     if (m != null) {
       checkData(elf, m, problems);
+      problems.addAll(ClockImport.verify(elf, m));
     }
     Set<Long> recorded = new HashSet<>();
     if (m != null) {

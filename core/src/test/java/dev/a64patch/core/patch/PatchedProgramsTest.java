@@ -24,7 +24,12 @@ class PatchedProgramsTest {
 
   static Stream<Arguments> programs() {
     return TestData.runnable().stream()
-        .filter(b -> !b.needsCorpus() && !b.name().equals("dlopen_counters"))
+        .filter(
+            b ->
+                !b.needsCorpus()
+                    && !b.name().equals("dlopen_counters")
+                    // its own test: SharedClockTest
+                    && !b.name().equals("clockshare"))
         .flatMap(
             b ->
                 Stream.of(Strategy.values())

@@ -432,13 +432,15 @@ class TrampolinesQemuTest {
   private static void dataSection(StringBuilder s, List<Case> cases, PatchOptions o) {
     assertEquals(0, Trampolines.COUNTER_OFFSET);
     assertEquals(8, Trampolines.RNDR_SEQUENCE_OFFSET);
-    assertEquals(16, Trampolines.DATA_SIZE);
+    assertEquals(16, Trampolines.CLOCK_SLOT_OFFSET);
+    assertEquals(24, Trampolines.DATA_SIZE);
     s.append(
         "\n\t.data\n\t.globl data_block\ndata_block:\t// the object's RW block, initialised as ImageBuilder does\n");
     s.append("\t.quad 0x")
         .append(Long.toHexString(Trampolines.COUNTER_START))
         .append("\t// the virtual counter\n");
     s.append("\t.quad 1\t// the RNDR sequence number\n");
+    s.append("\t.quad 0\t// the shared clock's slot: 0, no definition, so the own counter\n");
     s.append("initial_sp:\t.quad 0\n");
     s.append("exp_counter:\t.quad 0x")
         .append(Long.toHexString(Trampolines.COUNTER_START))
@@ -447,11 +449,13 @@ class TrampolinesQemuTest {
     s.append("ts_before:\t.quad 0, 0\nts_after:\t.quad 0, 0\n");
     s.append("cases:\n");
     for (Case c : cases) {
-      long param = c.kind() == Kind.COUNTER ? o.step() : o.frequency();
+      // With its slot 0, SHARED_COUNTER must behave exactly as COUNTER: checked as one.
+      Kind checked = c.kind() == Kind.SHARED_COUNTER ? Kind.COUNTER : c.kind();
+      long param = checked == Kind.COUNTER ? o.step() : o.frequency();
       s.append(
           String.format(
               "\t.quad %d, %d, 0x%x, 0x%x\t// case %d%n",
-              c.kind().ordinal(), c.rt(), param, NZCV[c.index() % NZCV.length], c.index()));
+              checked.ordinal(), c.rt(), param, NZCV[c.index() % NZCV.length], c.index()));
     }
     s.append(
         """
