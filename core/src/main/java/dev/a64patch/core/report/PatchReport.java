@@ -51,6 +51,9 @@ public final class PatchReport {
               "  %d bytes of zero padding keep p_vaddr - p_offset of the first PT_LOAD%n",
               l.padding());
         }
+        for (String note : p.notes()) {
+          out.println("  " + note);
+        }
       }
       if (details || e.result() == Patcher.Result.DRY_RUN) {
         table(p, out);
