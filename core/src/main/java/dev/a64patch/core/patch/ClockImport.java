@@ -262,15 +262,19 @@ final class ClockImport {
     if (m.dynamic().isEmpty()) {
       return problems;
     }
+    // By tag, not by the recorded file offset: strip may move .dynamic and the tables in the
+    // file while keeping their addresses.
     Map<Long, Long> values = new java.util.HashMap<>();
+    for (ElfDynamicEntry d : elf.dynamic()) {
+      values.putIfAbsent(d.tag(), d.value());
+    }
     for (DynamicEdit e : m.dynamic()) {
-      long found = dynamicValue(elf, e.offset());
-      values.put(e.tag(), found);
-      if (found != e.patched()) {
+      Long found = values.get(e.tag());
+      if (found == null || found != e.patched()) {
         problems.add(
             String.format(
-                ".dynamic entry 0x%x at offset 0x%x holds 0x%x, expected 0x%x",
-                e.tag(), e.offset(), found, e.patched()));
+                ".dynamic entry 0x%x holds %s, expected 0x%x",
+                e.tag(), found == null ? "nothing" : "0x" + Long.toHexString(found), e.patched()));
       }
     }
     if (!problems.isEmpty()) {
@@ -283,7 +287,8 @@ final class ClockImport {
       Layout.Section dynsym = m.section(NewSection.DYNSYM).orElseThrow();
       Layout.Section data = m.section(NewSection.TRAMPOLINE_DATA).orElseThrow();
       int index = (int) (dynsym.size() / sym.size()) - 1;
-      int last = (int) (dynsym.offset() + (long) index * sym.size());
+      long dynsymAt = elf.offsetOf(values.get(DT_SYMTAB)).orElseThrow();
+      int last = (int) (dynsymAt + (long) index * sym.size());
       long strtab = elf.offsetOf(values.get(DT_STRTAB)).orElseThrow();
       long nameAt = strtab + sym.get(b, last, "st_name");
       byte[] name = new byte[ClockLibrary.SYMBOL.length() + 1];

@@ -163,6 +163,27 @@ class AsmTextTest {
   }
 
   @Test
+  void loadsAndConditionalBranches() {
+    for (int rd = 0; rd < 31; rd++) {
+      int r = rd;
+      for (long d :
+          new long[] {0, 8, -16, 0xFF8, 0x1000, (1L << 32) - 0x1008, rnd.nextInt() * 8L}) {
+        long base = 0x2_0000_0000L + 4L * rnd.nextInt(1 << 20);
+        long target = base + d;
+        if (Math.abs((target >> 12) - (base >> 12)) < (1L << 20)) {
+          check("load(" + rd + ", pc" + (d < 0 ? "" : "+") + d + ")", base, a -> a.load(r, target));
+        }
+      }
+      for (long d :
+          new long[] {0, 4, -4, 12, (1L << 20) - 4, -(1L << 20), 4L * rnd.nextInt(1 << 16)}) {
+        long base = 0x2_0000_0000L;
+        check("cbnz(" + rd + ", pc" + (d < 0 ? "" : "+") + d + ")", base, a -> a.cbnz(r, base + d));
+      }
+    }
+    report();
+  }
+
+  @Test
   void constants() {
     List<Long> values =
         new ArrayList<>(
@@ -288,6 +309,8 @@ class AsmTextTest {
                 "addFromSp",
                 "str",
                 "ldr",
+                "load",
+                "cbnz",
                 "stp",
                 "ldp",
                 "address",
