@@ -75,7 +75,8 @@ class PatchCommandTest {
     JsonNode f = JSON.readTree(p.out()).get("files").get(0);
     assertEquals("dry-run", f.get("result").asText());
     assertTrue(f.get("text").get("vaddr").asText().matches("0x[0-9a-f]+"));
-    assertEquals(16, f.get("data").get("size").asInt());
+    // The RW block: the counter, the RNDR sequence and the shared clock's slot, 8 bytes each.
+    assertEquals(24, f.get("data").get("size").asInt());
     long sites = f.get("sites").size();
     assertEquals(
         Objdump.sites(file).stream().filter(s -> !s.data()).count() + 1,
