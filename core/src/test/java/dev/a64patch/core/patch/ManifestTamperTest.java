@@ -96,6 +96,7 @@ class ManifestTamperTest {
             m.originalLength(),
             m.originalHeader(),
             m.segments(),
+            m.dynamic(),
             m.sites(),
             "0".repeat(64),
             null);
