@@ -5,6 +5,8 @@ package dev.a64patch.elf;
  * a caller can print {@link #getMessage()} as one line and be understood.
  */
 public abstract class ElfException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
   private final String file;
 
   protected ElfException(String file, String message) {

@@ -6,6 +6,8 @@ package dev.a64patch.elf;
  * and actual values so the message can be acted on.
  */
 public class ElfFormatException extends ElfException {
+  private static final long serialVersionUID = 1L;
+
   private final long offset;
   private final String field;
 

@@ -5,6 +5,8 @@ package dev.a64patch.elf;
  * to a tool that handles AArch64 only.
  */
 public final class UnsupportedElfException extends ElfException {
+  private static final long serialVersionUID = 1L;
+
   public UnsupportedElfException(String file, String message) {
     super(file, message);
   }

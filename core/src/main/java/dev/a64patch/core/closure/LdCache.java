@@ -148,6 +148,8 @@ public final class LdCache {
   /** A damaged or unknown cache file. The loader ignores such a cache; so does the resolver. */
   public static final class CacheFormatException
       extends dev.a64patch.core.failure.A64PatchException {
+    private static final long serialVersionUID = 1L;
+
     CacheFormatException(String file, String reason) {
       super(dev.a64patch.core.failure.FailureKind.BAD_INPUT, file, reason, null);
     }

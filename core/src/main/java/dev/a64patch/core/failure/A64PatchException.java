@@ -8,6 +8,8 @@ import java.util.Optional;
  * render these; they do not classify them again.
  */
 public class A64PatchException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
   private final FailureKind kind;
   private final String file;
   private final String reason;

@@ -1,7 +1,6 @@
 package dev.a64patch.core.failure;
 
 import dev.a64patch.core.Names;
-import java.util.Collection;
 
 /**
  * What went wrong, the one classification every front end renders: the command line maps it to an
@@ -37,10 +36,5 @@ public enum FailureKind {
 
   public static FailureKind worse(FailureKind a, FailureKind b) {
     return a.compareTo(b) >= 0 ? a : b;
-  }
-
-  /** The most serious of {@code kinds}, or null when there are none. */
-  public static FailureKind worst(Collection<FailureKind> kinds) {
-    return kinds.stream().reduce(FailureKind::worse).orElse(null);
   }
 }

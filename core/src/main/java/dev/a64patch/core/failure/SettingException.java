@@ -6,6 +6,8 @@ package dev.a64patch.core.failure;
  * #setting()} in front.
  */
 public final class SettingException extends A64PatchException {
+  private static final long serialVersionUID = 1L;
+
   private final Setting setting;
 
   public SettingException(Setting setting, String reason) {

@@ -10,6 +10,8 @@ import dev.a64patch.core.failure.Remedy;
  * through. Nothing has been written when this is thrown.
  */
 public class PatchException extends A64PatchException {
+  private static final long serialVersionUID = 1L;
+
   public PatchException(String file, String reason) {
     super(FailureKind.REFUSED, file, reason, null);
   }
