@@ -188,16 +188,6 @@ public final class ElfFile {
     return Optional.empty();
   }
 
-  /** Virtual address at which file offset {@code offset} is loaded, if a PT_LOAD maps it. */
-  public Optional<Long> vaddrOf(long offset) {
-    for (ElfSegment s : segments) {
-      if (s.isLoad() && s.containsOffset(offset)) {
-        return Optional.of(s.vaddr() + (offset - s.offset()));
-      }
-    }
-    return Optional.empty();
-  }
-
   private List<ElfSymbol> symbolsOf(long type) {
     for (ElfSection s : sections) {
       if (s.type() == type) {

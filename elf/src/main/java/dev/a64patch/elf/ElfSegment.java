@@ -34,11 +34,6 @@ public record ElfSegment(
     return vaddr + memsz;
   }
 
-  public boolean containsVaddr(long address) {
-    return Long.compareUnsigned(address, vaddr) >= 0
-        && Long.compareUnsigned(address - vaddr, memsz) < 0;
-  }
-
   /** True when the file bytes at {@code fileOffset} are mapped by this segment. */
   public boolean containsOffset(long fileOffset) {
     return fileOffset >= offset && fileOffset - offset < filesz;

@@ -3,8 +3,8 @@ package dev.a64patch.core.batch;
 import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.report.FileProblem;
+import dev.a64patch.core.scan.AArch64Check;
 import dev.a64patch.core.scan.Scanner;
-import dev.a64patch.core.scan.Targets;
 import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.UnsupportedElfException;
@@ -93,7 +93,7 @@ final class Inspector {
 
   private void scan(ElfFile elf, boolean named, Tally out) {
     try {
-      Targets.requireAArch64(elf);
+      AArch64Check.require(elf);
     } catch (UnsupportedElfException e) {
       out.problems.add(
           new FileProblem(

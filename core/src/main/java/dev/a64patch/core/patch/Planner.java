@@ -8,10 +8,10 @@ import dev.a64patch.core.failure.A64PatchException;
 import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.failure.Remedy;
 import dev.a64patch.core.failure.Setting;
+import dev.a64patch.core.scan.AArch64Check;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.SysReg;
-import dev.a64patch.core.scan.Targets;
 import dev.a64patch.core.scan.Uncertainty;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSegment;
@@ -139,7 +139,7 @@ public final class Planner {
   }
 
   private static void check(ElfFile elf) {
-    Targets.requireAArch64(elf);
+    AArch64Check.require(elf);
     int type = elf.header().type();
     if (type != ET_EXEC && type != ET_DYN) {
       throw new PatchException(

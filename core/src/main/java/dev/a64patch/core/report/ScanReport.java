@@ -106,10 +106,6 @@ public record ScanReport(
     return m;
   }
 
-  public boolean has(FailureKind kind) {
-    return problems.stream().anyMatch(p -> p.kind() == kind);
-  }
-
   public long count(FailureKind kind) {
     return problems.stream().filter(p -> p.kind() == kind).count();
   }

@@ -33,7 +33,7 @@ public final class Scanner {
   }
 
   public ScanResult scan(ElfFile elf) {
-    Targets.requireAArch64(elf);
+    AArch64Check.require(elf);
     List<CodeRegion> regions = CodeRegion.of(elf);
     List<String> notes = new ArrayList<>();
     if (!elf.hasSectionHeaders()) {

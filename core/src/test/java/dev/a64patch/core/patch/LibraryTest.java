@@ -6,6 +6,7 @@ import dev.a64patch.core.demangle.Demangler;
 import dev.a64patch.core.scan.ScanOptions;
 import dev.a64patch.core.scan.Scanner;
 import dev.a64patch.core.scan.SysReg;
+import dev.a64patch.elf.ElfConstants;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSymbol;
 import dev.a64patch.testing.Corpus;
@@ -72,7 +73,7 @@ class LibraryTest {
    */
   static String cycleClockNow(ElfFile elf) {
     return elf.dynamicSymbols().stream()
-        .filter(ElfSymbol::isFunction)
+        .filter(s -> s.type() == ElfConstants.STT_FUNC || s.type() == ElfConstants.STT_GNU_IFUNC)
         .map(ElfSymbol::name)
         .filter(
             n ->

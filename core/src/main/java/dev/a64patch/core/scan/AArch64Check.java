@@ -7,18 +7,14 @@ import dev.a64patch.elf.ElfHeader;
 import dev.a64patch.elf.ElfNames;
 import dev.a64patch.elf.UnsupportedElfException;
 
-/** Which ELF files a64patch works on: 64-bit AArch64, either byte order. */
-public final class Targets {
-  private Targets() {}
-
-  public static boolean isAArch64(ElfHeader h) {
-    return h.machine() == EM_AARCH64 && h.is64();
-  }
+/** The check that an ELF file is one a64patch works on: 64-bit AArch64, either byte order. */
+public final class AArch64Check {
+  private AArch64Check() {}
 
   /**
    * @throws UnsupportedElfException naming what the file is instead
    */
-  public static void requireAArch64(ElfFile elf) {
+  public static void require(ElfFile elf) {
     ElfHeader h = elf.header();
     if (h.machine() != EM_AARCH64) {
       throw new UnsupportedElfException(
