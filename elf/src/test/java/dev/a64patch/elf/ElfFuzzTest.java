@@ -123,14 +123,12 @@ class ElfFuzzTest {
     s.isExecutable();
     s.isWritable();
     s.endVaddr();
-    s.containsVaddr(s.vaddr());
     if (s.filesz() > 0) {
       // The reader checked the file range when it accepted the header.
       assertEquals(s.filesz(), elf.slice(s.offset(), s.filesz()).remaining());
       assertTrue(s.containsOffset(s.offset()));
       if (s.isLoad()) {
-        long at = elf.offsetOf(s.vaddr()).orElseThrow();
-        assertTrue(elf.vaddrOf(at).isPresent(), "offset 0x" + Long.toHexString(at) + " unmapped");
+        assertTrue(elf.offsetOf(s.vaddr()).isPresent(), "PT_LOAD start unmapped");
       }
     }
   }
@@ -163,10 +161,7 @@ class ElfFuzzTest {
       assertEquals(s.bind(), view.bind(i), where);
       assertEquals(s.visibility(), view.visibility(i), where);
       assertEquals(s.shndx(), view.shndx(i), where);
-      s.isFunction();
-      s.isDefined();
-      if (s.isMappingSymbol()) {
-        s.startsData();
+      if (s.name().length() >= 2 && s.name().charAt(0) == '$') {
         assertEquals(s.name().charAt(1), view.nameChar(i, 1), where);
       }
     }
