@@ -27,12 +27,12 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "%nExamples:",
-      "  a64patch libtcmalloc.so                       patch in place before 'rr record'",
-      "  a64patch restore libtcmalloc.so               give the original back",
-      "  a64patch scan libtcmalloc.so",
-      "  a64patch doctor ./myprogram                  what decides whether rr replays it",
-      "  a64patch record -- ./myprogram               prepare patched copies, then rr record",
-      "  a64patch scan --format json --context 3 /usr/lib/aarch64-linux-gnu/libabsl_base.so.*"
+      "  a64patch libtcmalloc.so           patch in place before 'rr record'",
+      "  a64patch restore libtcmalloc.so   give the original back",
+      "  a64patch scan libtcmalloc.so      list the reads, change nothing",
+      "  a64patch doctor ./myprogram       what decides whether rr replays it",
+      "  a64patch record -- ./myprogram    prepare patched copies, then rr record",
+      "  a64patch scan --format json --context 3 /usr/lib/aarch64-linux-gnu"
     })
 final class A64PatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
       "%nExamples:",
       "  a64patch doctor",
       "  a64patch doctor ./myprogram",
-      "  a64patch doctor --root /srv/arm64-image --format json /srv/arm64-image/usr/bin/app"
+      "  a64patch doctor --root /srv/arm64-image --format json \\",
+      "      /srv/arm64-image/usr/bin/app"
     })
 final class DoctorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

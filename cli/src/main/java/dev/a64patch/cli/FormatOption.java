@@ -27,9 +27,7 @@ final class FormatOption {
       names = "--format",
       defaultValue = "text",
       paramLabel = "FORMAT",
-      description =
-          "Output format: text (default) or json (docs/json-schema.md); scan also writes sarif"
-              + " and csv.")
+      description = "Output format: text (default) or json; scan also writes sarif and csv.")
   Format format;
 
   /** The chosen format; sarif and csv only for scan. */

@@ -123,7 +123,8 @@ abstract class LaunchCommand implements Callable<Integer> {
       footer = {
         "%nExamples:",
         "  a64patch run -- ./myprogram --its-option",
-        "  a64patch run --root /usr/aarch64-linux-gnu --exec-prefix \"qemu-aarch64 -L /usr/aarch64-linux-gnu\" -- ./prog",
+        "  a64patch run --root /usr/aarch64-linux-gnu \\",
+        "      --exec-prefix \"qemu-aarch64 -L /usr/aarch64-linux-gnu\" -- ./prog",
         "  a64patch run --dry-run -- ./myprogram"
       })
   static final class Run extends LaunchCommand {

@@ -32,13 +32,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Rewrites every counter read so that it yields a replay-deterministic value.",
-      "Files are patched in place, atomically (temporary file, fsync, rename), unless -o is given.",
-      "A file patched before is recognised: same options, nothing changes; other options, it is",
-      "re-patched from its original. 'a64patch restore' gives the original back byte for byte."
+      "Files are patched in place, atomically (temporary file, fsync, rename), unless -o is"
+          + " given. A file patched before is recognised: with the same options nothing changes;"
+          + " with other options it is re-patched from its original. 'a64patch restore' gives the"
+          + " original back byte for byte."
     },
     footer = {
       "%nExamples:",
-      "  a64patch libtcmalloc.so                     (same as: a64patch patch libtcmalloc.so)",
+      "  a64patch libtcmalloc.so           (the same as: a64patch patch libtcmalloc.so)",
       "  a64patch patch --dry-run libabsl_base.so.20220623",
       "  a64patch patch --strategy clock -o myprog.patched myprog",
       "  a64patch patch --include-uncertain --format json librte_eal.so.23"

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
       "  a64patch prepare ./myprogram",
       "  env $(cat ~/.cache/a64patch/prepare/*-myprogram/env) rr record ./myprogram",
       "  a64patch prepare -o /tmp/prep --also /usr/lib/myapp/plugins ./myprogram",
-      "  a64patch prepare --root /srv/arm64-image --library-path /opt/app/lib /srv/arm64-image/opt/app/bin/app",
+      "  a64patch prepare --root /srv/arm64-image --library-path /opt/app/lib \\",
+      "      /srv/arm64-image/opt/app/bin/app",
       "  a64patch prepare --format json ./myprogram"
     })
 final class PrepareCommand implements Callable<Integer> {

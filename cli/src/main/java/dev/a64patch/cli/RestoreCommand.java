@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
     name = "restore",
     mixinStandardHelpOptions = true,
     description = {
-      "Gives back the file as it was before 'a64patch patch', byte for byte, from the manifest",
-      "stored in the patched file. In place (atomically) unless -o is given."
+      "Gives back a file as it was before 'a64patch patch', byte for byte.",
+      "The original is rebuilt from the manifest stored in the patched file, and written in"
+          + " place (atomically) unless -o is given."
     },
     footer = {
       "%nExamples:",

@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Lists every read of the counter, frequency, random and PMU registers in AArch64 ELF files.",
-      "PATH may be a file, a directory (searched recursively; non-ELF files are counted, ELF files of other "
-          + "machines skipped) or a jar/zip/aar/apk archive (searched for ELF entries, named ARCHIVE!/ENTRY)."
+      "PATH may be a file, a directory (searched recursively; non-ELF files are counted, ELF"
+          + " files of other machines skipped) or a jar/zip/aar/apk archive (searched for ELF"
+          + " entries, named ARCHIVE!/ENTRY)."
     },
     footer = {
       "%nExamples:",
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
       "  a64patch scan --registers counters --context 2 ./myprog",
       "  a64patch scan /usr/lib/aarch64-linux-gnu",
       "  a64patch scan --format sarif -o scan.sarif --fail-on counters build/ libs/",
-      "%nSee docs/batch-scan.md for the report formats and docs/json-schema.md for the JSON schema."
+      "%nReport formats: docs/batch-scan.md; the JSON schema: docs/json-schema.md."
     })
 final class ScanCommand implements Callable<Integer> {
   enum GateConfidence {

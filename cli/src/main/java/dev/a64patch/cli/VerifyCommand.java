@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Checks patched files: program header layout rules, every recorded site branches to a",
-      "trampoline that decodes (Capstone) to the expected code and returns to site+4, and no read",
-      "that should have been patched is left. Exit 5 when anything is wrong."
+      "Checks that patched files are laid out, branched and patched as a64patch means them.",
+      "Checks the program header layout rules; that every recorded site branches to a"
+          + " trampoline that decodes (Capstone) to the expected code and returns to site+4; and"
+          + " that no read that should have been patched is left. Exit 5 when anything is wrong."
     },
     footer = {
       "%nExamples:",
