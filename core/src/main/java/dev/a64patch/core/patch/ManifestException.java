@@ -6,6 +6,8 @@ package dev.a64patch.core.patch;
  * failed check (exit 5); {@code restore} and {@code patch} refuse the file (exit 6).
  */
 public final class ManifestException extends PatchException {
+  private static final long serialVersionUID = 1L;
+
   private final String field;
 
   public ManifestException(String file, String field, String message) {

@@ -194,7 +194,7 @@ class ManifestTamperTest {
 
   private static void collect(JsonNode n, String path, List<String> out) {
     if (n.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String p = path + "/" + e.getKey();
         out.add(p);
