@@ -26,6 +26,8 @@ final class ArArchive {
 
   /** A damaged archive: the message names the offset and what is wrong. */
   static final class Malformed extends Exception {
+    private static final long serialVersionUID = 1L;
+
     Malformed(String message) {
       super(message);
     }
