@@ -77,6 +77,8 @@ final class ClockImport {
   }
 
   private static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     Refusal(String why) {
       super(why, null, false, false);
     }
