@@ -44,6 +44,11 @@ public record Finding(
     return reasons.stream().noneMatch(Uncertainty::forbidsPatching);
   }
 
+  public Finding withSymbol(SymbolRef ref) {
+    return new Finding(
+        register, rt, word, offset, address, section, ref, reasons, context, evidence);
+  }
+
   public Finding withContext(List<String> lines) {
     return new Finding(
         register, rt, word, offset, address, section, symbol, reasons, lines, evidence);

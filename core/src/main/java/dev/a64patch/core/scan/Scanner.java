@@ -1,11 +1,14 @@
 package dev.a64patch.core.scan;
 
+import dev.a64patch.core.demangle.CxxFilt;
 import dev.a64patch.core.disasm.InstructionDecoder;
 import dev.a64patch.elf.ElfFile;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,10 +25,16 @@ public final class Scanner {
 
   private final ScanOptions options;
   private final WordMatcher matcher;
+  private final CxxFilt demangler;
 
   public Scanner(ScanOptions options) {
+    this(options, CxxFilt.shared());
+  }
+
+  Scanner(ScanOptions options, CxxFilt demangler) {
     this.options = options;
     this.matcher = new WordMatcher(options.registers());
+    this.demangler = demangler;
   }
 
   public static ScanResult scan(ElfFile elf, ScanOptions options) {
@@ -73,7 +82,34 @@ public final class Scanner {
       }
     }
     findings.sort((a, b) -> Long.compare(a.offset(), b.offset()));
-    return new ScanResult(elf.name(), elf.header().describe(), codeBytes, findings, notes);
+    return new ScanResult(
+        elf.name(), elf.header().describe(), codeBytes, demangled(findings), notes);
+  }
+
+  /** The findings with their function names demangled, all of a file's names in one batch. */
+  private List<Finding> demangled(List<Finding> findings) {
+    List<String> names =
+        findings.stream()
+            .map(Finding::symbol)
+            .filter(s -> s != null && !s.unnamed())
+            .map(SymbolRef::name)
+            .distinct()
+            .toList();
+    if (names.isEmpty()) {
+      return findings;
+    }
+    Map<String, String> demangled = new HashMap<>();
+    List<String> answers = demangler.demangle(names);
+    for (int i = 0; i < names.size(); i++) {
+      demangled.put(names.get(i), answers.get(i));
+    }
+    return findings.stream()
+        .map(
+            f ->
+                f.symbol() == null || f.symbol().unnamed()
+                    ? f
+                    : f.withSymbol(f.symbol().withDemangled(demangled.get(f.symbol().name()))))
+        .toList();
   }
 
   private Finding describe(

@@ -2,7 +2,6 @@ package dev.a64patch.core.scan;
 
 import static dev.a64patch.elf.ElfConstants.*;
 
-import dev.a64patch.core.demangle.Demangler;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSymbolTable;
 import dev.a64patch.elf.UnwindRanges;
@@ -87,8 +86,7 @@ final class SymbolIndex {
       return SymbolRef.unnamed(f.start(), address - f.start());
     }
     String name = table.name(f.symbol());
-    return new SymbolRef(
-        name, Demangler.demangle(name).orElse(name), address - f.start(), tableName);
+    return new SymbolRef(name, name, address - f.start(), tableName); // Scanner demangles
   }
 
   /**

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Symbol names of the Debian arm64 libraries fetched by shared/corpus/fetch-arm64-debs.sh (abseil,
- * DPDK EAL, gperftools, jemalloc), read with binutils nm.
+ * Symbol names of the Debian arm64 libraries fetched by .ci/fetch-corpus.sh (abseil, DPDK EAL,
+ * gperftools, jemalloc), read with binutils nm.
  */
 final class CorpusSymbols {
 

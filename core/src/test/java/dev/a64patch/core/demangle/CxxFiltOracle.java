@@ -46,6 +46,10 @@ final class CxxFiltOracle {
     return Optional.empty();
   }
 
+  String executable() {
+    return executable;
+  }
+
   String version() throws IOException {
     return run(List.of(executable, "--version"), List.of()).get(0);
   }

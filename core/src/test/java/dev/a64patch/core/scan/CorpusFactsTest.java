@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Corpus;
 import dev.a64patch.testing.Objdump;
+import dev.a64patch.testing.Tools;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ class CorpusFactsTest {
 
   @Test
   void abseilHasOneCounterReadInCycleClockNowAndOneFrequencyRead() throws IOException {
+    Tools.require("c++filt"); // the name is checked demangled
     ScanResult r =
         Scanner.scan(ElfFile.read(Corpus.lib("libabsl_base.so.")), ScanOptions.defaults());
     List<Finding> counter =
