@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Copied from the shared corpus script so CI (a clean clone) can fetch the corpus too.
 # Fetch Debian arm64 (AArch64) binary packages and unpack them, for tests that need
 # real third-party AArch64 ELF files. Nothing here is committed to the project:
 # the files land in a cache folder outside the repository.
 #
-# usage: fetch-arm64-debs.sh [DEST] [PACKAGE...]
+# usage: .ci/fetch-corpus.sh [DEST] [PACKAGE...]
 #   DEST     defaults to $A64PATCH_CORPUS or ~/.cache/a64patch-corpus
 #   PACKAGE  defaults to the public corpus below
 # After it ran: DEST/root/ holds the unpacked files (usr/lib/aarch64-linux-gnu/...),

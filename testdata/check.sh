@@ -34,7 +34,7 @@ run_row() { # name args notes
         case $item in
             needs=corpus)
                 if [ ! -d "$CORPUS" ]; then
-                    echo "SKIP $name: corpus $CORPUS missing (run /work/shared/corpus/fetch-arm64-debs.sh)"
+                    echo "SKIP $name: corpus $CORPUS missing (run .ci/fetch-corpus.sh)"
                     skip=$((skip + 1)); return
                 fi ;;
             env=*) qenv+=(-E "$(subst "${item#env=}")") ;;

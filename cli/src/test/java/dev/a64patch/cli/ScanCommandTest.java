@@ -130,7 +130,7 @@ class ScanCommandTest {
       assertEquals(1, r.err().lines().count(), r.err());
       assertTrue(r.err().startsWith("a64patch: " + p + ": "), r.err());
     }
-    // Directories are scanned since issue 4; a named FIFO is still refused without being opened.
+    // Directories are scanned; a named FIFO is still refused without being opened.
     Path fifo = dir.resolve("fifo");
     assertEquals(
         0,

@@ -36,7 +36,8 @@ public final class Objdump {
           Map.entry("pmccntr_el0", "PMCCNTR_EL0"));
 
   /**
-   * Register encodings (Rt=0) per DESIGN.md §2, to recognise data words objdump prints as .word.
+   * Register encodings (Rt=0) per docs/design.md section 3, to recognise data words objdump prints
+   * as .word.
    */
   private static final Map<Integer, String> DATA_WORDS =
       Map.of(

@@ -15,11 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the new segments go (docs/patching.md, "The file before and after"). Nothing existing
- * moves: the patch appends one PT_LOAD per {@link SegmentKind} that has content, above everything
- * the object maps (including .bss), aligned for 4K, 16K and 64K page kernels, each starting on a 64
- * KiB page of its own. The first new segment starts with the grown program header table. This is
- * the one place that decides the number of program headers after patching.
+ * Where the new segments go (docs/design.md section 6). Nothing existing moves: the patch appends
+ * one PT_LOAD per {@link SegmentKind} that has content, above everything the object maps (including
+ * .bss), aligned for 4K, 16K and 64K page kernels, each starting on a 64 KiB page of its own. The
+ * first new segment starts with the grown program header table. This is the one place that decides
+ * the number of program headers after patching.
  *
  * @param segments the new PT_LOADs in file and address order; empty when nothing is appended
  * @param phnum the number of program headers after patching

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The program-header rules whose violation has broken other rewriters (DESIGN.md §4): what {@code
- * readelf -lW} warns about, and what the kernel, glibc and qemu assume.
+ * The program-header rules whose violation has broken other rewriters (docs/design.md section 5):
+ * what {@code readelf -lW} warns about, and what the kernel, glibc and qemu assume.
  */
 final class LayoutRules {
   private LayoutRules() {}

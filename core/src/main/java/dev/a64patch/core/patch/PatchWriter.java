@@ -15,11 +15,11 @@ import java.security.MessageDigest;
 import java.util.List;
 
 /**
- * Applies {@link FileEdits} to disk safely (docs/patching.md): the result is rendered from the
- * bytes that were parsed into a temporary file in the destination's directory, synced, given the
- * mode and owner of the file it replaces, checked, and renamed over the destination. A process that
- * has the old file mapped keeps its inode. On any failure the temporary file is removed and the
- * destination is untouched. A run killed before the rename can leave {@code
+ * Applies {@link FileEdits} to disk safely (docs/design.md section 9): the result is rendered from
+ * the bytes that were parsed into a temporary file in the destination's directory, synced, given
+ * the mode and owner of the file it replaces, checked, and renamed over the destination. A process
+ * that has the old file mapped keeps its inode. On any failure the temporary file is removed and
+ * the destination is untouched. A run killed before the rename can leave {@code
  * .NAME.a64patch.PID*.tmp}; the next run on the same destination removes it.
  */
 public final class PatchWriter {

@@ -8,11 +8,11 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * The code each patched read branches to (DESIGN.md §5). On exit Xt holds the value, every other
- * general register, SP, NZCV (except for RNDR, which defines it), FP/SIMD registers and LR are as
- * on entry, and control continues at site+4. The stack is used only after SP has been lowered by a
- * multiple of 16, so a signal arriving at any instruction finds the saved registers above its
- * frame. No LL/SC: rr refuses programs that use them.
+ * The code each patched read branches to (docs/design.md section 7). On exit Xt holds the value,
+ * every other general register, SP, NZCV (except for RNDR, which defines it), FP/SIMD registers and
+ * LR are as on entry, and control continues at site+4. The stack is used only after SP has been
+ * lowered by a multiple of 16, so a signal arriving at any instruction finds the saved registers
+ * above its frame. No LL/SC: rr refuses programs that use them.
  */
 public final class Trampolines {
   /** Offsets inside the RW data block of a patched object. */

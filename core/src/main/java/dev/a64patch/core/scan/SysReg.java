@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The system registers whose EL0 reads a64patch looks for (DESIGN.md §2). Each read is {@code MRS
- * Xt, <reg>}: {@code 0xD5300000 | o0<<19 | op1<<16 | CRn<<12 | CRm<<8 | op2<<5 | Rt}; {@link
- * #encoding()} is the word with Rt = 0, and {@code word & 0xFFFFFFE0} isolates the register.
+ * The system registers whose EL0 reads a64patch looks for (docs/design.md section 3). Each read is
+ * {@code MRS Xt, <reg>}: {@code 0xD5300000 | o0<<19 | op1<<16 | CRn<<12 | CRm<<8 | op2<<5 | Rt};
+ * {@link #encoding()} is the word with Rt = 0, and {@code word & 0xFFFFFFE0} isolates the register.
  */
 public enum SysReg {
   CNTVCT_EL0(0xD53BE040, Kind.COUNTER, "virtual counter"),

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A failure anywhere while writing leaves the input untouched and no stray files (DESIGN.md §6).
+ * A failure anywhere while writing leaves the input untouched and no stray files (docs/design.md
+ * section 9).
  */
 class FaultTest {
   @TempDir Path dir;

@@ -27,10 +27,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every trampoline kind, for every destination x0..x30, a few option sets and placements (site
  * below/above at the B range ends, data block near and ~4 GiB away), decoded with Capstone and then
- * executed symbolically from Capstone's texts (not Asm's) to check DESIGN.md §5: every other
- * general register, SP and NZCV (RNDR: 0000) come out as they went in; the stack is used only
- * inside a frame opened by lowering SP by a multiple of 16; every saved register is restored; no
- * LL/SC; the only branch is the final {@code b site+4}; and Xt gets the value the kind defines.
+ * executed symbolically from Capstone's texts (not Asm's) to check the contract of docs/design.md
+ * section 7: every other general register, SP and NZCV (RNDR: 0000) come out as they went in; the
+ * stack is used only inside a frame opened by lowering SP by a multiple of 16; every saved register
+ * is restored; no LL/SC; the only branch is the final {@code b site+4}; and Xt gets the value the
+ * kind defines.
  */
 class TrampolinesDecodeTest {
   /**
@@ -267,9 +268,9 @@ class TrampolinesDecodeTest {
   }
 
   /**
-   * Registers a raw {@code svc} may change: x0 (the kernel's result), x8 (DESIGN.md §5: rr's
-   * syscall fast path may clobber it), and x15-x17, x30, which Trampolines documents rr's syscall
-   * hooks as using.
+   * Registers a raw {@code svc} may change: x0 (the kernel's result), x8 (docs/design.md section 7:
+   * rr's syscall fast path may clobber it), and x15-x17, x30, which Trampolines documents rr's
+   * syscall hooks as using.
    */
   static final int[] SVC_CLOBBERS = {0, 8, 15, 16, 17, 30};
 

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The facts about the public corpus that the issue states, checked against the scanner. */
+/** Facts about the public corpus (README, docs/scanning.md), checked against the scanner. */
 class CorpusFactsTest {
 
   @Test

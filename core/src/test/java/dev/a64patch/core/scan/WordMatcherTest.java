@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 
 class WordMatcherTest {
 
-  /** The obvious per-word loop, written from DESIGN.md's table rather than from the matcher. */
+  /**
+   * The obvious per-word loop, written from the table in docs/design.md (section 3) rather than
+   * from the matcher.
+   */
   static List<Integer> naive(ByteBuffer b, int from, int to, Set<SysReg> regs) {
     List<Integer> out = new ArrayList<>();
     for (int i = from; i + 4 <= to; i += 4) {
