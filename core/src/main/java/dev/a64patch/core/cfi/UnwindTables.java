@@ -1,0 +1,165 @@
+package dev.a64patch.core.cfi;
+
+import dev.a64patch.elf.ElfException;
+import dev.a64patch.elf.ElfFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The unwind information a patch adds (docs/design.md, "Unwind information for trampolines"): an
+ * FDE per trampoline in a new {@code .eh_frame}, and a new {@code .eh_frame_hdr} whose search table
+ * holds the original FDEs and the new ones, for PT_GNU_EH_FRAME to point at. Sizes do not depend on
+ * where the sections land, so the layout can be computed before the bytes.
+ */
+public final class UnwindTables {
+  /** Where a trampoline's rules come from (the JSON and verify vocabulary). */
+  public enum Source {
+    /** The site's own CFI row, adjusted for the trampoline's stack use: exact. */
+    SITE("site"),
+    /**
+     * No usable CFI at the site: the frame of a function at its entry (CFA = SP, return address in
+     * x30), which unwinds to the caller while the function has not yet moved SP or LR.
+     */
+    ASSUMED("assumed");
+
+    private final String id;
+
+    Source(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public static Source parse(String id) {
+      for (Source s : values()) {
+        if (s.id.equals(id)) return s;
+      }
+      throw new IllegalArgumentException("unwind source " + id);
+    }
+  }
+
+  /** A trampoline to describe: the site it serves, where it starts, and its instruction words. */
+  public record Trampoline(long site, long start, List<Integer> words, int rt) {
+    public Trampoline {
+      words = List.copyOf(words);
+    }
+  }
+
+  /** The decision for one trampoline. */
+  public record Described(Trampoline trampoline, Source source, String why) {}
+
+  private final boolean littleEndian;
+  private final List<EhFrameHdr.Entry> original;
+  private final long originalEhFrame;
+  private final List<Described> described;
+  private final List<FrameWriter.Frame> frames;
+  private final byte[] ehFrameTemplate;
+
+  private UnwindTables(
+      boolean littleEndian,
+      List<EhFrameHdr.Entry> original,
+      long originalEhFrame,
+      List<Described> described,
+      List<FrameWriter.Frame> frames) {
+    this.littleEndian = littleEndian;
+    this.original = List.copyOf(original);
+    this.originalEhFrame = originalEhFrame;
+    this.described = List.copyOf(described);
+    this.frames = List.copyOf(frames);
+    this.ehFrameTemplate = new FrameWriter(littleEndian).encode(0, frames).bytes();
+  }
+
+  /**
+   * Describes {@code trampolines} (in address order). Returns empty when the file's own unwind
+   * tables cannot be read: a new table could not index the original FDEs, so the file keeps its
+   * PT_GNU_EH_FRAME and the trampolines get no CFI.
+   */
+  public static Optional<UnwindTables> of(ElfFile elf, List<Trampoline> trampolines) {
+    boolean le = elf.header().isLittleEndian();
+    EhFrame frames;
+    List<EhFrameHdr.Entry> original;
+    try {
+      frames = EhFrame.of(elf);
+      Optional<List<EhFrameHdr.Entry>> table = EhFrameHdr.table(elf);
+      original =
+          table.orElseGet(
+              () ->
+                  frames.fdes().stream()
+                      .map(f -> new EhFrameHdr.Entry(f.pcBegin(), f.vaddr()))
+                      .toList());
+    } catch (ElfException | CfaProgram.BadProgram e) {
+      return Optional.empty();
+    }
+    List<Described> described = new ArrayList<>();
+    List<FrameWriter.Frame> out = new ArrayList<>();
+    for (Trampoline t : trampolines) {
+      Source source = Source.SITE;
+      String why = "";
+      Row site = null;
+      boolean bKey = false;
+      Optional<Fde> fde = frames.fdeFor(t.site());
+      if (fde.isEmpty()) {
+        source = Source.ASSUMED;
+        why = "no FDE covers the site";
+      } else {
+        try {
+          site = CfaProgram.rowAt(fde.get(), t.site(), le);
+          bKey = fde.get().cie().bKey();
+        } catch (CfaProgram.BadProgram e) {
+          source = Source.ASSUMED;
+          why = e.getMessage();
+        }
+      }
+      List<Row> rows =
+          site == null ? null : TrampolineFrames.rows(site, t.start(), t.words(), t.rt());
+      if (site != null && rows == null) {
+        source = Source.ASSUMED;
+        why = "the site's rules depend on x" + t.rt() + ", which the trampoline writes";
+      }
+      if (rows == null) {
+        Row entry = new Row(t.site(), Cfa.of(Dwarf.SP, 0), Map.of(), false);
+        rows = TrampolineFrames.rows(entry, t.start(), t.words(), t.rt());
+        bKey = false;
+      }
+      described.add(new Described(t, source, why));
+      out.add(new FrameWriter.Frame(t.start(), t.words().size() * 4L, rows, bKey));
+    }
+    return Optional.of(new UnwindTables(le, original, frames.vaddr(), described, out));
+  }
+
+  public List<Described> described() {
+    return described;
+  }
+
+  public long ehFrameSize() {
+    return ehFrameTemplate.length;
+  }
+
+  public long hdrSize() {
+    return EhFrameHdr.size(original.size() + frames.size());
+  }
+
+  /** The new .eh_frame at {@code vaddr}. */
+  public byte[] ehFrame(long vaddr) {
+    return new FrameWriter(littleEndian).encode(vaddr, frames).bytes();
+  }
+
+  /**
+   * The new .eh_frame_hdr at {@code hdrVaddr}, indexing the original FDEs and those of the new
+   * .eh_frame at {@code ehFrameVaddr}. Its eh_frame_ptr names the original .eh_frame when there is
+   * one (unwinders that scan linearly start there), else the new one.
+   */
+  public byte[] hdr(long hdrVaddr, long ehFrameVaddr) {
+    long[] fdes = new FrameWriter(littleEndian).encode(ehFrameVaddr, frames).fdeAddresses();
+    List<EhFrameHdr.Entry> all = new ArrayList<>(original);
+    for (int i = 0; i < frames.size(); i++) {
+      all.add(new EhFrameHdr.Entry(frames.get(i).start(), fdes[i]));
+    }
+    long ptr = originalEhFrame != 0 ? originalEhFrame : ehFrameVaddr;
+    return EhFrameHdr.encode(hdrVaddr, ptr, all, littleEndian);
+  }
+}
