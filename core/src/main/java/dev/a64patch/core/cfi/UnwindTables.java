@@ -135,6 +135,52 @@ public final class UnwindTables {
     return described;
   }
 
+  /**
+   * The same tables with the trampolines moved to {@code starts} (one per trampoline, in order).
+   */
+  public UnwindTables relocated(List<Long> starts) {
+    if (starts.size() != frames.size()) {
+      throw new IllegalArgumentException(
+          starts.size() + " starts for " + frames.size() + " frames");
+    }
+    List<Described> d = new ArrayList<>();
+    List<FrameWriter.Frame> f = new ArrayList<>();
+    for (int i = 0; i < frames.size(); i++) {
+      FrameWriter.Frame old = frames.get(i);
+      long by = starts.get(i) - old.start();
+      f.add(
+          new FrameWriter.Frame(
+              starts.get(i),
+              old.length(),
+              old.rows().stream().map(r -> r.at(r.loc() + by)).toList(),
+              old.bKey()));
+      Described x = described.get(i);
+      Trampoline t = x.trampoline();
+      d.add(
+          new Described(
+              new Trampoline(t.site(), starts.get(i), t.words(), t.rt()), x.source(), x.why()));
+    }
+    return new UnwindTables(littleEndian, original, originalEhFrame, d, f);
+  }
+
+  /**
+   * Whether every address the search table at {@code hdrVaddr} refers to is within its signed
+   * 32-bit reach.
+   */
+  public boolean fits(long hdrVaddr, long ehFrameVaddr) {
+    try {
+      hdr(hdrVaddr, ehFrameVaddr);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The description of the trampoline for {@code site}, if it has one. */
+  public Optional<Described> forSite(long site) {
+    return described.stream().filter(d -> d.trampoline().site() == site).findFirst();
+  }
+
   public long ehFrameSize() {
     return ehFrameTemplate.length;
   }
