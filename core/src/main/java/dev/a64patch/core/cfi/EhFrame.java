@@ -101,6 +101,46 @@ public final class EhFrame {
     return empty();
   }
 
+  /**
+   * The FDE whose length field is at {@code vaddr} (what a search table points at), with its CIE.
+   *
+   * @throws ElfFormatException when no FDE can be decoded there
+   */
+  public static Fde fdeAt(ElfFile elf, long vaddr) {
+    for (ElfSegment seg : elf.segments()) {
+      if (seg.isLoad() && vaddr >= seg.vaddr() && vaddr - seg.vaddr() < seg.filesz()) {
+        ByteBuffer all = elf.slice(seg.offset(), seg.filesz());
+        Bytes in = new Bytes(all, seg.vaddr(), elf.header().isLittleEndian(), 0);
+        try {
+          in.seek(vaddr);
+          long length = in.u32();
+          long idAt = in.vaddr();
+          long id = in.u32();
+          if (length == 0 || length == 0xffffffffL || id == 0) {
+            throw new Bytes.Truncated(vaddr, "not an FDE");
+          }
+          long cieAt = idAt - id;
+          in.seek(cieAt);
+          long cieLength = in.u32();
+          if (in.u32() != 0) {
+            throw new Bytes.Truncated(vaddr, "its CIE pointer does not point at a CIE");
+          }
+          Cie cie = readCie(in, cieAt, cieAt + 4 + cieLength);
+          in.seek(idAt + 4);
+          return readFde(in, vaddr, idAt + length, cie);
+        } catch (Bytes.Truncated e) {
+          throw new ElfFormatException(
+              elf.name(),
+              elf.offsetOf(e.vaddr).orElse(0L),
+              "FDE",
+              String.format("entry at 0x%x: %s", vaddr, e.getMessage()));
+        }
+      }
+    }
+    throw new ElfFormatException(
+        elf.name(), 0, "FDE", String.format("address 0x%x is not loaded from the file", vaddr));
+  }
+
   /** Parses the entries in {@code bytes}, loaded at {@code vaddr}, up to a zero terminator. */
   static EhFrame parse(ElfFile elf, long vaddr, ByteBuffer bytes) {
     Bytes in = new Bytes(bytes, vaddr, elf.header().isLittleEndian(), 0);

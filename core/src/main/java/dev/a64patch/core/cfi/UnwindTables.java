@@ -19,6 +19,11 @@ public final class UnwindTables {
     /** The site's own CFI row, adjusted for the trampoline's stack use: exact. */
     SITE("site"),
     /**
+     * No CFI covers the site, but the function's code from its start to the site is a straight-line
+     * prologue ({@link PrologueScan}): the frame it builds, exact.
+     */
+    PROLOGUE("prologue"),
+    /**
      * No usable CFI at the site: the frame of a function at its entry (CFA = SP, return address in
      * x30), which unwinds to the caller while the function has not yet moved SP or LR.
      */
@@ -42,8 +47,11 @@ public final class UnwindTables {
     }
   }
 
-  /** A trampoline to describe: the site it serves, where it starts, and its instruction words. */
-  public record Trampoline(long site, long start, List<Integer> words, int rt) {
+  /**
+   * A trampoline to describe: the site it serves, where it starts, its instruction words, and the
+   * start of the function holding the site (-1 when unknown).
+   */
+  public record Trampoline(long site, long start, List<Integer> words, int rt, long function) {
     public Trampoline {
       words = List.copyOf(words);
     }
@@ -120,6 +128,17 @@ public final class UnwindTables {
         source = Source.ASSUMED;
         why = "the site's rules depend on x" + t.rt() + ", which the trampoline writes";
       }
+      if (rows == null && fde.isEmpty()) {
+        PrologueScan.Frame frame = PrologueScan.at(t.site(), functionWords(elf, t));
+        if (frame != null) {
+          rows = TrampolineFrames.rows(frame.row(), t.start(), t.words(), t.rt());
+          bKey = frame.bKey();
+          if (rows != null) {
+            source = Source.PROLOGUE;
+            why = "no FDE covers the site; rules from the function's prologue";
+          }
+        }
+      }
       if (rows == null) {
         Row entry = new Row(t.site(), Cfa.of(Dwarf.SP, 0), Map.of(), false);
         rows = TrampolineFrames.rows(entry, t.start(), t.words(), t.rt());
@@ -129,6 +148,28 @@ public final class UnwindTables {
       out.add(new FrameWriter.Frame(t.start(), t.words().size() * 4L, rows, bKey));
     }
     return Optional.of(new UnwindTables(le, original, frames.vaddr(), described, out));
+  }
+
+  /** At most this many instructions between a function's start and a site are scanned. */
+  private static final int PROLOGUE_LIMIT = 256;
+
+  /** The words from the function's start up to the site, or none when unknown or too many. */
+  private static List<Integer> functionWords(ElfFile elf, Trampoline t) {
+    long n = (t.site() - t.function()) / 4;
+    if (t.function() < 0 || n < 0 || n > PROLOGUE_LIMIT || (t.site() - t.function()) % 4 != 0) {
+      return List.of(0); // not a prologue: the scan gives up
+    }
+    Optional<Long> off = elf.offsetOf(t.function());
+    if (off.isEmpty() || off.get() + 4 * n > elf.size()) {
+      return List.of(0);
+    }
+    java.nio.ByteBuffer b =
+        elf.slice(off.get(), 4 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN); // instructions
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(b.getInt(4 * i));
+    }
+    return out;
   }
 
   public List<Described> described() {
@@ -158,7 +199,9 @@ public final class UnwindTables {
       Trampoline t = x.trampoline();
       d.add(
           new Described(
-              new Trampoline(t.site(), starts.get(i), t.words(), t.rt()), x.source(), x.why()));
+              new Trampoline(t.site(), starts.get(i), t.words(), t.rt(), t.function()),
+              x.source(),
+              x.why()));
     }
     return new UnwindTables(littleEndian, original, originalEhFrame, d, f);
   }

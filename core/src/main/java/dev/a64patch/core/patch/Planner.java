@@ -115,7 +115,8 @@ public final class Planner {
           Trampolines.encode(s.kind(), f.rt(), f.address(), at, at, options).stream()
               .map(Insn::word)
               .toList();
-      out.add(new UnwindTables.Trampoline(f.address(), at, words, f.rt()));
+      long function = f.symbol() == null ? -1 : f.address() - f.symbol().offset();
+      out.add(new UnwindTables.Trampoline(f.address(), at, words, f.rt(), function));
     }
     return out;
   }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +57,6 @@ class ReadelfFramesOracleTest {
     }
   }
 
-  /** One readelf row: location, CFA text, register column to rule text. */
-  record ReadelfRow(long loc, String cfa, Map<String, String> regs) {}
-
   /**
    * Files without section headers are invisible to readelf's frame dump; they are compared with the
    * file they were cut from (testdata/build.sh), whose .eh_frame is the same bytes at the same
@@ -82,7 +78,7 @@ class ReadelfFramesOracleTest {
             List.of(readelf.toString(), "--debug-dump=frames-interp", oracleFor(file).toString()),
             Duration.ofSeconds(120));
     assertEquals(0, r.exitCode(), r.describe());
-    Map<String, List<ReadelfRow>> expected = parse(r.stdout());
+    Map<String, List<ReadelfFrames.ReadelfRow>> expected = ReadelfFrames.parse(r.stdout());
     ElfFile elf = ElfFile.read(file);
     EhFrame frames = EhFrame.of(elf);
     assertEquals(
@@ -90,7 +86,7 @@ class ReadelfFramesOracleTest {
     int rowsChecked = 0;
     for (Fde fde : frames.fdes()) {
       String key = String.format("%016x..%016x", fde.pcBegin(), fde.pcEnd());
-      List<ReadelfRow> theirs = expected.get(key);
+      List<ReadelfFrames.ReadelfRow> theirs = expected.get(key);
       assertNotNull(theirs, file + ": readelf has no FDE " + key);
       List<Row> ours = CfaProgram.rows(fde, true);
       if (theirs.isEmpty()) {
@@ -110,8 +106,8 @@ class ReadelfFramesOracleTest {
         if (loc < fde.pcBegin() || loc >= fde.pcEnd()) {
           continue;
         }
-        ReadelfRow t = null;
-        for (ReadelfRow x : theirs) {
+        ReadelfFrames.ReadelfRow t = null;
+        for (ReadelfFrames.ReadelfRow x : theirs) {
           if (x.loc() <= loc) t = x;
         }
         Row o = null;
@@ -161,32 +157,5 @@ class ReadelfFramesOracleTest {
 
   static String cfaText(Cfa c) {
     return c.isExpression() ? "exp" : String.format("%s%+d", regName(c.register()), c.offset());
-  }
-
-  /** FDE "start..end" to its rows (empty when readelf printed none). */
-  static Map<String, List<ReadelfRow>> parse(String out) {
-    Map<String, List<ReadelfRow>> fdes = new HashMap<>();
-    List<ReadelfRow> current = null;
-    List<String> header = null;
-    for (String line : out.split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length >= 4 && f[3].equals("FDE")) {
-        String pc = line.substring(line.indexOf("pc=") + 3).trim();
-        current = new ArrayList<>();
-        fdes.put(pc, current);
-        header = null;
-      } else if (f.length >= 4 && f[3].equals("CIE")) {
-        current = null;
-      } else if (current != null && f.length >= 2 && f[0].equals("LOC")) {
-        header = List.of(f).subList(2, f.length);
-      } else if (current != null && header != null && f.length >= 2 && f[0].length() == 16) {
-        Map<String, String> regs = new LinkedHashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-          regs.put(header.get(i), i + 2 < f.length ? f[i + 2] : "u");
-        }
-        current.add(new ReadelfRow(Long.parseUnsignedLong(f[0], 16), f[1], regs));
-      }
-    }
-    return fdes;
   }
 }
