@@ -218,6 +218,17 @@ class UnwindInfoTest {
         Tools.run(List.of(objdump.toString(), "-d", patched.toString()), Duration.ofSeconds(60))
             .stdout();
     assertTrue(out.contains("<a64patch.counter.sampling_leaf+0x0>:"), out);
+    // The grown copy of the file's .symtab: the new locals come before the first global.
+    Path readelf = Tools.require("aarch64-linux-gnu-readelf");
+    Tools.Result syms =
+        Tools.run(List.of(readelf.toString(), "-sW", patched.toString()), Duration.ofSeconds(60));
+    assertEquals("", syms.stderr(), "readelf warnings on the symbol table");
+    assertTrue(
+        syms.stdout()
+            .matches(
+                "(?s).*FUNC    LOCAL  DEFAULT +\\d+ a64patch\\.counter\\.sampling_frame\\+0x.*"),
+        syms.stdout());
+    assertTrue(syms.stdout().contains("GLOBAL DEFAULT") && syms.stdout().contains(" main"));
     assertTrue(
         out.matches(
             "(?s).*\\bb\\s+[0-9a-f]+ <a64patch\\.counter\\.sampling_frame\\+0x[0-9a-f]+>.*"),
