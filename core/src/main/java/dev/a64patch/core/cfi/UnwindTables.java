@@ -1,5 +1,6 @@
 package dev.a64patch.core.cfi;
 
+import dev.a64patch.core.Names;
 import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
 import java.util.ArrayList;
@@ -17,33 +18,25 @@ public final class UnwindTables {
   /** Where a trampoline's rules come from (the JSON and verify vocabulary). */
   public enum Source {
     /** The site's own CFI row, adjusted for the trampoline's stack use: exact. */
-    SITE("site"),
+    SITE,
     /**
      * No CFI covers the site, but the function's code from its start to the site is a straight-line
      * prologue ({@link PrologueScan}): the frame it builds, exact.
      */
-    PROLOGUE("prologue"),
+    PROLOGUE,
     /**
      * No usable CFI at the site: the frame of a function at its entry (CFA = SP, return address in
      * x30), which unwinds to the caller while the function has not yet moved SP or LR.
      */
-    ASSUMED("assumed");
+    ASSUMED;
 
-    private final String id;
-
-    Source(String id) {
-      this.id = id;
-    }
-
+    /** The external spelling (lower case, as the manifest, verify and the JSON write it). */
     public String id() {
-      return id;
+      return Names.id(this);
     }
 
     public static Source parse(String id) {
-      for (Source s : values()) {
-        if (s.id.equals(id)) return s;
-      }
-      throw new IllegalArgumentException("unwind source " + id);
+      return Names.parse(Source.class, id);
     }
   }
 

@@ -173,8 +173,8 @@ public final class PatchReport {
         g.writeStringField("newWord", String.format("0x%08x", s.newWord()));
         if (s.trampoline() >= 0) {
           g.writeStringField("trampoline", JsonReport.hex(s.trampoline()));
-          // Where the trampoline's unwind rules come from: "site" (the site's CFI), "assumed"
-          // (no CFI at the site), "none" (the file's unwind tables could not be extended).
+          // Where the trampoline's unwind rules come from: "site" (the site's CFI), "prologue"
+          // or "assumed" (no CFI at the site), "none" (the tables could not be extended).
           g.writeStringField(
               "unwind",
               p.unwind() == null
