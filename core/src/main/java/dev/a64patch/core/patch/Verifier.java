@@ -33,7 +33,7 @@ public final class Verifier {
       m = Manifest.read(elf).orElse(null);
     } catch (ManifestException e) {
       // Nothing recorded can be trusted: one problem naming the field, no guesses from it.
-      return new VerifyReport(elf.name(), true, 0, List.of(e.reason()), List.of(), null);
+      return new VerifyReport(elf.name(), true, 0, List.of(e.reason()), List.of());
     }
     problems.addAll(LayoutRules.check(elf, m));
     if (m != null) {
