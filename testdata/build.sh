@@ -9,7 +9,7 @@
 #                      data that merely looks like a read)
 # See README.md for what each program does and the runtime contracts.
 #
-# Needs (build time only): gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+# Needs (build time only): gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu
 #   libc6-dev-arm64-cross clang lld gcc (host) binutils-arm-linux-gnueabihf
 # Usage: ./build.sh            (from any directory)
 # Output is deterministic for a given toolchain: no build IDs, -g0, relative source
@@ -29,7 +29,7 @@ need() {
         command -v "$t" >/dev/null 2>&1 || { echo "build.sh: missing tool $t (see README.md)" >&2; exit 1; }
     done
 }
-need aarch64-linux-gnu-gcc aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objdump \
+need aarch64-linux-gnu-gcc aarch64-linux-gnu-g++ aarch64-linux-gnu-as aarch64-linux-gnu-ld aarch64-linux-gnu-objdump \
      aarch64-linux-gnu-readelf aarch64-linux-gnu-strip clang ld.lld gcc od
 have_arm32=1
 command -v arm-linux-gnueabihf-as >/dev/null 2>&1 && command -v arm-linux-gnueabihf-ld >/dev/null 2>&1 || have_arm32=0
@@ -243,6 +243,23 @@ cc libclockshare_a.so shared gcc no - "linked by clockshare (DT_NEEDED, found th
 cc libclockshare_b.so shared gcc no - "dlopened RTLD_LOCAL by clockshare" "-fPIC -shared -Wl,-soname,libclockshare_b.so" "libclockshare_b.c"
 cc clockshare pie gcc yes '${BIN}/libclockshare_b.so' "8 threads pass timestamps across the executable and both libraries; prints order/unique/sum (see source)" \
                                         "-fPIE -pie -Wl,-rpath,\$ORIGIN" "clockshare.c $OUT/libclockshare_a.so"
+
+# ---- unwinding through trampolines (CfiRunTest) ----------------
+# sampling takes SIGPROF every 2 ms while sampling_loop.c reads the counter and unwinds from
+# the handler; PAC variants sign return addresses (-mbranch-protection=standard; the crt
+# files are not BTI-marked, so BTI stays off while PAC is on).
+SAMPLING_NOTE="runner=CfiRunTest; args 'backtrace|unwind|none [SAMPLES]'"
+for bp in "" "-pac"; do
+    if [ -n "$bp" ]; then BPF="-mbranch-protection=standard"; else BPF=""; fi
+    cc sampling$bp-pie    pie    gcc no none "$SAMPLING_NOTE" "-fPIE -pie $BPF"        "sampling.c sampling_loop.c"
+    cc sampling$bp-static static gcc no none "$SAMPLING_NOTE; glibc static" "-fno-PIE -static $BPF" "sampling.c sampling_loop.c"
+    cc libsampling$bp.so  shared gcc no -    "the loop of sampling$bp-shared" "-fPIC -shared -Wl,-soname,libsampling$bp.so $BPF" "sampling_loop.c"
+    cc sampling$bp-shared pie    gcc no none "$SAMPLING_NOTE; loop in libsampling$bp.so (DT_RUNPATH \$ORIGIN)" \
+                                             "-fPIE -pie $BPF -Wl,-rpath,\$ORIGIN" "sampling.c -L../bin.new -lsampling$bp"
+done
+aarch64-linux-gnu-g++ $CFLAGS_COMMON -fPIE -pie exceptions.cc $LDFLAGS_COMMON -o "$OUT/exceptions"
+derived exceptions pie g++ "$CFLAGS_COMMON -fPIE -pie $LDFLAGS_COMMON" no - \
+        "linker=GNU ld; runner=CfiRunTest; C++ throw through a function that reads the counter; prints 'caught 3', exit 0; needs=libstdc++6-arm64-cross"
 
 # ---- inputs that are not (little-endian) AArch64 ---------------------------------------
 gcc -O2 -g0 -Wl,--build-id=none hello_x86_64.c -o "$OUT/hello-x86_64"

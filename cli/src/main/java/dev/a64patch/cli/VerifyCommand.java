@@ -119,5 +119,15 @@ final class VerifyCommand implements Callable<Integer> {
       g.writeString(u);
     }
     g.writeEndArray();
+    if (r.unwind() != null) {
+      // Where the trampolines' unwind rules come from (docs/patching.md, "Unwind information").
+      g.writeObjectFieldStart("unwind");
+      g.writeNumberField("trampolines", r.unwind().trampolines());
+      g.writeNumberField("site", r.unwind().site());
+      g.writeNumberField("prologue", r.unwind().prologue());
+      g.writeNumberField("assumed", r.unwind().assumed());
+      g.writeNumberField("none", r.unwind().none());
+      g.writeEndObject();
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.a64patch.core.patch;
 
 import static dev.a64patch.elf.ElfConstants.*;
 
+import dev.a64patch.core.Names;
 import dev.a64patch.core.encode.Insn;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfRecord;
@@ -36,6 +37,8 @@ public final class ImageBuilder {
   private final ElfRecord.Format shdr;
   private final FileEdits.Recorder out;
   private final Sections sections;
+  private final Symbols symbols;
+  private final String symbolsNote;
   private ClockImport clock;
 
   private ImageBuilder(ElfFile elf, PatchPlan plan) {
@@ -47,7 +50,12 @@ public final class ImageBuilder {
     this.phdr = ElfRecord.PHDR.in(elf.header());
     this.shdr = ElfRecord.SHDR.in(elf.header());
     this.out = new FileEdits.Recorder(elf.size());
-    this.sections = new Sections();
+    java.util.Optional<String> obstacle = TrampolineSymbols.obstacle(elf);
+    boolean named = layout.section(NewSection.TRAMPOLINES).isPresent() && obstacle.isEmpty();
+    this.symbolsNote = obstacle.orElse(null);
+    boolean createsSymtab = named && elf.sections().stream().noneMatch(x -> x.type() == SHT_SYMTAB);
+    this.sections = new Sections(createsSymtab);
+    this.symbols = named ? new Symbols() : null;
   }
 
   public static FileEdits build(ElfFile elf, PatchPlan plan) {
@@ -68,26 +76,32 @@ public final class ImageBuilder {
     }
     // 2. The copy of .shstrtab grown by the new names (non-loaded).
     long namesOffset = appendAligned(sections.names(), ".shstrtab");
-    // 3. The manifest (non-loaded).
-    byte[] manifest = Manifest.of(plan, elf, originalHeader).toBytes();
+    // 3. The symbol table naming the trampolines and its strings (non-loaded, so strip drops
+    //    them and restore's cut at the original length removes them).
+    if (symbols != null) {
+      symbols.place(appendAligned(symbols.tables.strtab(), ".strtab"));
+      symbols.placeSymtab(appendAligned(symbols.tables.symtab(), ".symtab"));
+    }
+    // 4. The manifest (non-loaded).
+    byte[] manifest = Manifest.of(plan, elf, originalHeader, symbolsNote).toBytes();
     long manifestOffset = appendAligned(manifest, Planner.MANIFEST_SECTION);
-    // 4. The new section header table.
+    // 5. The new section header table.
     byte[] table =
         sections.table(namesOffset, sections.names().length, manifestOffset, manifest.length);
     long shoff = appendAligned(table, "section header table");
-    // 5. The ELF header.
+    // 6. The ELF header.
     out.write(
         0,
         header(originalHeader, shoff, table.length / shdr.size(), sections.shstrndx()),
         "ELF header");
-    // 6. The word at each rewritten site.
+    // 7. The word at each rewritten site.
     for (SitePlan s : plan.sites()) {
       if (s.changesFile()) {
         out.writeWord(
             s.finding().offset(), s.newWord(), String.format("site 0x%x", s.finding().address()));
       }
     }
-    // 7. The .dynamic entries that point at the grown copies of the dynamic tables.
+    // 8. The .dynamic entries that point at the grown copies of the dynamic tables.
     ElfRecord.Format dyn = ElfRecord.DYN.in(elf.header());
     for (DynamicEdit e : plan.dynamic()) {
       out.write(
@@ -104,6 +118,9 @@ public final class ImageBuilder {
       case PROGRAM_HEADERS -> programHeaders();
       case TRAMPOLINES -> trampolines();
       case TRAMPOLINE_DATA -> trampolineData();
+      case EH_FRAME -> plan.unwind().ehFrame(s.vaddr());
+      case EH_FRAME_HDR ->
+          plan.unwind().hdr(s.vaddr(), layout.section(NewSection.EH_FRAME).orElseThrow().vaddr());
       case DYNSYM, VERSYM, RELA, DYNSTR -> clock().contents(s.what(), slot());
     };
   }
@@ -141,11 +158,16 @@ public final class ImageBuilder {
         lastLoad = s.index();
       }
     }
+    java.util.Optional<Layout.Section> hdr = layout.section(NewSection.EH_FRAME_HDR);
     for (ElfSegment s : elf.segments()) {
       int at = b.position();
       b.put(elf.slice(elf.header().phoff() + (long) s.index() * phdr.size(), phdr.size()));
       if (s.type() == PT_PHDR) {
         place(b, at, table.offset(), table.vaddr(), table.size());
+      } else if (s.type() == PT_GNU_EH_FRAME && hdr.isPresent()) {
+        // Unwinders find FDEs through this one entry: point it at the new search table, which
+        // indexes the original FDEs too.
+        place(b, at, hdr.get().offset(), hdr.get().vaddr(), hdr.get().size());
       }
       if (s.index() == lastLoad) {
         for (Layout.Segment n : layout.segments()) {
@@ -157,6 +179,16 @@ public final class ImageBuilder {
           place(b, at, n.offset(), n.vaddr(), n.size());
         }
       }
+    }
+    if (hdr.isPresent() && elf.segments().stream().noneMatch(x -> x.type() == PT_GNU_EH_FRAME)) {
+      // Static glibc programs linked by gcc have no PT_GNU_EH_FRAME (their crtbeginT.o registers
+      // .eh_frame instead); libgcc still asks dl_iterate_phdr, which finds this one.
+      int at = b.position();
+      b.position(at + phdr.size());
+      phdr.put(b, at, "p_type", PT_GNU_EH_FRAME);
+      phdr.put(b, at, "p_flags", PF_R);
+      phdr.put(b, at, "p_align", 4);
+      place(b, at, hdr.get().offset(), hdr.get().vaddr(), hdr.get().size());
     }
     check(!b.hasRemaining(), "program header count");
     return b.array();
@@ -222,7 +254,10 @@ public final class ImageBuilder {
     private final List<String> added = new ArrayList<>();
     private final byte[] names;
 
-    Sections() {
+    private final boolean createsSymtab;
+
+    Sections(boolean createsSymtab) {
+      this.createsSymtab = createsSymtab;
       if (hadSections) {
         ElfSection s = elf.sections().get(elf.header().shstrndx());
         ByteBuffer b = elf.slice(s.offset(), s.size());
@@ -235,6 +270,10 @@ public final class ImageBuilder {
         added.add(s.what().sectionName());
       }
       added.add(Planner.MANIFEST_SECTION);
+      if (createsSymtab) {
+        added.add(".symtab");
+        added.add(".strtab");
+      }
       if (!hadSections) added.add(".shstrtab");
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       b.writeBytes(oldNames);
@@ -295,6 +334,20 @@ public final class ImageBuilder {
           : (elf.hasSectionHeaders() ? elf.header().shnum() : 1);
     }
 
+    /** Index the section header of {@code what} will have in the new table. */
+    int indexOf(NewSection what) {
+      List<Layout.Section> l = loaded();
+      for (int i = 0; i < l.size(); i++) {
+        if (l.get(i).what() == what) return oldCount() + i;
+      }
+      throw new IllegalStateException("no section for " + what);
+    }
+
+    /** Index of a section added after the loaded ones ({@code .symtab}, {@code .strtab}). */
+    int indexOfAdded(String name) {
+      return oldCount() + added.indexOf(name);
+    }
+
     int shstrndx() {
       return hadSections ? elf.header().shstrndx() : oldCount() + added.size() - 1;
     }
@@ -334,6 +387,9 @@ public final class ImageBuilder {
           manifestOffset,
           manifestSize,
           1);
+      if (symbols != null) {
+        symbols.headers(b, this);
+      }
       if (!hadSections) {
         shdr(b, nameOffset(".shstrtab"), SHT_STRTAB, 0, 0, namesOffset, namesSize, 1);
       }
@@ -360,6 +416,64 @@ public final class ImageBuilder {
       shdr.put(b, at, "sh_offset", offset);
       shdr.put(b, at, "sh_size", size);
       shdr.put(b, at, "sh_addralign", align);
+    }
+  }
+
+  /**
+   * A local symbol per trampoline ({@link TrampolineSymbols}): {@code
+   * a64patch.<kind>.<function>+0x<offset>}, naming what the trampoline serves.
+   */
+  private final class Symbols {
+    final TrampolineSymbols.Tables tables;
+    private long strtabOffset;
+    private long symtabOffset;
+
+    Symbols() {
+      List<TrampolineSymbols.Symbol> list = new ArrayList<>();
+      for (SitePlan s : plan.sites()) {
+        if (s.action() == SitePlan.Action.TRAMPOLINE) {
+          list.add(new TrampolineSymbols.Symbol(name(s), s.trampoline(), s.code().size() * 4L));
+        }
+      }
+      tables = TrampolineSymbols.build(elf, list, sections.indexOf(NewSection.TRAMPOLINES));
+    }
+
+    static String name(SitePlan s) {
+      String kind = Names.id(s.kind());
+      dev.a64patch.core.scan.SymbolRef f = s.finding().symbol();
+      String where =
+          f == null
+              ? String.format("0x%x", s.finding().address())
+              : f.demangled() + "+0x" + Long.toHexString(f.offset());
+      return "a64patch." + kind + "." + where;
+    }
+
+    void place(long strtab) {
+      strtabOffset = strtab;
+    }
+
+    void placeSymtab(long symtab) {
+      symtabOffset = symtab;
+    }
+
+    /** Points the old headers at the copies, or writes new ones. */
+    void headers(ByteBuffer b, Sections s) {
+      if (!tables.created()) {
+        int sym = tables.symtabIndex() * shdr.size();
+        shdr.put(b, sym, "sh_offset", symtabOffset);
+        shdr.put(b, sym, "sh_size", tables.symtab().length);
+        shdr.put(b, sym, "sh_info", tables.firstGlobal());
+        int str = tables.strtabIndex() * shdr.size();
+        shdr.put(b, str, "sh_offset", strtabOffset);
+        shdr.put(b, str, "sh_size", tables.strtab().length);
+        return;
+      }
+      int at = b.position();
+      s.shdr(b, s.nameOffset(".symtab"), SHT_SYMTAB, 0, 0, symtabOffset, tables.symtab().length, 8);
+      shdr.put(b, at, "sh_link", s.indexOfAdded(".strtab"));
+      shdr.put(b, at, "sh_info", tables.firstGlobal());
+      shdr.put(b, at, "sh_entsize", TrampolineSymbols.SYM_SIZE);
+      s.shdr(b, s.nameOffset(".strtab"), SHT_STRTAB, 0, 0, strtabOffset, tables.strtab().length, 1);
     }
   }
 

@@ -98,6 +98,10 @@ public record Layout(
       }
     }
     phnum += bySegment.size();
+    if (sizes.containsKey(NewSection.EH_FRAME_HDR)
+        && elf.segments().stream().noneMatch(s -> s.type() == PT_GNU_EH_FRAME)) {
+      phnum++; // a PT_GNU_EH_FRAME for the new search table (see ImageBuilder)
+    }
     Map<NewSection, Long> all = new EnumMap<>(sizes);
     all.put(NewSection.PROGRAM_HEADERS, (long) phnum * ElfRecord.PHDR.in(elf.header()).size());
 

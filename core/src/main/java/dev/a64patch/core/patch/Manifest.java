@@ -46,6 +46,7 @@ public record Manifest(
     List<Layout.Segment> segments,
     List<DynamicEdit> dynamic,
     List<Site> sites,
+    String names,
     String originalSha256,
     String manifestSha256) {
 
@@ -114,7 +115,11 @@ public record Manifest(
     }
   }
 
-  /** One site as patched; {@code trampoline} is -1 unless {@code action} is {@code trampoline}. */
+  /**
+   * One site as patched; {@code trampoline} is -1 unless {@code action} is {@code trampoline}.
+   * {@code unwind} says where its trampoline's unwind rules come from ({@code site} or {@code
+   * assumed}, see {@link dev.a64patch.core.cfi.UnwindTables.Source}); null when it has none.
+   */
   public record Site(
       long offset,
       long address,
@@ -125,13 +130,16 @@ public record Manifest(
       String action,
       long trampoline,
       String kind,
-      String reason) {}
+      String reason,
+      String unwind) {}
 
   /**
    * The manifest of {@code plan} applied to {@code original}, whose bytes it fingerprints so that
    * restore can prove it gives them back.
+   *
+   * @param names why the trampolines have no symbols, or null when they have
    */
-  static Manifest of(PatchPlan plan, ElfFile original, byte[] originalHeader) {
+  static Manifest of(PatchPlan plan, ElfFile original, byte[] originalHeader, String names) {
     Options options = Options.of(plan.options());
     List<Site> sites =
         plan.sites().stream()
@@ -147,7 +155,8 @@ public record Manifest(
                         s.action().name().toLowerCase(java.util.Locale.ROOT),
                         s.trampoline(),
                         s.kind() == null ? null : s.kind().name(),
-                        s.reason().isEmpty() ? null : s.reason()))
+                        s.reason().isEmpty() ? null : s.reason(),
+                        unwindSource(plan, s)))
             .toList();
     return new Manifest(
             FORMAT,
@@ -159,6 +168,7 @@ public record Manifest(
             plan.layout().segments(),
             plan.dynamic(),
             sites,
+            names,
             Sha256.of(original.bytes()),
             null)
         .sealed();
@@ -180,6 +190,7 @@ public record Manifest(
         segments,
         dynamic,
         sites,
+        names,
         originalSha256,
         sha);
   }
@@ -191,6 +202,13 @@ public record Manifest(
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String unwindSource(PatchPlan plan, SitePlan s) {
+    if (plan.unwind() == null || s.action() != SitePlan.Action.TRAMPOLINE) {
+      return null;
+    }
+    return plan.unwind().forSite(s.finding().address()).map(d -> d.source().id()).orElse(null);
   }
 
   public byte[] originalHeaderBytes() {

@@ -19,6 +19,16 @@ public enum NewSection {
       SHT_PROGBITS,
       SHF_ALLOC | SHF_EXECINSTR,
       4),
+  /**
+   * One FDE per trampoline (docs/patching.md, "Unwind information and names"); found by unwinders
+   * through the search table below, by gdb through this section header.
+   */
+  EH_FRAME("unwind information", SegmentKind.CODE, ".eh_frame", SHT_PROGBITS, SHF_ALLOC, 8),
+  /**
+   * The binary-search table over the original FDEs and the new ones; PT_GNU_EH_FRAME points here.
+   */
+  EH_FRAME_HDR(
+      "unwind search table", SegmentKind.CODE, ".eh_frame_hdr", SHT_PROGBITS, SHF_ALLOC, 4),
   /** The memory trampolines use: the counter, the RNDR sequence, the shared clock's slot. */
   TRAMPOLINE_DATA(
       "trampoline data",

@@ -9,6 +9,9 @@ import java.util.List;
  *
  * @param dynamic the .dynamic entries rewritten in place to import the shared clock
  * @param notes remarks about the whole file (why it keeps its own counter)
+ * @param unwind the unwind information for the trampolines, in their order; null when there are
+ *     none, or when the file's own unwind tables cannot be read or reached (then the trampolines
+ *     have no CFI and the file keeps its PT_GNU_EH_FRAME)
  */
 public record PatchPlan(
     String file,
@@ -16,7 +19,8 @@ public record PatchPlan(
     Layout layout,
     List<SitePlan> sites,
     List<DynamicEdit> dynamic,
-    List<String> notes) {
+    List<String> notes,
+    dev.a64patch.core.cfi.UnwindTables unwind) {
   public PatchPlan {
     sites = List.copyOf(sites);
     dynamic = List.copyOf(dynamic);

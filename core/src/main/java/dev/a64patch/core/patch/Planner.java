@@ -2,6 +2,7 @@ package dev.a64patch.core.patch;
 
 import static dev.a64patch.elf.ElfConstants.*;
 
+import dev.a64patch.core.cfi.UnwindTables;
 import dev.a64patch.core.encode.A64;
 import dev.a64patch.core.encode.Insn;
 import dev.a64patch.core.failure.A64PatchException;
@@ -45,14 +46,28 @@ public final class Planner {
       sites.add(decide(f, chosen, options, clock.possible()));
     }
     List<SitePlan> placed = withinReach(elf, sites, options);
-    Layout layout = Layout.compute(elf, sizes(placed, options, clock), options.maxPadding());
-    long pc = layout.section(NewSection.TRAMPOLINES).map(Layout.Section::vaddr).orElse(-1L);
-    long data = layout.section(NewSection.TRAMPOLINE_DATA).map(Layout.Section::vaddr).orElse(0L);
-    for (SitePlan s : placed) {
-      Finding f = s.finding();
-      List<Insn> code = Trampolines.encode(s.kind(), f.rt(), f.address(), pc, data, options);
-      sites.set(indexOf(sites, f), s.placed(pc, code, A64.b(f.address(), pc)));
-      pc += code.size() * 4L;
+    Map<NewSection, Long> sizes = sizes(placed, options, clock);
+    UnwindTables unwind =
+        placed.isEmpty() ? null : UnwindTables.of(elf, unplaced(placed, options)).orElse(null);
+    if (unwind != null) {
+      sizes.put(NewSection.EH_FRAME, unwind.ehFrameSize());
+      sizes.put(NewSection.EH_FRAME_HDR, unwind.hdrSize());
+    }
+    Layout layout = Layout.compute(elf, sizes, options.maxPadding());
+    List<Long> starts = place(placed, sites, layout, options);
+    if (unwind != null) {
+      unwind = unwind.relocated(starts);
+      if (!unwind.fits(
+          layout.section(NewSection.EH_FRAME_HDR).orElseThrow().vaddr(),
+          layout.section(NewSection.EH_FRAME).orElseThrow().vaddr())) {
+        // The search table holds 32-bit offsets; an object spanning more than 2 GiB (a huge
+        // .bss) keeps its own table, and the trampolines get no unwind information.
+        unwind = null;
+        sizes.remove(NewSection.EH_FRAME);
+        sizes.remove(NewSection.EH_FRAME_HDR);
+        layout = Layout.compute(elf, sizes, options.maxPadding());
+        place(placed, sites, layout, options);
+      }
     }
     sites.sort((a, b) -> Long.compare(a.finding().offset(), b.finding().offset()));
     boolean shared = layout.section(NewSection.DYNSYM).isPresent();
@@ -66,7 +81,44 @@ public final class Planner {
         layout,
         sites,
         shared ? clock.clock().edits(layout) : List.of(),
-        notes);
+        notes,
+        unwind);
+  }
+
+  /** Encodes each placed trampoline at its final address; returns the addresses, in order. */
+  private static List<Long> place(
+      List<SitePlan> placed, List<SitePlan> sites, Layout layout, PatchOptions options) {
+    long pc = layout.section(NewSection.TRAMPOLINES).map(Layout.Section::vaddr).orElse(-1L);
+    long data = layout.section(NewSection.TRAMPOLINE_DATA).map(Layout.Section::vaddr).orElse(0L);
+    List<Long> starts = new ArrayList<>();
+    for (SitePlan s : placed) {
+      Finding f = s.finding();
+      List<Insn> code = Trampolines.encode(s.kind(), f.rt(), f.address(), pc, data, options);
+      sites.set(indexOf(sites, f), s.placed(pc, code, A64.b(f.address(), pc)));
+      starts.add(pc);
+      pc += code.size() * 4L;
+    }
+    return starts;
+  }
+
+  /**
+   * The trampolines to describe, before they have addresses: their stack use, and so their unwind
+   * rows, does not depend on where they are (see {@link UnwindTables#relocated}).
+   */
+  private static List<UnwindTables.Trampoline> unplaced(
+      List<SitePlan> placed, PatchOptions options) {
+    List<UnwindTables.Trampoline> out = new ArrayList<>();
+    for (SitePlan s : placed) {
+      Finding f = s.finding();
+      long at = f.address();
+      List<Integer> words =
+          Trampolines.encode(s.kind(), f.rt(), f.address(), at, at, options).stream()
+              .map(Insn::word)
+              .toList();
+      long function = f.symbol() == null ? -1 : f.address() - f.symbol().offset();
+      out.add(new UnwindTables.Trampoline(f.address(), at, words, f.rt(), function));
+    }
+    return out;
   }
 
   /**

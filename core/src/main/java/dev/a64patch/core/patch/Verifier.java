@@ -41,6 +41,7 @@ public final class Verifier {
       problems.addAll(ClockImport.verify(elf, m));
     }
     Set<Long> recorded = new HashSet<>();
+    VerifyReport.Unwind unwind = null;
     if (m != null) {
       PatchOptions options = m.options().toPatchOptions(PatchOptions.DEFAULT_MAX_PADDING);
       try (InstructionDecoder decoder = InstructionDecoder.open()) {
@@ -58,6 +59,7 @@ public final class Verifier {
           }
         }
       }
+      unwind = UnwindCheck.check(elf, m, options, problems, notes);
     } else {
       notes.add("not patched by a64patch (no " + Planner.MANIFEST_SECTION + " section)");
     }
@@ -79,7 +81,13 @@ public final class Verifier {
       }
     }
     return new VerifyReport(
-        elf.name(), m != null, m == null ? 0 : m.sites().size(), problems, notes, unpatched);
+        elf.name(),
+        m != null,
+        m == null ? 0 : m.sites().size(),
+        problems,
+        notes,
+        unpatched,
+        unwind);
   }
 
   /**

@@ -173,6 +173,16 @@ public final class PatchReport {
         g.writeStringField("newWord", String.format("0x%08x", s.newWord()));
         if (s.trampoline() >= 0) {
           g.writeStringField("trampoline", JsonReport.hex(s.trampoline()));
+          // Where the trampoline's unwind rules come from: "site" (the site's CFI), "prologue"
+          // or "assumed" (no CFI at the site), "none" (the tables could not be extended).
+          g.writeStringField(
+              "unwind",
+              p.unwind() == null
+                  ? "none"
+                  : p.unwind()
+                      .forSite(s.finding().address())
+                      .map(d -> d.source().id())
+                      .orElse("none"));
         }
         if (!s.reason().isEmpty()) {
           g.writeStringField("reason", s.reason());

@@ -98,6 +98,7 @@ class ManifestTamperTest {
             m.segments(),
             m.dynamic(),
             m.sites(),
+            m.names(),
             "0".repeat(64),
             null);
     Manifest sealed = forged.sealed();
