@@ -13,6 +13,8 @@ import java.nio.ByteOrder;
 final class Bytes {
   /** A read past the end of the range, or an encoding this reader does not handle. */
   static final class Truncated extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     final long vaddr;
 
     Truncated(long vaddr, String what) {

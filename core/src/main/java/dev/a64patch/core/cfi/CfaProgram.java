@@ -19,6 +19,8 @@ import java.util.Map;
 public final class CfaProgram {
   /** The program cannot be interpreted: an unknown opcode or a truncated operand. */
   public static final class BadProgram extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     BadProgram(String message) {
       super(message);
     }

@@ -7,6 +7,7 @@ import dev.a64patch.core.cfi.EhFrame;
 import dev.a64patch.core.cfi.EhFrameHdr;
 import dev.a64patch.core.cfi.Fde;
 import dev.a64patch.core.cfi.UnwindTables;
+import dev.a64patch.elf.ElfConstants;
 import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSegment;
@@ -155,7 +156,7 @@ final class UnwindCheck {
       ElfFile elf, List<Manifest.Site> trampolines, List<String> problems) {
     Map<Long, String> named = new HashMap<>();
     for (ElfSymbol sym : elf.symbols()) {
-      if (sym.name().startsWith("a64patch.") && sym.isFunction()) {
+      if (sym.name().startsWith("a64patch.") && sym.type() == ElfConstants.STT_FUNC) {
         named.put(sym.value(), sym.name());
       }
     }
