@@ -439,7 +439,10 @@ public final class ImageBuilder {
     }
 
     static String name(SitePlan s) {
-      String kind = Names.id(s.kind());
+      // Named after what the trampoline yields: a shared-clock trampoline serves the counter.
+      Trampolines.Kind k =
+          s.kind() == Trampolines.Kind.SHARED_COUNTER ? Trampolines.Kind.COUNTER : s.kind();
+      String kind = Names.id(k);
       dev.a64patch.core.scan.SymbolRef f = s.finding().symbol();
       String where =
           f == null
