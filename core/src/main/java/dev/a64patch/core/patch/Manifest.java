@@ -119,6 +119,11 @@ public record Manifest(
    * One site as patched; {@code trampoline} is -1 unless {@code action} is {@code trampoline}.
    * {@code unwind} says where its trampoline's unwind rules come from ({@code site} or {@code
    * assumed}, see {@link dev.a64patch.core.cfi.UnwindTables.Source}); null when it has none.
+   *
+   * <p>{@code action} and {@code kind} hold the spelling the file holds (the manifest's checksum
+   * covers it): the external ids ({@code in-place}, {@code shared-counter}) since the one
+   * vocabulary, {@code in_place} and {@code SHARED_COUNTER} in format-3 manifests written before.
+   * Code reads them through {@link #siteAction()} and {@link #trampolineKind()}, which take both.
    */
   public record Site(
       long offset,
@@ -131,7 +136,18 @@ public record Manifest(
       long trampoline,
       String kind,
       String reason,
-      String unwind) {}
+      String unwind) {
+
+    /** The recorded action; the manifest was checked ({@link ManifestCheck}) to spell one. */
+    public SitePlan.Action siteAction() {
+      return SitePlan.Action.parse(action);
+    }
+
+    /** The recorded trampoline kind, or null for a site without a trampoline. */
+    public Trampolines.Kind trampolineKind() {
+      return kind == null ? null : Trampolines.Kind.parse(kind);
+    }
+  }
 
   /**
    * The manifest of {@code plan} applied to {@code original}, whose bytes it fingerprints so that
@@ -152,9 +168,9 @@ public record Manifest(
                         s.finding().rt(),
                         s.finding().word(),
                         s.newWord(),
-                        s.action().name().toLowerCase(java.util.Locale.ROOT),
+                        s.action().id(),
                         s.trampoline(),
-                        s.kind() == null ? null : s.kind().name(),
+                        s.kind() == null ? null : s.kind().id(),
                         s.reason().isEmpty() ? null : s.reason(),
                         unwindSource(plan, s)))
             .toList();

@@ -1,11 +1,12 @@
 package dev.a64patch.core.patch;
 
+import dev.a64patch.core.Names;
 import dev.a64patch.core.scan.SysReg;
 import dev.a64patch.elf.ElfFile;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Checks a parsed {@link Manifest} field by field against its own rules and the file that holds it,
@@ -15,7 +16,6 @@ import java.util.Set;
  */
 final class ManifestCheck {
   private static final int EHDR_SIZE = 64;
-  private static final Set<String> ACTIONS = Set.of("trampoline", "in_place", "skipped");
 
   private final ElfFile elf;
   private final Manifest m;
@@ -88,12 +88,12 @@ final class ManifestCheck {
 
   private void options(Manifest.Options o) {
     require("options", o != null, "is missing");
-    enumName("options.strategy", o.strategy(), Strategy.class);
-    enumName("options.rndr", o.rndr(), RndrMode.class);
-    enumName("options.outOfRange", o.outOfRange(), OutOfRangePolicy.class);
+    spelled("options.strategy", o.strategy(), Strategy.class, Names::id);
+    spelled("options.rndr", o.rndr(), RndrMode.class, Names::id);
+    spelled("options.outOfRange", o.outOfRange(), OutOfRangePolicy.class, Names::id);
     require("options.registers", o.registers() != null, "is missing");
     for (int i = 0; i < o.registers().size(); i++) {
-      enumName("options.registers[" + i + "]", o.registers().get(i), SysReg.class);
+      register("options.registers[" + i + "]", o.registers().get(i));
     }
     require("options.step", o.step() > 0, "is " + o.step() + ", not positive");
     require(
@@ -165,7 +165,7 @@ final class ManifestCheck {
         String.format(
             "0x%x is not a 4-byte aligned offset inside the original's [0x%x, 0x%x)",
             s.offset(), EHDR_SIZE, m.originalLength()));
-    enumName(f + ".register", s.register(), SysReg.class);
+    register(f + ".register", s.register());
     require(f + ".rt", s.rt() >= 0 && s.rt() <= 31, "is " + s.rt() + ", not 0 to 31");
     int mrs = SysReg.valueOf(s.register()).mrs(s.rt());
     require(
@@ -173,12 +173,10 @@ final class ManifestCheck {
         s.original() == mrs,
         String.format(
             "0x%08x is not mrs x%d, %s (0x%08x)", s.original(), s.rt(), s.register(), mrs));
-    require(
-        f + ".action",
-        s.action() != null && ACTIONS.contains(s.action()),
-        "is " + quote(s.action()) + ", not one of " + ACTIONS);
-    boolean trampoline = s.action().equals("trampoline");
-    if (s.action().equals("skipped")) {
+    spelled(
+        f + ".action", s.action(), SitePlan.Action.class, e -> e.name().toLowerCase(Locale.ROOT));
+    boolean trampoline = s.siteAction() == SitePlan.Action.TRAMPOLINE;
+    if (s.siteAction() == SitePlan.Action.SKIPPED) {
       require(
           f + ".patched",
           s.patched() == s.original(),
@@ -192,7 +190,7 @@ final class ManifestCheck {
     }
     if (trampoline) {
       require(f + ".kind", s.kind() != null, "is missing for a trampoline");
-      enumName(f + ".kind", s.kind(), Trampolines.Kind.class);
+      spelled(f + ".kind", s.kind(), Trampolines.Kind.class, Enum::name);
       Layout.Section t = m.section(NewSection.TRAMPOLINES).orElse(null);
       require(
           f + ".trampoline",
@@ -207,13 +205,26 @@ final class ManifestCheck {
     }
   }
 
-  /** Options are stored as lowercase ids, registers and kinds as enum names. */
-  private <E extends Enum<E>> void enumName(String field, String value, Class<E> type) {
-    boolean lower = field.startsWith("options.") && !field.startsWith("options.registers");
-    List<String> names =
-        List.of(type.getEnumConstants()).stream()
-            .map(e -> lower ? e.name().toLowerCase(Locale.ROOT) : e.name())
-            .toList();
+  /**
+   * A site's action or trampoline kind: its external id ({@link dev.a64patch.core.Names}), or the
+   * spelling format-3 manifests used before the one vocabulary ({@code legacy}: {@code in_place},
+   * {@code SHARED_COUNTER}), so that files patched then still restore. Nothing else: not another
+   * case, not spaces.
+   */
+  private <E extends Enum<E>> void spelled(
+      String field, String value, Class<E> type, Function<E, String> legacy) {
+    List<E> values = List.of(type.getEnumConstants());
+    boolean known =
+        values.stream().anyMatch(e -> Names.id(e).equals(value) || legacy.apply(e).equals(value));
+    require(
+        field,
+        known,
+        "is " + quote(value) + ", not one of " + values.stream().map(Names::id).toList());
+  }
+
+  /** Registers are stored by their architectural names ({@code CNTVCT_EL0}). */
+  private void register(String field, String value) {
+    List<String> names = List.of(SysReg.values()).stream().map(Enum::name).toList();
     require(field, names.contains(value), "is " + quote(value) + ", not one of " + names);
   }
 

@@ -36,7 +36,7 @@ public final class Restorer {
     FileEdits.Recorder out = new FileEdits.Recorder(m.originalLength());
     out.write(0, m.originalHeaderBytes(), "original ELF header");
     for (Manifest.Site s : m.sites()) {
-      if (s.action().equals("skipped")) {
+      if (s.siteAction() == SitePlan.Action.SKIPPED) {
         continue;
       }
       int found = bytes.getInt((int) s.offset());

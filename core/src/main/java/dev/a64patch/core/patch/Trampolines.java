@@ -1,5 +1,6 @@
 package dev.a64patch.core.patch;
 
+import dev.a64patch.core.Names;
 import dev.a64patch.core.encode.Asm;
 import dev.a64patch.core.encode.Insn;
 import dev.a64patch.core.scan.SysReg;
@@ -74,6 +75,18 @@ public final class Trampolines {
     /** True when the trampoline updates the object's RW data block. */
     public boolean usesData() {
       return usesData;
+    }
+
+    /** The external name, in the manifest ({@link Names}): {@code shared-counter}. */
+    public String id() {
+      return Names.id(this);
+    }
+
+    /**
+     * Also reads {@code SHARED_COUNTER}, as manifests written before the one vocabulary spell it.
+     */
+    public static Kind parse(String s) {
+      return Names.parse(Kind.class, s);
     }
   }
 

@@ -28,7 +28,7 @@ final class UnwindCheck {
   static VerifyReport.Unwind check(
       ElfFile elf, Manifest m, PatchOptions options, List<String> problems, List<String> notes) {
     List<Manifest.Site> trampolines =
-        m.sites().stream().filter(s -> s.action().equals("trampoline")).toList();
+        m.sites().stream().filter(s -> s.siteAction() == SitePlan.Action.TRAMPOLINE).toList();
     int site = 0;
     int prologue = 0;
     int assumed = 0;
@@ -126,13 +126,7 @@ final class UnwindCheck {
     }
     for (Manifest.Site s : trampolines) {
       long size =
-          Trampolines.encode(
-                      Trampolines.Kind.valueOf(s.kind()),
-                      s.rt(),
-                      s.address(),
-                      s.trampoline(),
-                      0,
-                      options)
+          Trampolines.encode(s.trampolineKind(), s.rt(), s.address(), s.trampoline(), 0, options)
                   .size()
               * 4L;
       Fde fde = byStart.get(s.trampoline());

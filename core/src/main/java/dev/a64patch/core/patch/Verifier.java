@@ -51,7 +51,7 @@ public final class Verifier {
         for (Manifest.Site s : m.sites()) {
           recorded.add(s.offset());
           checkSite(elf, m, options, s, decoder, problems, notes);
-          if (s.action().equals("skipped") && selected(options, s)) {
+          if (s.siteAction() == SitePlan.Action.SKIPPED && selected(options, s)) {
             unpatched.add(
                 String.format(
                     "0x%x %s %s: %s",
@@ -158,7 +158,7 @@ public final class Verifier {
     int word = bytes.getInt((int) s.offset());
     String where =
         String.format("site 0x%x (%s %s)", s.address(), s.register(), SysReg.rtName(s.rt()));
-    if (s.action().equals("skipped")) {
+    if (s.siteAction() == SitePlan.Action.SKIPPED) {
       if (SysReg.valueOf(s.register()).kind() == SysReg.Kind.COUNTER) {
         notes.add(where + " left unpatched: " + s.reason());
       }
@@ -174,7 +174,7 @@ public final class Verifier {
       problems.add(String.format("%s holds 0x%08x, expected 0x%08x", where, word, s.patched()));
       return;
     }
-    if (!s.action().equals("trampoline")) {
+    if (s.siteAction() != SitePlan.Action.TRAMPOLINE) {
       return;
     }
     if (word != A64.b(s.address(), s.trampoline())) {
@@ -184,7 +184,7 @@ public final class Verifier {
     }
     List<Insn> expected =
         Trampolines.encode(
-            Trampolines.Kind.valueOf(s.kind()),
+            s.trampolineKind(),
             s.rt(),
             s.address(),
             s.trampoline(),
