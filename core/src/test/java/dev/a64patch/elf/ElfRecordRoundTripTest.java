@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.testing.Corpus;
 import dev.a64patch.testing.TestData;
+import dev.a64patch.testing.Tools;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * two descriptions of the same records. For every header, program header, section header, symbol,
  * dynamic entry and note header of every test binary (both classes, both byte orders) and every
  * corpus library, re-encoding the values Kaitai read must give back the file's bytes, and decoding
- * the file's bytes through the table must give the values Kaitai read.
+ * the file's bytes through the table must give the values Kaitai read. Relocations, which the
+ * Kaitai spec does not read, are compared with what binutils' readelf reads instead.
  */
 class ElfRecordRoundTripTest {
 
@@ -238,6 +243,81 @@ class ElfRecordRoundTripTest {
   private static ByteBuffer buffer(ElfFile elf) {
     return elf.bytes()
         .order(elf.header().isLittleEndian() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+  }
+
+  /**
+   * Every entry of every SHT_RELA section ({@code .rela.dyn}, {@code .rela.plt}, ...): the values
+   * {@code readelf -rW} prints encode to the file's bytes, and the codec decodes the bytes to them.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("files")
+  void everyRelaReEncodesToItsBytes(Path file) throws IOException {
+    ElfFile elf = ElfFile.read(file);
+    ElfRecord.Format rela = ElfRecord.RELA.in(elf.header());
+    Map<Long, List<long[]>> byOffset = readelfRelocations(file);
+    long word = rela.size() == 24 ? -1L : 0xffff_ffffL; // readelf prints a signed addend
+    int compared = 0;
+    for (ElfSection s : elf.sections()) {
+      if (s.type() != ElfConstants.SHT_RELA || s.size() == 0) {
+        continue;
+      }
+      assertEquals(rela.size(), s.entsize(), s.name() + " sh_entsize");
+      List<long[]> rows = byOffset.get(s.offset());
+      assertNotNull(
+          rows, "readelf lists no relocation section at 0x" + Long.toHexString(s.offset()));
+      assertEquals(s.size() / rela.size(), rows.size(), s.name() + " entries");
+      for (int i = 0; i < rows.size(); i++) {
+        long[] r = rows.get(i);
+        compared +=
+            same(
+                elf,
+                rela,
+                s.offset() + (long) i * rela.size(),
+                Map.of("r_offset", r[0], "r_info", r[1], "r_addend", r[2] & word));
+      }
+    }
+    assertEquals(
+        byOffset.values().stream().mapToInt(List::size).sum(),
+        compared,
+        "readelf lists relocations of a type the test did not compare (SHT_REL?)");
+  }
+
+  /**
+   * {@code readelf -rW}: for each relocation section's file offset, its rows as (r_offset, r_info,
+   * r_addend). readelf prints the addend after "+ " or "- " when the entry names a symbol, else as
+   * the last column, negative ones with a leading '-'.
+   */
+  private static Map<Long, List<long[]>> readelfRelocations(Path file) {
+    Path readelf = Tools.require("aarch64-linux-gnu-readelf");
+    Tools.Result r =
+        Tools.run(List.of(readelf.toString(), "-rW", file.toString()), Duration.ofSeconds(60));
+    assertEquals(0, r.exitCode(), r.describe());
+    Map<Long, List<long[]>> out = new java.util.HashMap<>();
+    List<long[]> rows = null;
+    Pattern header =
+        Pattern.compile("^Relocation section '.*' at offset 0x(\\p{XDigit}+) contains");
+    for (String line : r.stdout().split("\n")) {
+      Matcher m = header.matcher(line);
+      if (m.find()) {
+        rows = new ArrayList<>();
+        out.put(Long.parseUnsignedLong(m.group(1), 16), rows);
+        continue;
+      }
+      String[] t = line.trim().split("\\s+");
+      if (rows == null || t.length < 3 || !t[0].matches("\\p{XDigit}+")) {
+        continue;
+      }
+      String last = t[t.length - 1];
+      boolean negative = last.startsWith("-") || t[t.length - 2].equals("-");
+      long addend = Long.parseUnsignedLong(last.replace("-", ""), 16);
+      rows.add(
+          new long[] {
+            Long.parseUnsignedLong(t[0], 16),
+            Long.parseUnsignedLong(t[1], 16),
+            negative ? -addend : addend
+          });
+    }
+    return out;
   }
 
   @Test

@@ -5,6 +5,7 @@ import static dev.a64patch.elf.ElfConstants.*;
 import dev.a64patch.core.scan.A64Shapes.Ref;
 import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfRecord;
 import dev.a64patch.elf.ElfSection;
 import dev.a64patch.elf.ElfSymbolTable;
 import java.nio.ByteBuffer;
@@ -498,7 +499,7 @@ final class EvidenceIndex {
       entryPoint();
       dynamicSymbols();
       for (ElfSection s : elf.sections()) {
-        if (s.type() == SHT_RELA && s.entsize() == 24 && s.hasFileData()) {
+        if (s.type() == SHT_RELA && s.entsize() == RELA64.size() && s.hasFileData()) {
           relocations(s);
         } else if (!perSection
             && (s.type() == SHT_INIT_ARRAY || s.type() == SHT_FINI_ARRAY || s.type() == 16)) {
@@ -547,12 +548,16 @@ final class EvidenceIndex {
   private static final int R_AARCH64_JUMP_SLOT = 1026;
   private static final int R_AARCH64_RELATIVE = 1027;
 
+  /** Only ELF64 relocations are read: r_info splits into symbol and type as ELF64 does. */
+  private static final ElfRecord.Format RELA64 = ElfRecord.RELA.in(ELFCLASS64);
+
   private void relocations(ElfSection s) {
-    ByteBuffer b = elf.slice(s.offset(), s.size() - s.size() % 24).order(order());
+    int size = RELA64.size();
+    ByteBuffer b = elf.slice(s.offset(), s.size() - s.size() % size).order(order());
     ElfSymbolTable symbols = linkedTable(s);
-    int n = b.limit() / 24;
+    int n = b.limit() / size;
     for (int i = 0; i < n; i++) {
-      long info = b.getLong(i * 24 + 8);
+      long info = RELA64.get(b, i * size, "r_info");
       int type = (int) info;
       if (type != R_AARCH64_RELATIVE
           && type != R_AARCH64_ABS64
@@ -562,7 +567,7 @@ final class EvidenceIndex {
           && type != R_AARCH64_JUMP26) {
         continue;
       }
-      long addend = b.getLong(i * 24 + 16);
+      long addend = RELA64.get(b, i * size, "r_addend");
       int sym = (int) (info >>> 32);
       long target = addend;
       int shndx = -1;
@@ -578,7 +583,7 @@ final class EvidenceIndex {
       }
       int region = perSection ? regionOfSection(shndx) : regionOf(target);
       if (region >= 0 && interesting(region, target, 4)) {
-        long at = b.getLong(i * 24);
+        long at = RELA64.get(b, i * size, "r_offset");
         other(region, target, String.format("%s relocation at 0x%x", relocName(type), at));
       }
     }
