@@ -53,6 +53,9 @@ public final class ClockLibrary {
     }
   }
 
+  /** Section indexes: 0 is the null section. */
+  private static final int HASH = 1, DYNSYM = 2, DYNSTR = 3, DYNAMIC = 4, DATA = 5, SHSTRTAB = 6;
+
   /** The library's bytes: ELF64 AArch64, little-endian unless {@code littleEndian} is false. */
   public static byte[] bytes(boolean littleEndian) {
     int cls = ELFCLASS64;
@@ -61,20 +64,60 @@ public final class ClockLibrary {
     ElfRecord.Format shdr = ElfRecord.SHDR.in(cls);
     ElfRecord.Format sym = ElfRecord.SYM.in(cls);
     ElfRecord.Format dyn = ElfRecord.DYN.in(cls);
-    byte[] dynstr = strings("", SONAME, SYMBOL);
-    byte[] shstrtab = strings("", ".hash", ".dynsym", ".dynstr", ".dynamic", ".data", ".shstrtab");
+    Strings dynstr = new Strings();
+    long soname = dynstr.add(SONAME);
+    long symbol = dynstr.add(SYMBOL);
+    Strings shstrtab = new Strings();
+
+    // Layout: headers, then the tables the loader reads, then the counter on its own line; one
+    // RW PT_LOAD maps all of it at offset = address. The section names and headers follow.
     int phnum = 3;
     long hashAt = align(ehdr.size() + (long) phnum * phdr.size(), 8);
-    long hashSize = 5 * 4; // nbucket, nchain, bucket[0], chain[0], chain[1]
+    int[] hash = {1, 2, 1, 0, 0}; // nbucket 1, nchain 2, bucket[0] = symbol 1, chains end at once
+    long hashSize = 4L * hash.length;
     long dynsymAt = align(hashAt + hashSize, 8);
     long dynstrAt = dynsymAt + 2L * sym.size();
-    long dynamicAt = align(dynstrAt + dynstr.length, 8);
-    int dynCount = 7;
-    long dataAt = align(dynamicAt + (long) dynCount * dyn.size(), DATA_ALIGN);
+    long dynamicAt = align(dynstrAt + dynstr.size(), 8);
+    long[][] dynamic = {
+      {DT_HASH, hashAt},
+      {DT_STRTAB, dynstrAt},
+      {DT_SYMTAB, dynsymAt},
+      {DT_STRSZ, dynstr.size()},
+      {DT_SYMENT, sym.size()},
+      {DT_SONAME, soname},
+      {DT_NULL, 0}
+    };
+    long dynamicSize = (long) dynamic.length * dyn.size();
+    long dataAt = align(dynamicAt + dynamicSize, DATA_ALIGN);
     long loadEnd = dataAt + 8;
+    Section[] sections = {
+      new Section(".hash", SHT_HASH, SHF_ALLOC, hashAt, hashSize, DYNSYM, 0, 4, 4),
+      new Section(
+          ".dynsym", SHT_DYNSYM, SHF_ALLOC, dynsymAt, 2L * sym.size(), DYNSTR, 1, 8, sym.size()),
+      new Section(".dynstr", SHT_STRTAB, SHF_ALLOC, dynstrAt, dynstr.size(), 0, 0, 1, 0),
+      new Section(
+          ".dynamic",
+          SHT_DYNAMIC,
+          SHF_ALLOC | SHF_WRITE,
+          dynamicAt,
+          dynamicSize,
+          DYNSTR,
+          0,
+          8,
+          dyn.size()),
+      new Section(".data", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, dataAt, 8, 0, 0, DATA_ALIGN, 0),
+      null // .shstrtab: its size is known once every name is in it
+    };
+    long[] names = new long[sections.length];
+    for (int i = 0; i < sections.length - 1; i++) {
+      names[i] = shstrtab.add(sections[i].name());
+    }
+    names[SHSTRTAB - 1] = shstrtab.add(".shstrtab");
     long shstrtabAt = loadEnd;
-    long shoff = align(shstrtabAt + shstrtab.length, 8);
-    int shnum = 7;
+    sections[SHSTRTAB - 1] =
+        new Section(".shstrtab", SHT_STRTAB, 0, shstrtabAt, shstrtab.size(), 0, 0, 1, 0);
+    long shoff = align(shstrtabAt + shstrtab.size(), 8);
+    int shnum = sections.length + 1;
     ByteBuffer b =
         ByteBuffer.allocate((int) (shoff + (long) shnum * shdr.size()))
             .order(littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
@@ -90,68 +133,35 @@ public final class ClockLibrary {
     ehdr.put(b, 0, "e_phnum", phnum);
     ehdr.put(b, 0, "e_shentsize", shdr.size());
     ehdr.put(b, 0, "e_shnum", shnum);
-    ehdr.put(b, 0, "e_shstrndx", shnum - 1);
+    ehdr.put(b, 0, "e_shstrndx", SHSTRTAB);
 
+    // PT_GNU_STACK so that glibc does not make the process stack executable.
     int at = ehdr.size();
-    // One RW PT_LOAD over everything the loader reads (the headers, the dynamic tables and the
-    // counter); PT_GNU_STACK so that glibc does not make the process stack executable.
     segment(b, phdr, at, PT_LOAD, PF_R | PF_W, 0, loadEnd, LOAD_ALIGN);
-    segment(b, phdr, at += phdr.size(), PT_DYNAMIC, PF_R | PF_W, dynamicAt, dynCount * 16L, 8);
+    segment(b, phdr, at += phdr.size(), PT_DYNAMIC, PF_R | PF_W, dynamicAt, dynamicSize, 8);
     segment(b, phdr, at += phdr.size(), PT_GNU_STACK, PF_R | PF_W, 0, 0, 16);
 
-    // SysV hash: one bucket holding symbol 1, whose chain ends at once.
-    b.putInt((int) hashAt, 1).putInt((int) hashAt + 4, 2).putInt((int) hashAt + 8, 1);
-    int s1 = (int) dynsymAt + sym.size();
-    sym.put(b, s1, "st_name", 1 + SONAME.length() + 1);
+    for (int i = 0; i < hash.length; i++) {
+      b.putInt((int) hashAt + 4 * i, hash[i]); // Elf64_Word entries
+    }
+    int s1 = (int) dynsymAt + sym.size(); // symbol 0 stays all zeros
+    sym.put(b, s1, "st_name", symbol);
     sym.put(b, s1, "st_info", STB_GLOBAL << 4 | STT_OBJECT);
-    sym.put(b, s1, "st_shndx", 5);
+    sym.put(b, s1, "st_shndx", DATA);
     sym.put(b, s1, "st_value", dataAt);
     sym.put(b, s1, "st_size", 8);
-    b.put((int) dynstrAt, dynstr);
-
-    long[][] dynamic = {
-      {DT_HASH, hashAt},
-      {DT_STRTAB, dynstrAt},
-      {DT_SYMTAB, dynsymAt},
-      {DT_STRSZ, dynstr.length},
-      {DT_SYMENT, sym.size()},
-      {DT_SONAME, 1},
-      {DT_NULL, 0}
-    };
+    b.put((int) dynstrAt, dynstr.bytes());
     for (int i = 0; i < dynamic.length; i++) {
       int e = (int) dynamicAt + i * dyn.size();
       dyn.put(b, e, "d_tag", dynamic[i][0]);
       dyn.put(b, e, "d_val", dynamic[i][1]);
     }
     b.putLong((int) dataAt, Trampolines.COUNTER_START);
-    b.put((int) shstrtabAt, shstrtab);
+    b.put((int) shstrtabAt, shstrtab.bytes());
 
-    int sh = (int) shoff + shdr.size(); // section 0 stays all zeros
-    section(b, shdr, sh, 1, SHT_HASH, SHF_ALLOC, hashAt, hashSize, 2, 0, 4, 4);
-    sh += shdr.size();
-    section(b, shdr, sh, 7, SHT_DYNSYM, SHF_ALLOC, dynsymAt, 2L * sym.size(), 3, 1, 8, sym.size());
-    sh += shdr.size();
-    section(b, shdr, sh, 15, SHT_STRTAB, SHF_ALLOC, dynstrAt, dynstr.length, 0, 0, 1, 0);
-    sh += shdr.size();
-    section(
-        b,
-        shdr,
-        sh,
-        23,
-        SHT_DYNAMIC,
-        SHF_ALLOC | SHF_WRITE,
-        dynamicAt,
-        (long) dynCount * dyn.size(),
-        3,
-        0,
-        8,
-        dyn.size());
-    sh += shdr.size();
-    section(b, shdr, sh, 32, SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, dataAt, 8, 0, 0, DATA_ALIGN, 0);
-    sh += shdr.size();
-    section(b, shdr, sh, 38, SHT_STRTAB, 0, -1, shstrtab.length, 0, 0, 1, 0);
-    shdr.put(b, sh, "sh_offset", shstrtabAt);
-    shdr.put(b, sh, "sh_addr", 0);
+    for (int i = 0; i < sections.length; i++) { // section header 0 stays all zeros
+      sections[i].put(b, shdr, (int) shoff + (i + 1) * shdr.size(), names[i]);
+    }
     return b.array();
   }
 
@@ -174,38 +184,52 @@ public final class ClockLibrary {
     phdr.put(b, at, "p_align", align);
   }
 
-  /** A section whose file offset equals its address (everything here is mapped at offset 0). */
-  private static void section(
-      ByteBuffer b,
-      ElfRecord.Format shdr,
-      int at,
-      int name,
+  /**
+   * One section header; allocated sections have their file offset as their address (everything is
+   * mapped at offset 0), {@code .shstrtab} is not allocated and has address 0.
+   */
+  private record Section(
+      String name,
       long type,
       long flags,
-      long addr,
+      long offset,
       long size,
       int link,
       int info,
       long align,
       long entsize) {
-    shdr.put(b, at, "sh_name", name);
-    shdr.put(b, at, "sh_type", type);
-    shdr.put(b, at, "sh_flags", flags);
-    shdr.put(b, at, "sh_addr", Math.max(addr, 0));
-    shdr.put(b, at, "sh_offset", Math.max(addr, 0));
-    shdr.put(b, at, "sh_size", size);
-    shdr.put(b, at, "sh_link", link);
-    shdr.put(b, at, "sh_info", info);
-    shdr.put(b, at, "sh_addralign", align);
-    shdr.put(b, at, "sh_entsize", entsize);
+    void put(ByteBuffer b, ElfRecord.Format shdr, int at, long nameIndex) {
+      shdr.put(b, at, "sh_name", nameIndex);
+      shdr.put(b, at, "sh_type", type);
+      shdr.put(b, at, "sh_flags", flags);
+      shdr.put(b, at, "sh_addr", (flags & SHF_ALLOC) != 0 ? offset : 0);
+      shdr.put(b, at, "sh_offset", offset);
+      shdr.put(b, at, "sh_size", size);
+      shdr.put(b, at, "sh_link", link);
+      shdr.put(b, at, "sh_info", info);
+      shdr.put(b, at, "sh_addralign", align);
+      shdr.put(b, at, "sh_entsize", entsize);
+    }
   }
 
-  private static byte[] strings(String... names) {
-    StringBuilder s = new StringBuilder();
-    for (String n : names) {
-      s.append(n).append('\0');
+  /** A string table: an empty string first, then each name NUL-terminated. */
+  private static final class Strings {
+    private final StringBuilder s = new StringBuilder("\0");
+
+    /** The index of {@code name}, added at the end. */
+    long add(String name) {
+      long at = s.length();
+      s.append(name).append('\0');
+      return at;
     }
-    return s.toString().getBytes(StandardCharsets.US_ASCII);
+
+    long size() {
+      return s.length();
+    }
+
+    byte[] bytes() {
+      return s.toString().getBytes(StandardCharsets.US_ASCII);
+    }
   }
 
   private static long align(long v, long a) {
