@@ -55,11 +55,11 @@ public class PatchMojo extends AbstractA64PatchMojo {
   String strategy;
 
   /** Ticks the virtual counter advances per read ({@code counter} strategy). */
-  @Parameter(property = "a64patch.step", defaultValue = "1000")
+  @Parameter(property = "a64patch.step", defaultValue = "" + PatchOptions.DEFAULT_STEP)
   long step;
 
   /** Nominal counter frequency in Hz: {@code clock} ticks and patched CNTFRQ_EL0 reads. */
-  @Parameter(property = "a64patch.frequency", defaultValue = "1000000000")
+  @Parameter(property = "a64patch.frequency", defaultValue = "" + PatchOptions.DEFAULT_FREQUENCY)
   long frequency;
 
   /**
@@ -85,7 +85,7 @@ public class PatchMojo extends AbstractA64PatchMojo {
   String rndr;
 
   /** Largest zero padding, in bytes, the layout may add to an executable. */
-  @Parameter(property = "a64patch.maxPadding", defaultValue = "67108864")
+  @Parameter(property = "a64patch.maxPadding", defaultValue = "" + PatchOptions.DEFAULT_MAX_PADDING)
   long maxPadding;
 
   /** Check every patched file afterwards (layout rules, trampolines, nothing left unpatched). */

@@ -90,32 +90,42 @@ public final class ClockLibrary {
     long dynamicSize = (long) dynamic.length * dyn.size();
     long dataAt = align(dynamicAt + dynamicSize, DATA_ALIGN);
     long loadEnd = dataAt + 8;
-    Section[] sections = {
-      new Section(".hash", SHT_HASH, SHF_ALLOC, hashAt, hashSize, DYNSYM, 0, 4, 4),
-      new Section(
-          ".dynsym", SHT_DYNSYM, SHF_ALLOC, dynsymAt, 2L * sym.size(), DYNSTR, 1, 8, sym.size()),
-      new Section(".dynstr", SHT_STRTAB, SHF_ALLOC, dynstrAt, dynstr.size(), 0, 0, 1, 0),
-      new Section(
-          ".dynamic",
+    long shstrtabAt = loadEnd;
+    long[] name = new long[SHSTRTAB + 1];
+    String[] names = {"", ".hash", ".dynsym", ".dynstr", ".dynamic", ".data", ".shstrtab"};
+    for (int i = 1; i < names.length; i++) {
+      name[i] = shstrtab.add(names[i]);
+    }
+    // Allocated sections lie at offset = address (one PT_LOAD maps the file from offset 0).
+    SectionHeader[] sections = {
+      new SectionHeader(name[HASH], SHT_HASH, SHF_ALLOC, hashAt, hashAt, hashSize, DYNSYM, 0, 4, 4),
+      new SectionHeader(
+          name[DYNSYM],
+          SHT_DYNSYM,
+          SHF_ALLOC,
+          dynsymAt,
+          dynsymAt,
+          2L * sym.size(),
+          DYNSTR,
+          1,
+          8,
+          sym.size()),
+      SectionHeader.of(name[DYNSTR], SHT_STRTAB, SHF_ALLOC, dynstrAt, dynstrAt, dynstr.size(), 1),
+      new SectionHeader(
+          name[DYNAMIC],
           SHT_DYNAMIC,
           SHF_ALLOC | SHF_WRITE,
+          dynamicAt,
           dynamicAt,
           dynamicSize,
           DYNSTR,
           0,
           8,
           dyn.size()),
-      new Section(".data", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, dataAt, 8, 0, 0, DATA_ALIGN, 0),
-      null // .shstrtab: its size is known once every name is in it
+      SectionHeader.of(
+          name[DATA], SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, dataAt, dataAt, 8, DATA_ALIGN),
+      SectionHeader.of(name[SHSTRTAB], SHT_STRTAB, 0, 0, shstrtabAt, shstrtab.size(), 1)
     };
-    long[] names = new long[sections.length];
-    for (int i = 0; i < sections.length - 1; i++) {
-      names[i] = shstrtab.add(sections[i].name());
-    }
-    names[SHSTRTAB - 1] = shstrtab.add(".shstrtab");
-    long shstrtabAt = loadEnd;
-    sections[SHSTRTAB - 1] =
-        new Section(".shstrtab", SHT_STRTAB, 0, shstrtabAt, shstrtab.size(), 0, 0, 1, 0);
     long shoff = align(shstrtabAt + shstrtab.size(), 8);
     int shnum = sections.length + 1;
     ByteBuffer b =
@@ -160,7 +170,7 @@ public final class ClockLibrary {
     b.put((int) shstrtabAt, shstrtab.bytes());
 
     for (int i = 0; i < sections.length; i++) { // section header 0 stays all zeros
-      sections[i].put(b, shdr, (int) shoff + (i + 1) * shdr.size(), names[i]);
+      sections[i].put(shdr, b, (int) shoff + (i + 1) * shdr.size());
     }
     return b.array();
   }
@@ -182,34 +192,6 @@ public final class ClockLibrary {
     phdr.put(b, at, "p_filesz", size);
     phdr.put(b, at, "p_memsz", size);
     phdr.put(b, at, "p_align", align);
-  }
-
-  /**
-   * One section header; allocated sections have their file offset as their address (everything is
-   * mapped at offset 0), {@code .shstrtab} is not allocated and has address 0.
-   */
-  private record Section(
-      String name,
-      long type,
-      long flags,
-      long offset,
-      long size,
-      int link,
-      int info,
-      long align,
-      long entsize) {
-    void put(ByteBuffer b, ElfRecord.Format shdr, int at, long nameIndex) {
-      shdr.put(b, at, "sh_name", nameIndex);
-      shdr.put(b, at, "sh_type", type);
-      shdr.put(b, at, "sh_flags", flags);
-      shdr.put(b, at, "sh_addr", (flags & SHF_ALLOC) != 0 ? offset : 0);
-      shdr.put(b, at, "sh_offset", offset);
-      shdr.put(b, at, "sh_size", size);
-      shdr.put(b, at, "sh_link", link);
-      shdr.put(b, at, "sh_info", info);
-      shdr.put(b, at, "sh_addralign", align);
-      shdr.put(b, at, "sh_entsize", entsize);
-    }
   }
 
   /** A string table: an empty string first, then each name NUL-terminated. */

@@ -370,52 +370,42 @@ public final class ImageBuilder {
         NewSection n = s.what();
         shdr(
             b,
-            nameOffset(n.sectionName()),
-            n.type(),
-            n.flags(),
-            s.vaddr(),
-            s.offset(),
-            s.size(),
-            n.align());
+            SectionHeader.of(
+                nameOffset(n.sectionName()),
+                n.type(),
+                n.flags(),
+                s.vaddr(),
+                s.offset(),
+                s.size(),
+                n.align()));
       }
       shdr(
           b,
-          nameOffset(Planner.MANIFEST_SECTION),
-          SHT_PROGBITS,
-          0,
-          0,
-          manifestOffset,
-          manifestSize,
-          1);
+          SectionHeader.of(
+              nameOffset(Planner.MANIFEST_SECTION),
+              SHT_PROGBITS,
+              0,
+              0,
+              manifestOffset,
+              manifestSize,
+              1));
       if (symbols != null) {
         symbols.headers(b, this);
       }
       if (!hadSections) {
-        shdr(b, nameOffset(".shstrtab"), SHT_STRTAB, 0, 0, namesOffset, namesSize, 1);
+        shdr(
+            b,
+            SectionHeader.of(nameOffset(".shstrtab"), SHT_STRTAB, 0, 0, namesOffset, namesSize, 1));
       }
       check(!b.hasRemaining(), "section header count");
       return b.array();
     }
 
-    /** Appends a section header; sh_link, sh_info and sh_entsize are 0. */
-    private void shdr(
-        ByteBuffer b,
-        int name,
-        long type,
-        long flags,
-        long addr,
-        long offset,
-        long size,
-        long align) {
+    /** Appends a section header. */
+    private void shdr(ByteBuffer b, SectionHeader h) {
       int at = b.position();
       b.position(at + shdr.size());
-      shdr.put(b, at, "sh_name", name);
-      shdr.put(b, at, "sh_type", type);
-      shdr.put(b, at, "sh_flags", flags);
-      shdr.put(b, at, "sh_addr", addr);
-      shdr.put(b, at, "sh_offset", offset);
-      shdr.put(b, at, "sh_size", size);
-      shdr.put(b, at, "sh_addralign", align);
+      h.put(shdr, b, at);
     }
   }
 
@@ -471,12 +461,23 @@ public final class ImageBuilder {
         shdr.put(b, str, "sh_size", tables.strtab().length);
         return;
       }
-      int at = b.position();
-      s.shdr(b, s.nameOffset(".symtab"), SHT_SYMTAB, 0, 0, symtabOffset, tables.symtab().length, 8);
-      shdr.put(b, at, "sh_link", s.indexOfAdded(".strtab"));
-      shdr.put(b, at, "sh_info", tables.firstGlobal());
-      shdr.put(b, at, "sh_entsize", TrampolineSymbols.SYM_SIZE);
-      s.shdr(b, s.nameOffset(".strtab"), SHT_STRTAB, 0, 0, strtabOffset, tables.strtab().length, 1);
+      s.shdr(
+          b,
+          new SectionHeader(
+              s.nameOffset(".symtab"),
+              SHT_SYMTAB,
+              0,
+              0,
+              symtabOffset,
+              tables.symtab().length,
+              s.indexOfAdded(".strtab"),
+              tables.firstGlobal(),
+              8,
+              TrampolineSymbols.SYM_SIZE));
+      s.shdr(
+          b,
+          SectionHeader.of(
+              s.nameOffset(".strtab"), SHT_STRTAB, 0, 0, strtabOffset, tables.strtab().length, 1));
     }
   }
 

@@ -9,6 +9,7 @@ import dev.a64patch.elf.ElfSection;
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,57 +126,32 @@ class ManifestVocabularyTest {
    */
   private Path respelled(Path patched, String inPlace, String sharedCounter) throws IOException {
     ElfFile elf = ElfFile.read(patched);
-    Manifest m = Manifest.read(elf).orElseThrow();
-    List<Manifest.Site> sites =
-        m.sites().stream()
-            .map(
-                s -> {
-                  SitePlan.Action a = s.siteAction();
-                  String action =
-                      a == SitePlan.Action.IN_PLACE && inPlace != null
-                          ? inPlace
-                          : a.name().toLowerCase(Locale.ROOT);
-                  Trampolines.Kind k = s.trampolineKind();
-                  String kind =
-                      k == null
-                          ? null
-                          : k == Trampolines.Kind.SHARED_COUNTER && sharedCounter != null
-                              ? sharedCounter
-                              : k.name();
-                  return new Manifest.Site(
-                      s.offset(),
-                      s.address(),
-                      s.register(),
-                      s.rt(),
-                      s.original(),
-                      s.patched(),
-                      action,
-                      s.trampoline(),
-                      kind,
-                      s.reason(),
-                      s.unwind());
-                })
-            .toList();
-    Manifest old =
-        new Manifest(
-                m.format(),
-                m.tool(),
-                m.version(),
-                m.options(),
-                m.originalLength(),
-                m.originalHeader(),
-                m.segments(),
-                m.dynamic(),
-                sites,
-                m.names(),
-                m.originalSha256(),
-                null)
-            .sealed();
-    byte[] json = old.toBytes();
     ElfSection s = elf.section(Planner.MANIFEST_SECTION).orElseThrow();
-    assertEquals(s.size(), json.length, "an old spelling has the length of its id");
     byte[] bytes = Files.readAllBytes(patched);
-    System.arraycopy(json, 0, bytes, (int) s.offset(), json.length);
+    String json = new String(bytes, (int) s.offset(), (int) s.size(), StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("\"(action|kind)\" : \"([a-z-]+)\"").matcher(json);
+    StringBuilder old = new StringBuilder();
+    while (m.find()) {
+      String spelled;
+      if (m.group(1).equals("action")) {
+        SitePlan.Action a = SitePlan.Action.parse(m.group(2));
+        spelled =
+            a == SitePlan.Action.IN_PLACE && inPlace != null
+                ? inPlace
+                : a.name().toLowerCase(Locale.ROOT);
+      } else {
+        Trampolines.Kind k = Trampolines.Kind.parse(m.group(2));
+        spelled =
+            k == Trampolines.Kind.SHARED_COUNTER && sharedCounter != null
+                ? sharedCounter
+                : k.name();
+      }
+      m.appendReplacement(old, "\"" + m.group(1) + "\" : \"" + spelled + "\"");
+    }
+    m.appendTail(old);
+    byte[] sealed = JSON.readValue(old.toString(), Manifest.class).sealed().toBytes();
+    assertEquals(s.size(), sealed.length, "an old spelling has the length of its id");
+    System.arraycopy(sealed, 0, bytes, (int) s.offset(), sealed.length);
     Path out = dir.resolve("old-" + patched.getFileName());
     Files.write(out, bytes);
     return out;
