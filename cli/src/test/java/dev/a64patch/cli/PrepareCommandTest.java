@@ -173,8 +173,13 @@ class PrepareCommandTest {
     CliRunner.Run r = prepare(out, "opt/rp/bin/rpath-prog", List.of("--format", "json"));
     assertEquals(0, r.exitCode(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
+    Path dir = out.toRealPath();
+    // The shared clock first (libtick is patched with the counter strategy), then the copy.
     assertEquals(
-        out.toRealPath().resolve("libtick.so").toString(), j.get("env").get("LD_PRELOAD").asText());
+        dir.resolve("liba64patch-clock.so") + ":" + dir.resolve("libtick.so"),
+        j.get("env").get("LD_PRELOAD").asText());
+    assertEquals(dir.resolve("liba64patch-clock.so").toString(), j.get("runtime").get(0).asText());
+    assertEquals(1, j.get("runtime").size());
     List<String> actions = new ArrayList<>();
     j.get("objects")
         .forEach(
@@ -225,6 +230,8 @@ class PrepareCommandTest {
             + o
             + "\n"
             + "env: LD_PRELOAD="
+            + o.resolve("liba64patch-clock.so")
+            + ":"
             + o.resolve("libtick.so")
             + "\n"
             + "argv: rr record "
@@ -233,6 +240,8 @@ class PrepareCommandTest {
             + "env LD_LIBRARY_PATH="
             + o
             + " LD_PRELOAD="
+            + o.resolve("liba64patch-clock.so")
+            + ":"
             + o.resolve("libtick.so")
             + " rr record "
             + prog

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param env the variables to set, in order (also written to {@code output/env})
  * @param program the file to execute: the patched copy when the executable itself reads the
  *     counter, else the original
+ * @param runtime files a64patch provides in the output directory, preloaded first (the shared-clock
+ *     library when copies count with the {@code counter} strategy)
  * @param rows the closure in load order, then missing libraries
  * @param commands commands that make the left-over objects deterministic (patch in place)
  * @param written entries written or removed in the output directory by this run (0: all cached)
@@ -20,6 +22,7 @@ public record Preparation(
     Path output,
     Map<String, String> env,
     Path program,
+    List<Path> runtime,
     List<Row> rows,
     List<String> commands,
     int written,
@@ -27,6 +30,7 @@ public record Preparation(
 
   public Preparation {
     env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+    runtime = List.copyOf(runtime);
     rows = List.copyOf(rows);
     commands = List.copyOf(commands);
   }

@@ -7,6 +7,7 @@ import dev.a64patch.core.report.JsonOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,9 @@ public final class PrepareReport {
                     + " entr"
                     + (p.written() == 1 ? "y" : "ies")
                     + " written or removed)"));
+    for (Path r : p.runtime()) {
+      out.println("runtime: " + r + " (provided by a64patch, preloaded first)");
+    }
     out.println("environment (" + p.output().resolve(Preparer.ENV_FILE) + "):");
     p.env().forEach((k, v) -> out.println("  " + k + "=" + v));
     for (String c : commandLines) {
@@ -76,6 +80,7 @@ public final class PrepareReport {
           g.writeStringField("output", p.output().toString());
           g.writeStringField("program", p.program().toString());
           g.writeNumberField("written", p.written());
+          strings(g, "runtime", p.runtime().stream().map(Path::toString).toList());
           g.writeObjectFieldStart("env");
           for (var e : p.env().entrySet()) {
             g.writeStringField(e.getKey(), e.getValue());

@@ -4,6 +4,8 @@ import dev.a64patch.core.closure.Closure.Edge;
 import dev.a64patch.core.closure.Closure.Loaded;
 import dev.a64patch.core.closure.Preparation.Action;
 import dev.a64patch.core.closure.Preparation.Row;
+import dev.a64patch.core.patch.ClockLibrary;
+import dev.a64patch.core.patch.Strategy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +34,9 @@ import java.util.stream.Stream;
  *       moved with a copied object — link the original into the output directory. Repeat until the
  *       prepared closure is the original one with every copy in place; anything that still differs
  *       is reported as left, with the command that patches it in place.
+ *   <li>When any copy counts with the {@code counter} strategy, write the shared-clock runtime
+ *       library ({@link ClockLibrary}) and preload it first, so that every patched object of the
+ *       process binds its clock import to one counter (docs/design.md, section 12).
  *   <li>Remove entries nobody needs any more; write {@code env} and the index only when they
  *       change, so an unchanged program is prepared again without writing a byte.
  * </ol>
@@ -40,11 +45,16 @@ public final class Preparer {
   static final String ENV_FILE = "env";
   private static final int SETID = 04000 | 02000;
 
+  /** The runtime library of one clock per process; closures are little-endian (DynamicInfo). */
+  private static final RuntimeFile CLOCK =
+      new RuntimeFile(ClockLibrary.SONAME, ClockLibrary.bytes(true));
+
   private final PrepareRequest req;
   private final Path out;
   private final Facts facts;
   private final PrepareIndex index;
   private final Map<String, PrepareIndex.Output> used = new HashMap<>();
+  private List<RuntimeFile> runtime = List.of();
   private int written;
 
   private Preparer(PrepareRequest req, Path out, PrepareIndex index) {
@@ -107,8 +117,9 @@ public final class Preparer {
     LoaderConfig base = LoaderConfig.of(root, libPath).with(libPath, List.of(), secure);
     Closure c = Resolver.resolve(base, facts, req.program(), also);
 
-    writeRuntime();
     State[] st = decide(c, secure);
+    runtime = runtimeFiles(c, st);
+    writeRuntime();
     for (int i = 0; i < st.length; i++) {
       if (st[i].copy() || st[i].keepCopy) {
         st[i].fresh = ensureCopy(st[i].outName, c.get(i).file(), st[i].counts);
@@ -129,13 +140,15 @@ public final class Preparer {
       env.put("LD_PRELOAD", String.join(":", preloads));
     }
     Path run = st[0].copy() ? out.resolve(st[0].outName) : req.program();
+    List<Path> provided = runtime.stream().map(r -> out.resolve(r.name())).toList();
     Preparation p =
-        new Preparation(out, env, run, rows(c, st), commands(c, st), 0, facts.scanned());
+        new Preparation(out, env, run, provided, rows(c, st), commands(c, st), 0, facts.scanned());
     writeIfChanged(out.resolve(ENV_FILE), p.envFile());
     index.outputs.keySet().retainAll(used.keySet());
     index.facts.keySet().retainAll(facts.seen());
     writeIfChanged(out.resolve(PrepareIndex.FILE), index.serialize());
-    return new Preparation(out, env, run, p.rows(), p.commands(), written, facts.scanned());
+    return new Preparation(
+        out, env, run, provided, p.rows(), p.commands(), written, facts.scanned());
   }
 
   private State[] decide(Closure c, boolean secure) throws IOException {
@@ -290,9 +303,28 @@ public final class Preparer {
     return out.equals(p.toAbsolutePath().getParent()) && Files.isSymbolicLink(p);
   }
 
+  /**
+   * The files a64patch provides to this program, in preload order: the shared-clock library first
+   * when the program is dynamically linked and at least one of its copies is patched with the
+   * {@code counter} strategy (each such copy imports the clock weakly; without a definition each
+   * would count on its own), then the request's own.
+   */
+  private List<RuntimeFile> runtimeFiles(Closure c, State[] st) {
+    List<RuntimeFile> files = new ArrayList<>();
+    boolean dynamic = c.objects().stream().anyMatch(o -> o.via() == Via.INTERP);
+    boolean counted =
+        req.options().strategy() == Strategy.COUNTER
+            && java.util.Arrays.stream(st).anyMatch(s -> s.copy() && s.counts.rewrites() > 0);
+    if (dynamic && counted) {
+      files.add(CLOCK);
+    }
+    files.addAll(req.runtime());
+    return files;
+  }
+
   /** Writes the runtime files a64patch provides (only when their content changed). */
   private void writeRuntime() throws IOException {
-    for (RuntimeFile r : req.runtime()) {
+    for (RuntimeFile r : runtime) {
       Path target = out.resolve(r.name());
       if (Files.isSymbolicLink(target)) {
         Files.delete(target); // never write through a link
@@ -305,7 +337,7 @@ public final class Preparer {
   }
 
   private List<String> runtimePaths() {
-    return req.runtime().stream().map(r -> out.resolve(r.name()).toString()).toList();
+    return runtime.stream().map(r -> out.resolve(r.name()).toString()).toList();
   }
 
   /** Writes (or keeps) the patched copy {@code name}; true when it was written now. */

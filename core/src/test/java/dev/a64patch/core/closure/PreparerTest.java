@@ -85,7 +85,7 @@ class PreparerTest {
     assertEquals(0, Preparer.prepare(request(root, "opt/app/bin/chain", out)).written());
     try (Stream<Path> s = Files.list(out)) {
       assertEquals(
-          List.of(".a64patch-prepare", "env", "libtick.so"),
+          List.of(".a64patch-prepare", "env", "liba64patch-clock.so", "libtick.so"),
           s.map(x -> x.getFileName().toString()).sorted().toList());
     }
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.a64patch.core.patch.ClockLibrary;
 import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.testing.ClosureRoot;
 import dev.a64patch.testing.Tools;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seam for a runtime library a64patch provides: written into the output directory, preloaded
- * first, loaded by the real loader, and cached like everything else.
+ * before the copies (after the shared clock, which prepare adds itself), loaded by the real loader,
+ * and cached like everything else.
  */
 class RuntimeFileTest {
   @TempDir Path tmp;
@@ -43,8 +45,14 @@ class RuntimeFileTest {
     Preparation p = Preparer.prepare(req);
     Path o = out.toRealPath();
     assertArrayEquals(lib, Files.readAllBytes(o.resolve("liba64patch-rt.so")));
+    // After the shared clock (libtick is patched with the counter strategy), before the copies.
     assertEquals(
-        o.resolve("liba64patch-rt.so") + ":" + o.resolve("libtick.so"), p.env().get("LD_PRELOAD"));
+        String.join(
+            ":",
+            o.resolve(ClockLibrary.SONAME).toString(),
+            o.resolve("liba64patch-rt.so").toString(),
+            o.resolve("libtick.so").toString()),
+        p.env().get("LD_PRELOAD"));
 
     List<String> cmd =
         new ArrayList<>(List.of(Tools.require("qemu-aarch64").toString(), "-L", root.toString()));

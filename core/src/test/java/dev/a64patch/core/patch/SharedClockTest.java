@@ -54,8 +54,12 @@ class SharedClockTest {
     if (preload) {
       env.put("LD_PRELOAD", dir.resolve(ClockLibrary.SONAME).toString());
     }
-    Tools.Result r =
-        Qemu.run(dir.resolve("clockshare"), List.of(dir.resolve(OBJECTS[2]).toString()), env);
+    return parse(
+        Qemu.run(dir.resolve("clockshare"), List.of(dir.resolve(OBJECTS[2]).toString()), env));
+  }
+
+  /** clockshare's lines ({@code first main 4294967297}, ...) by key, and its stderr. */
+  static Map<String, String> parse(Tools.Result r) {
     assertEquals(0, r.exitCode(), r.describe());
     Map<String, String> out = new LinkedHashMap<>();
     for (String line : r.stdout().split("\n")) {
@@ -66,11 +70,39 @@ class SharedClockTest {
     return out;
   }
 
-  private static BigInteger start() {
+  /**
+   * One clock for the three objects: the first reads are START, START + step, START + 2 step in
+   * call order, each thread's values increase across objects, no value repeats, and the values are
+   * exactly START + k * step for k below the number of reads (their sum is known beforehand).
+   */
+  static void assertOneClock(Map<String, String> out) {
+    assertEquals(start().toString(), out.get("first main"), out.toString());
+    assertEquals(start().add(step()).toString(), out.get("first a"), out.toString());
+    assertEquals(start().add(step().shiftLeft(1)).toString(), out.get("first b"), out.toString());
+    assertEquals("yes", out.get("order"), "each thread's values increase across objects");
+    assertEquals("yes", out.get("unique"), "no value is read twice in the process");
+    assertEquals(String.valueOf(READS), out.get("reads"));
+    BigInteger n = BigInteger.valueOf(READS);
+    BigInteger sum =
+        start()
+            .multiply(n)
+            .add(step().multiply(n).multiply(n.subtract(BigInteger.ONE)).shiftRight(1));
+    assertEquals(sum.mod(BigInteger.TWO.pow(64)).toString(16), out.get("sum"));
+  }
+
+  /** Each object counts on its own from START: the first reads agree and values repeat. */
+  static void assertOwnCounters(Map<String, String> out) {
+    for (String object : new String[] {"main", "a", "b"}) {
+      assertEquals(start().toString(), out.get("first " + object), out.toString());
+    }
+    assertEquals("no", out.get("unique"), "three counters give the same values");
+  }
+
+  static BigInteger start() {
     return BigInteger.valueOf(Trampolines.COUNTER_START);
   }
 
-  private static BigInteger step() {
+  static BigInteger step() {
     return BigInteger.valueOf(PatchOptions.DEFAULT_STEP);
   }
 
@@ -78,26 +110,18 @@ class SharedClockTest {
   void allPatchedAndPreloadedShareOneClockAcrossObjectsAndThreads() throws Exception {
     install(List.of(OBJECTS));
     Map<String, String> out = run(true, Map.of());
-    assertEquals(start().toString(), out.get("first main"), out.toString());
-    assertEquals(start().add(step()).toString(), out.get("first a"), out.toString());
-    assertEquals(start().add(step().shiftLeft(1)).toString(), out.get("first b"), out.toString());
-    assertEquals("yes", out.get("order"), "each thread's values increase across objects");
-    assertEquals("yes", out.get("unique"), "no value is read twice in the process");
-    assertEquals(String.valueOf(READS), out.get("reads"));
-    // The values are START + k * step for k = 0 .. READS-1, in some interleaving.
-    BigInteger n = BigInteger.valueOf(READS);
-    BigInteger sum =
-        start()
-            .multiply(n)
-            .add(step().multiply(n).multiply(n.subtract(BigInteger.ONE)).shiftRight(1));
-    assertEquals(sum.mod(BigInteger.TWO.pow(64)).toString(16), out.get("sum"));
+    assertOneClock(out);
     assertEquals(out, run(true, Map.of()), "the same values on every run");
   }
 
   @Test
   void theDynamicLinkerBindsEveryObjectToTheRuntimeLibrary() throws Exception {
     install(List.of(OBJECTS));
-    String bindings = run(true, Map.of("LD_DEBUG", "bindings")).get("stderr");
+    assertBoundToTheClock(run(true, Map.of("LD_DEBUG", "bindings")).get("stderr"));
+  }
+
+  /** glibc's LD_DEBUG=bindings output shows each of the three objects bound to the library. */
+  static void assertBoundToTheClock(String bindings) {
     for (String name : OBJECTS) {
       assertTrue(
           bindings
@@ -116,10 +140,7 @@ class SharedClockTest {
   void withoutTheRuntimeLibraryEachObjectKeepsItsOwnCounter() throws Exception {
     install(List.of(OBJECTS));
     Map<String, String> out = run(false, Map.of());
-    for (String object : new String[] {"main", "a", "b"}) {
-      assertEquals(start().toString(), out.get("first " + object), out.toString());
-    }
-    assertEquals("no", out.get("unique"), "three counters give the same values");
+    assertOwnCounters(out);
     assertEquals(out, run(false, Map.of()), "still deterministic");
   }
 
