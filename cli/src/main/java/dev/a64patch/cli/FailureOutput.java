@@ -42,13 +42,21 @@ final class FailureOutput implements CommandLine.IExecutionExceptionHandler {
     return new FileProblem(p.path(), p.kind(), p.message() + advice(e));
   }
 
-  /** "; choose --out-of-range skip, zero or nop", or "" when there is no remedy. */
+  /**
+   * "; choose --out-of-range skip, zero or nop", or "" when there is no remedy; settings needed
+   * together are joined by "and".
+   */
   private static String advice(Throwable e) {
     if (!(e instanceof A64PatchException a) || a.remedy().isEmpty()) {
       return "";
     }
-    Remedy r = a.remedy().get();
-    return "; " + r.verb() + " " + option(r.setting()) + " " + choices(r.values());
+    StringBuilder b = new StringBuilder();
+    for (Remedy r = a.remedy().get(); r != null; r = r.next()) {
+      b.append(b.length() == 0 ? "; " : " and ");
+      b.append(r.verb()).append(' ').append(option(r.setting())).append(' ');
+      b.append(choices(r.values()));
+    }
+    return b.toString();
   }
 
   private static String choices(List<String> values) {

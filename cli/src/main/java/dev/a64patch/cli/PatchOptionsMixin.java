@@ -70,7 +70,8 @@ final class PatchOptionsMixin {
       defaultValue = "" + PatchOptions.DEFAULT_MAX_PADDING,
       paramLabel = "BYTES",
       description =
-          "Largest zero padding an executable may need for the AT_PHDR rule (default ${DEFAULT-VALUE}).")
+          "Largest zero padding an executable may need for the AT_PHDR rule, in bytes of apparent"
+              + " size: it is written as a hole and takes no disk (default ${DEFAULT-VALUE}).")
   long maxPadding;
 
   PatchOptions toOptions(CommandLine cmd) {

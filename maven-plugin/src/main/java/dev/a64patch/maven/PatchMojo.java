@@ -84,7 +84,10 @@ public class PatchMojo extends AbstractA64PatchMojo {
   @Parameter(property = "a64patch.rndr", defaultValue = "off")
   String rndr;
 
-  /** Largest zero padding, in bytes, the layout may add to an executable. */
+  /**
+   * Largest zero padding, in bytes, the layout may add to an executable (apparent size: it is
+   * written as a hole and takes no disk).
+   */
   @Parameter(property = "a64patch.maxPadding", defaultValue = "" + PatchOptions.DEFAULT_MAX_PADDING)
   long maxPadding;
 

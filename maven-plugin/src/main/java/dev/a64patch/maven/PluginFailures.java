@@ -28,12 +28,15 @@ final class PluginFailures {
       m = m.substring(file.length() + 2);
     }
     if (e instanceof A64PatchException a && a.remedy().isPresent()) {
-      Remedy r = a.remedy().get();
-      String p = parameter(r.setting());
-      m +=
-          String.format(
-              "; %s <%s>%s</%s> (-Da64patch.%s=%s)",
-              r.verb(), p, String.join("|", r.values()), p, p, r.values().get(0));
+      String joint = "; ";
+      for (Remedy r = a.remedy().get(); r != null; r = r.next()) {
+        String p = parameter(r.setting());
+        m +=
+            String.format(
+                "%s%s <%s>%s</%s> (-Da64patch.%s=%s)",
+                joint, r.verb(), p, String.join("|", r.values()), p, p, r.values().get(0));
+        joint = " and ";
+      }
     }
     return m;
   }

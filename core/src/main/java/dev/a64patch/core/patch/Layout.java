@@ -21,11 +21,13 @@ import java.util.Optional;
  * first new segment starts with the grown program header table. This is the one place that decides
  * the number of program headers after patching.
  *
+ * @param strategy where the new program header table went, and why
  * @param segments the new PT_LOADs in file and address order; empty when nothing is appended
  * @param phnum the number of program headers after patching
  * @param tailOffset file offset where the appended bytes start (the end of the zero padding)
  */
 public record Layout(
+    LayoutStrategy strategy,
     boolean executable,
     long alignment,
     List<Segment> segments,
@@ -82,11 +84,25 @@ public record Layout(
    *     empty when nothing is appended
    */
   static Layout compute(ElfFile elf, Map<NewSection, Long> sizes, long maxPadding) {
+    Layout l = provisional(elf, sizes);
+    if (!l.segments().isEmpty()) {
+      l.checkSize(elf.name());
+      checkPadding(elf, l.tailOffset(), l.padding(), maxPadding);
+    }
+    return l;
+  }
+
+  /**
+   * The layout without the checks of its size: the planner settles reach on it before it knows
+   * which refusal, if any, to give.
+   */
+  static Layout provisional(ElfFile elf, Map<NewSection, Long> sizes) {
     long length = elf.size();
     boolean executable = isExecutable(elf);
     int phnum = elf.header().phnum();
     if (sizes.isEmpty()) {
-      return new Layout(executable, MIN_ALIGN, List.of(), phnum, length, length);
+      return new Layout(
+          LayoutStrategy.NONE, executable, MIN_ALIGN, List.of(), phnum, length, length);
     }
     Map<SegmentKind, List<NewSection>> bySegment = new EnumMap<>(SegmentKind.class);
     bySegment
@@ -114,16 +130,6 @@ public record Layout(
     }
     long offset = firstOffset(elf, executable, loads, align, top);
     long vaddr = executable ? offset + delta(loads) : firstVaddr(loads, align, top);
-    long padding = offset - length;
-    if (padding > maxPadding) {
-      throw new PatchException(
-          elf.name(),
-          String.format(
-              "the new segment must start at file offset 0x%x to keep p_vaddr - p_offset of the first PT_LOAD,"
-                  + " which pads the file with %d bytes (a large .bss?)",
-              offset, padding),
-          Remedy.of("allow it with", Setting.MAX_PADDING, Long.toString(padding)));
-    }
     List<Segment> segments = new ArrayList<>();
     for (Map.Entry<SegmentKind, List<NewSection>> e : bySegment.entrySet()) {
       if (!segments.isEmpty()) {
@@ -135,7 +141,62 @@ public record Layout(
       }
       segments.add(place(e.getKey(), e.getValue(), all, offset, vaddr));
     }
-    return new Layout(executable, align, segments, phnum, length, segments.get(0).offset());
+    return new Layout(
+        executable ? LayoutStrategy.BSS_END : LayoutStrategy.BINARY_END,
+        executable,
+        align,
+        segments,
+        phnum,
+        length,
+        segments.get(0).offset());
+  }
+
+  /** Whether the result stays within what a64patch can read back (verify, restore). */
+  boolean fits() {
+    Segment last = segments.get(segments.size() - 1);
+    return last.offset() + last.size() <= ElfFile.MAX_SIZE - TAIL_RESERVE;
+  }
+
+  private void checkSize(String file) {
+    if (!fits()) {
+      Segment last = segments.get(segments.size() - 1);
+      throw new PatchException(
+          file,
+          String.format(
+              "the new segments would end at file offset 0x%x; a64patch reads files of at most"
+                  + " %d bytes, so it could not verify or restore the result",
+              last.offset() + last.size(), ElfFile.MAX_SIZE));
+    }
+  }
+
+  /** The setting that allows this layout's padding, or null when {@code maxPadding} does. */
+  Remedy paddingRemedy(long maxPadding) {
+    return segments.isEmpty() || padding() <= maxPadding
+        ? null
+        : Remedy.of("allow it with", Setting.MAX_PADDING, Long.toString(padding()));
+  }
+
+  /**
+   * Room kept below {@link ElfFile#MAX_SIZE} after the new segments for what follows them (section
+   * headers, symbol names, the manifest); the writer checks the exact total.
+   */
+  static final long TAIL_RESERVE = 64L << 20;
+
+  /**
+   * The padding costs no disk (the writer leaves a hole), but its apparent size stays: refused
+   * above {@code maxPadding} ({@link PatchOptions#DEFAULT_MAX_PADDING} says why a limit is kept).
+   */
+  private static void checkPadding(ElfFile elf, long offset, long padding, long maxPadding) {
+    if (padding > maxPadding) {
+      throw new PatchException(
+          elf.name(),
+          String.format(
+              "the new segment must start at file offset 0x%x to keep p_vaddr - p_offset of the first PT_LOAD,"
+                  + " which pads the file with %d bytes (a hole, but the apparent size grows by as"
+                  + " much; a large .bss?)",
+              offset, padding),
+          Remedy.of("allow it with", Setting.MAX_PADDING, Long.toString(padding)));
+    }
   }
 
   private static Segment place(

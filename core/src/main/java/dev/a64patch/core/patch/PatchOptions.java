@@ -14,7 +14,8 @@ import java.util.Set;
  * @param step ticks added per read by the {@code counter} strategy
  * @param frequency nominal counter frequency in Hz for {@code clock} (and patched CNTFRQ_EL0 reads)
  * @param includeUncertain also rewrite uncertain sites (never those in $d data)
- * @param maxPadding largest zero padding the layout may add to the file, in bytes
+ * @param maxPadding largest zero padding the layout may add to an executable, in bytes (apparent
+ *     size: the padding is a hole and takes no disk where the file system supports holes)
  */
 public record PatchOptions(
     Strategy strategy,
@@ -28,7 +29,16 @@ public record PatchOptions(
 
   public static final long DEFAULT_STEP = 1000;
   public static final long DEFAULT_FREQUENCY = 1_000_000_000L;
-  public static final long DEFAULT_MAX_PADDING = 64L << 20;
+
+  /**
+   * 1 GiB. The padding an executable with a large .bss needs is written as a hole, so it costs no
+   * disk; but the file's apparent size grows by it, and that is what every copy that does not keep
+   * holes writes out in full (tar without --sparse, scp, rsync without -S, package archives, file
+   * systems without holes such as FAT) and what quotas on apparent size count. Up to 1 GiB is
+   * allowed without asking (the largest .bss in the corpus needs far less, docs/patching.md); more
+   * must be asked for. Independently, no patched file may exceed the 2 GiB a64patch can read back.
+   */
+  public static final long DEFAULT_MAX_PADDING = 1L << 30;
 
   public PatchOptions {
     registers = registers.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(registers));

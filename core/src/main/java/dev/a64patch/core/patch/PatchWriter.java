@@ -187,13 +187,48 @@ public final class PatchWriter {
               source.bytes(),
               chunk -> {
                 digest.update(chunk.duplicate());
-                writeFully(out, chunk, at[0]);
+                writeSparse(out, chunk, at[0]);
                 at[0] += chunk.capacity();
               });
           return null;
         });
     out.truncate(image.length());
+    if (out.size() < image.length()) {
+      // The result ends in a hole: the last byte gives the file its length.
+      writeFully(out, ByteBuffer.wrap(new byte[1]), image.length() - 1);
+    }
     return Sha256.hex(digest);
+  }
+
+  /** The unit of {@link #writeSparse}: the smallest page and file system block in common use. */
+  static final int BLOCK = 4096;
+
+  private static final ByteBuffer ZERO_BLOCK = ByteBuffer.wrap(new byte[BLOCK]).asReadOnlyBuffer();
+
+  /**
+   * Writes {@code chunk} at {@code position}, skipping every block of zeros (docs/design.md section
+   * 6): a file never written there reads as zeros, and where the file system supports holes (ext4,
+   * xfs, btrfs, tmpfs...) the skipped blocks take no disk. This is what keeps the padding of an
+   * executable with a large .bss (hundreds of MB) from costing any space; elsewhere the file system
+   * stores the zeros itself. The content is the same either way. Chunks start at multiples of the
+   * block size, so the blocks skipped are aligned in the file.
+   */
+  private static void writeSparse(FileChannel out, ByteBuffer chunk, long position)
+      throws IOException {
+    int n = chunk.remaining();
+    int from = 0;
+    for (int at = 0; at < n; at += BLOCK) {
+      int size = Math.min(BLOCK, n - at);
+      if (chunk.slice(at, size).mismatch(ZERO_BLOCK.slice(0, size)) == -1) {
+        if (from < at) {
+          writeFully(out, chunk.slice(from, at - from), position + from);
+        }
+        from = at + size;
+      }
+    }
+    if (from < n) {
+      writeFully(out, chunk.slice(from, n - from), position + from);
+    }
   }
 
   /**

@@ -92,10 +92,17 @@ public final class Patcher {
       }
       return new Outcome(Result.NOTHING_TO_PATCH, plan, warnings);
     }
+    FileEdits image = ImageBuilder.build(elf, plan);
+    if (image.length() > ElfFile.MAX_SIZE) {
+      throw new PatchException(
+          source.path().toString(),
+          String.format(
+              "the patched file would be %d bytes; a64patch reads files of at most %d bytes, so it"
+                  + " could not verify or restore it; nothing was written",
+              image.length(), ElfFile.MAX_SIZE));
+    }
     return new Outcome(
-        Result.PATCHED,
-        plan,
-        PatchWriter.write(source, ImageBuilder.build(elf, plan), output, hooks, proof(output)));
+        Result.PATCHED, plan, PatchWriter.write(source, image, output, hooks, proof(output)));
   }
 
   /**

@@ -137,11 +137,8 @@ public final class Planner {
     Map<NewSection, Long> provisional = new EnumMap<>(NewSection.class);
     provisional.put(NewSection.TRAMPOLINES, 4L);
     provisional.put(NewSection.TRAMPOLINE_DATA, (long) Trampolines.DATA_SIZE);
-    long at =
-        Layout.compute(elf, provisional, options.maxPadding())
-            .section(NewSection.TRAMPOLINES)
-            .orElseThrow()
-            .vaddr();
+    Layout layout = Layout.provisional(elf, provisional);
+    long at = layout.section(NewSection.TRAMPOLINES).orElseThrow().vaddr();
     List<SitePlan> placed = new ArrayList<>();
     List<SitePlan> outOfRange = new ArrayList<>();
     for (SitePlan s : want) {
@@ -154,7 +151,15 @@ public final class Planner {
         outOfRange.add(s);
       }
     }
-    for (SitePlan s : outOfRange(elf, outOfRange, options)) {
+    // Advice must lead to a run that succeeds: when the reads in reach also need more padding
+    // than allowed, the out-of-range refusal names both settings (an empty plan needs no padding).
+    Remedy also = null;
+    boolean possible = true;
+    if (!placed.isEmpty()) {
+      possible = layout.fits();
+      also = layout.paddingRemedy(options.maxPadding());
+    }
+    for (SitePlan s : outOfRange(elf, outOfRange, options, possible, also)) {
       sites.set(indexOf(sites, s.finding()), s);
     }
     return placed;
@@ -290,13 +295,19 @@ public final class Planner {
     return "data in code (" + why + "): never rewritten";
   }
 
+  /**
+   * @param possible whether any setting lets the file through (false: the reads in reach need a
+   *     file larger than a64patch can read back, so the refusal gives no advice)
+   * @param also a further setting the reads in reach need, or null
+   */
   private static List<SitePlan> outOfRange(
-      ElfFile elf, List<SitePlan> planned, PatchOptions options) {
+      ElfFile elf, List<SitePlan> planned, PatchOptions options, boolean possible, Remedy also) {
     List<Finding> sites = planned.stream().map(SitePlan::finding).toList();
     if (sites.isEmpty()) {
       return List.of();
     }
     String why = "trampoline out of reach of B (±128 MiB)";
+    Remedy choice = Remedy.of("choose", Setting.OUT_OF_RANGE, "skip", "zero", "nop");
     return switch (options.outOfRange()) {
       case FAIL ->
           throw new PatchException(
@@ -304,7 +315,7 @@ public final class Planner {
               String.format(
                   "%d read(s) are more than 128 MiB from the new segment (first at 0x%x)",
                   sites.size(), sites.get(0).address()),
-              Remedy.of("choose", Setting.OUT_OF_RANGE, "skip", "zero", "nop"));
+              !possible ? null : also == null ? choice : choice.and(also));
       case SKIP -> sites.stream().map(f -> SitePlan.skipped(f, why)).toList();
       case ZERO ->
           sites.stream()

@@ -46,10 +46,16 @@ public final class PatchReport {
                   .map(x -> x.what().description())
                   .collect(Collectors.joining(" + ")));
         }
-        if (!l.segments().isEmpty() && l.executable() && l.padding() > 15) {
+        if (!l.segments().isEmpty()) {
+          // The layout decision, named (LIEF style), with what it costs.
           out.printf(
-              "  %d bytes of zero padding keep p_vaddr - p_offset of the first PT_LOAD%n",
-              l.padding());
+              "  layout %s: %s%s%n",
+              l.strategy().id(),
+              l.strategy().description(),
+              l.padding() > 15
+                  ? String.format(
+                      "; %d bytes of padding before it, a hole in the file", l.padding())
+                  : "");
         }
         for (String note : p.notes()) {
           out.println("  " + note);
@@ -160,6 +166,7 @@ public final class PatchReport {
       g.writeStringField("strategy", p.options().strategy().id());
       segment(g, "text", p.layout().segment(SegmentKind.CODE).orElse(null));
       segment(g, "data", p.layout().segment(SegmentKind.DATA).orElse(null));
+      g.writeStringField("layout", p.layout().strategy().id());
       g.writeNumberField("padding", p.layout().padding());
       g.writeArrayFieldStart("sites");
       for (SitePlan s : p.sites()) {
