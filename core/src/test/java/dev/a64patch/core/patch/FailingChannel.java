@@ -10,15 +10,18 @@ import java.nio.channels.WritableByteChannel;
 
 /**
  * A FileChannel that fails with "No space left on device" once {@code budget} bytes have been
- * written.
+ * written through it, or a positional write would reach past file offset {@code budget}: the writer
+ * skips blocks of zeros (holes), so the bytes it writes can be fewer than the file's length.
  */
 final class FailingChannel extends FileChannel {
   private final FileChannel delegate;
+  private final long limit;
   private long budget;
 
   FailingChannel(FileChannel delegate, long budget) {
     this.delegate = delegate;
     this.budget = budget;
+    this.limit = budget;
   }
 
   private void spend(long n) throws IOException {
@@ -95,6 +98,9 @@ final class FailingChannel extends FileChannel {
   @Override
   public int write(ByteBuffer src, long position) throws IOException {
     spend(src.remaining());
+    if (position + src.remaining() > limit) {
+      throw new IOException("No space left on device (injected)");
+    }
     return delegate.write(src, position);
   }
 
