@@ -38,9 +38,12 @@ class RefusalAdviceTest {
 
   @Test
   void outOfRangeAdvice() throws Exception {
-    Map<String, List<String>> advice = refused(fixtures.pie(), List.of());
-    assertEquals(List.of("--out-of-range"), List.copyOf(advice.keySet()), advice.toString());
-    assertEquals(List.of("skip", "zero", "nop"), advice.get("--out-of-range"));
+    // Today every read in the PIE's .text is out of reach; once islands reach them the default
+    // run succeeds outright, which satisfies the rule too.
+    Map<String, List<String>> advice = refusedOrPatched(fixtures.pie(), List.of());
+    if (!advice.isEmpty()) {
+      assertEquals(List.of("skip", "zero", "nop"), advice.get("--out-of-range"), advice.toString());
+    }
     followEach(fixtures.pie(), List.of(), advice);
   }
 
@@ -62,10 +65,7 @@ class RefusalAdviceTest {
   void adviceAfterPaddingRefusalLeadsToSuccessNotToTheNextRefusal() throws Exception {
     List<String> base = List.of("--max-padding", "0");
     Map<String, List<String>> advice = refused(fixtures.pie(), base);
-    assertEquals(
-        List.of("--out-of-range", "--max-padding"),
-        List.copyOf(advice.keySet()),
-        advice.toString());
+    assertTrue(advice.containsKey("--max-padding"), advice.toString());
     followEach(fixtures.pie(), base, advice);
   }
 
@@ -76,6 +76,22 @@ class RefusalAdviceTest {
     Map<String, List<String>> advice = refused(pie, base);
     assertEquals(List.of("--max-padding"), List.copyOf(advice.keySet()), advice.toString());
     followEach(pie, base, advice);
+  }
+
+  /** The advice of a refused run, or none when the run patched the file (which must verify). */
+  private static Map<String, List<String>> refusedOrPatched(Path file, List<String> options)
+      throws Exception {
+    Path out = dir.resolve("direct-" + file.getFileName());
+    List<String> args = new ArrayList<>(List.of("patch"));
+    args.addAll(options);
+    args.addAll(List.of("-o", out.toString(), file.toString()));
+    CliRunner.Run r = CliRunner.run(args.toArray(String[]::new));
+    if (r.exitCode() == 0) {
+      CliRunner.Run v = CliRunner.run("verify", out.toString());
+      assertEquals(0, v.exitCode(), v.out() + v.err());
+      return Map.of();
+    }
+    return refused(file, options);
   }
 
   /** Runs patch expecting a refusal (exit 6, one line, nothing written); returns its advice. */
@@ -98,9 +114,15 @@ class RefusalAdviceTest {
     return advice;
   }
 
-  /** Runs patch with each combination of the advised values; each must succeed and verify. */
+  /**
+   * Runs patch with each combination of the advised values (nothing when there is no advice); each
+   * must succeed and verify.
+   */
   private static void followEach(Path file, List<String> base, Map<String, List<String>> advice)
       throws Exception {
+    if (advice.isEmpty()) {
+      return;
+    }
     for (Map<String, String> choice : combinations(new ArrayList<>(advice.entrySet()), 0)) {
       Map<String, String> options = new LinkedHashMap<>();
       for (int i = 0; i < base.size(); i += 2) {
