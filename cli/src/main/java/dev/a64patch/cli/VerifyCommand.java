@@ -3,12 +3,11 @@ package dev.a64patch.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.failure.A64PatchException;
 import dev.a64patch.core.failure.Failures;
-import dev.a64patch.core.patch.Verifier;
+import dev.a64patch.core.patch.Mapped;
 import dev.a64patch.core.patch.VerifyReport;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.JsonOutput;
 import dev.a64patch.elf.ElfException;
-import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -62,7 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
     ExitCode worst = ExitCode.OK;
     for (Path file : files) {
       try {
-        VerifyReport r = Verifier.verify(ElfFile.read(file));
+        VerifyReport r = Mapped.verify(file);
         reports.add(r);
         if (!passes(r)) {
           worst = ExitCode.worse(worst, ExitCode.VERIFY_FAILED);

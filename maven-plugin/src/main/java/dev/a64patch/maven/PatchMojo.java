@@ -3,17 +3,16 @@ package dev.a64patch.maven;
 import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.failure.SettingException;
+import dev.a64patch.core.patch.Mapped;
 import dev.a64patch.core.patch.OutOfRangePolicy;
 import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.core.patch.PatchWriter;
 import dev.a64patch.core.patch.Patcher;
 import dev.a64patch.core.patch.RndrMode;
 import dev.a64patch.core.patch.Strategy;
-import dev.a64patch.core.patch.Verifier;
 import dev.a64patch.core.patch.VerifyReport;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.PatchReport;
-import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.NotElfException;
 import dev.a64patch.elf.UnsupportedElfException;
 import java.io.IOException;
@@ -186,7 +185,7 @@ public class PatchMojo extends AbstractA64PatchMojo {
   private boolean verify(
       Path file, String name, Patcher.Result result, List<String> refused, List<String> broken)
       throws IOException {
-    VerifyReport r = Verifier.verify(ElfFile.read(file));
+    VerifyReport r = Mapped.verify(file);
     if (r.ok()) {
       return true;
     }

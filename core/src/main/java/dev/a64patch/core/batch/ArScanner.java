@@ -2,6 +2,7 @@ package dev.a64patch.core.batch;
 
 import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.failure.Failures;
+import dev.a64patch.core.patch.Mapped;
 import dev.a64patch.core.report.ArchiveEntry;
 import dev.a64patch.core.report.FileProblem;
 import java.io.IOException;
@@ -38,6 +39,20 @@ final class ArScanner {
       out.problems.add(Failures.problem(name, "cannot read as a static library", e));
       return;
     }
+    try {
+      // Members are scanned in place from the mapping: a truncation faults there (see Mapped).
+      Mapped.guard(
+          name,
+          () -> {
+            members(map, name, out);
+            return null;
+          });
+    } catch (IOException e) {
+      out.problems.add(Failures.problem(name, e));
+    }
+  }
+
+  private void members(ByteBuffer map, String name, Tally out) {
     try {
       for (ArArchive.Member m : ArArchive.members(map)) {
         member(map, m, name, out);

@@ -4,6 +4,7 @@ import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.ScanReport;
 import dev.a64patch.core.report.ScanTotals;
 import dev.a64patch.core.scan.Scanner;
+import dev.a64patch.elf.ElfFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -33,14 +34,20 @@ import java.util.function.Predicate;
 public final class BatchScanner {
   private final BatchOptions options;
   private final Inspector.Opener opener;
+  private final Inspector.Reader reader;
 
   public BatchScanner(BatchOptions options) {
     this(options, p -> FileChannel.open(p, StandardOpenOption.READ));
   }
 
   BatchScanner(BatchOptions options, Inspector.Opener opener) {
+    this(options, opener, ElfFile::read);
+  }
+
+  BatchScanner(BatchOptions options, Inspector.Opener opener, Inspector.Reader reader) {
     this.options = options;
     this.opener = opener;
+    this.reader = reader;
   }
 
   public ScanReport scan(List<Path> paths) {
@@ -62,7 +69,7 @@ public final class BatchScanner {
         walk.targets().stream().filter(t -> t.named() || select.test(t.path())).toList();
     long unselected = walk.targets().size() - targets.size();
     progress.started(targets.size());
-    Inspector inspector = new Inspector(new Scanner(options.scan()), opener, options);
+    Inspector inspector = new Inspector(new Scanner(options.scan()), opener, reader, options);
     Tally all = new Tally();
     if (!targets.isEmpty()) {
       all = runAll(targets, inspector, progress);

@@ -1,9 +1,9 @@
 package dev.a64patch.core.closure;
 
+import dev.a64patch.core.patch.Mapped;
 import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.core.patch.PatchPlan;
 import dev.a64patch.core.patch.Planner;
-import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanOptions;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.Scanner;
@@ -77,7 +77,7 @@ final class Facts implements Resolver.Inspector {
     if (!isElf(file)) {
       info = DynamicInfo.mismatched("not an ELF file");
     } else {
-      info = DynamicInfo.of(ElfFile.read(file));
+      info = Mapped.guard(file, () -> DynamicInfo.of(ElfFile.read(file)));
     }
     f = new PrepareIndex.Facts(key, null, null, -1, -1, null, info);
     index.facts.put(k, f);
@@ -95,23 +95,27 @@ final class Facts implements Resolver.Inspector {
     long rewrites = 0;
     String error = null;
     try {
-      ElfFile elf = ElfFile.read(file);
-      ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
-      Set<SysReg> regs = options.effectiveRegisters();
-      for (Finding x : scan.findings()) {
-        if (regs.contains(x.register())) {
-          reads++;
-        }
-      }
-      if (reads > 0) {
-        PatchPlan plan = Planner.plan(elf, scan, options);
-        rewrites = plan.sites().stream().filter(s -> s.changesFile()).count();
-      }
+      // Scanned from a mapping: a truncation meanwhile is one line about the file (exit 4).
+      long[] rr = Mapped.guard(file, () -> readsAndRewrites(ElfFile.read(file)));
+      reads = rr[0];
+      rewrites = rr[1];
     } catch (ElfException | dev.a64patch.core.patch.PatchException e) {
       error = dev.a64patch.core.failure.Failures.describe(e);
     }
     index.facts.put(file.toString(), f.withScan(sha, fingerprint, reads, rewrites, error));
     return new Counts(reads, rewrites, sha, error);
+  }
+
+  private long[] readsAndRewrites(ElfFile elf) {
+    ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
+    Set<SysReg> regs = options.effectiveRegisters();
+    long reads = scan.findings().stream().filter(x -> regs.contains(x.register())).count();
+    long rewrites = 0;
+    if (reads > 0) {
+      PatchPlan plan = Planner.plan(elf, scan, options);
+      rewrites = plan.sites().stream().filter(s -> s.changesFile()).count();
+    }
+    return new long[] {reads, rewrites};
   }
 
   static boolean isElf(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package dev.a64patch.core.patch;
 
+import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
@@ -19,14 +20,24 @@ public final class Mapped {
   }
 
   public static <T> T guard(Path file, Action<T> action) throws IOException {
+    return guard(file.toString(), action);
+  }
+
+  /** As {@link #guard(Path, Action)}, for a file shown to the user as {@code name}. */
+  public static <T> T guard(String name, Action<T> action) throws IOException {
     try {
       return action.run();
     } catch (InternalError e) {
       if (!isMappingFault(e)) {
         throw e;
       }
-      throw truncated(file);
+      throw truncated(name);
     }
+  }
+
+  /** Reads and verifies {@code file}, a truncation while reading being exit 4 in one line. */
+  public static VerifyReport verify(Path file) throws IOException {
+    return guard(file, () -> Verifier.verify(ElfFile.read(file)));
   }
 
   static boolean isMappingFault(Throwable e) {
@@ -35,9 +46,9 @@ public final class Mapped {
         && e.getMessage().contains("unsafe memory access");
   }
 
-  static FileSystemException truncated(Path file) {
+  static FileSystemException truncated(String file) {
     return new FileSystemException(
-        file.toString(),
+        file,
         null,
         "was truncated while a64patch was reading it (rebuilt or copied over?); nothing was"
             + " written, run again once it is stable");

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -152,6 +153,36 @@ class BatchScannerTest {
             new FileProblem(
                 denied.toString(), FailureKind.UNREADABLE, denied + ": permission denied")),
         r.problems());
+  }
+
+  /**
+   * Reproducer: a library rebuilt (truncated) while scan had it mapped ended in an uncaught {@code
+   * InternalError} ("a fault occurred in an unsafe memory access"), a stack trace and exit 1.
+   */
+  @Test
+  void aFileTruncatedWhileMappedDuringAScanIsOneLineNotAnInternalError(@TempDir Path dir)
+      throws IOException {
+    Path good = Files.copy(TestData.bin("libcounters.so"), dir.resolve("a.so"));
+    Path rebuilt = Files.copy(TestData.bin("libcounters.so"), dir.resolve("b.so"));
+    // The truncation lands between the mapping and the scan, at the one place files are read.
+    Inspector.Reader reader =
+        p -> {
+          dev.a64patch.elf.ElfFile elf = dev.a64patch.elf.ElfFile.read(p);
+          if (p.equals(rebuilt)) {
+            try (var c = java.nio.channels.FileChannel.open(p, StandardOpenOption.WRITE)) {
+              c.truncate(0);
+            }
+          }
+          return elf;
+        };
+    ScanReport r =
+        new BatchScanner(OPTIONS, java.nio.channels.FileChannel::open, reader).scan(List.of(dir));
+    assertEquals(List.of(good.toString()), r.results().stream().map(ScanResult::file).toList());
+    assertEquals(1, r.problems().size(), r.problems().toString());
+    FileProblem p = r.problems().get(0);
+    assertEquals(FailureKind.UNREADABLE, p.kind(), "exit 4, as for any file that changed");
+    assertTrue(p.message().startsWith(rebuilt + ": was truncated while"), p.message());
+    assertEquals(1, p.message().lines().count(), p.message());
   }
 
   @Test
