@@ -11,6 +11,11 @@ import dev.a64patch.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +54,46 @@ class PatchCommandTest {
     assertArrayEquals(original, Files.readAllBytes(file));
     try (Stream<Path> s = Files.list(dir)) {
       assertEquals(1, s.count(), "no stray files");
+    }
+  }
+
+  /**
+   * Reproducer: the text report said "1 left alone" for CNTFRQ/PMCCNTR reads without the reason
+   * that the JSON report gives. Every read objdump finds that the summary does not count as patched
+   * must appear on a "left alone" line with its reason, and those lines must add up to the
+   * summary's count.
+   */
+  @Test
+  void textReportGivesTheReasonForEveryReadLeftAlone() throws Exception {
+    Path in = copy("counters-gcc-pie");
+    CliRunner.Run p = CliRunner.run("patch", "-o", dir.resolve("out").toString(), in.toString());
+    assertEquals(0, p.exitCode(), p.err());
+    Matcher summary =
+        Pattern.compile("patched (\\d+) of (\\d+) read\\(s\\).*, (\\d+) left alone")
+            .matcher(p.out());
+    assertTrue(summary.find(), p.out());
+    int total = Integer.parseInt(summary.group(2));
+    int left = Integer.parseInt(summary.group(3));
+    assertEquals(Objdump.sites(in).size(), total, "objdump's count of reads");
+    Map<String, Integer> byRegister = new TreeMap<>();
+    for (String line : p.out().lines().filter(l -> l.startsWith("  left alone: ")).toList()) {
+      Matcher one = Pattern.compile("  left alone: 0x[0-9a-f]+ (\\S+) \\S+: (.+)").matcher(line);
+      Matcher many = Pattern.compile("  left alone: (\\d+) (\\S+) read\\(s\\): (.+)").matcher(line);
+      if (one.matches()) {
+        byRegister.merge(one.group(1), 1, Integer::sum);
+        assertFalse(one.group(2).isBlank(), line);
+      } else {
+        assertTrue(many.matches(), "a left-alone line without its reason: " + line);
+        byRegister.merge(many.group(2), Integer.parseInt(many.group(1)), Integer::sum);
+        assertFalse(many.group(3).isBlank(), line);
+      }
+    }
+    assertEquals(left, byRegister.values().stream().mapToInt(Integer::intValue).sum(), p.out());
+    for (String reg : List.of("CNTFRQ_EL0", "PMCCNTR_EL0")) {
+      long seen =
+          Objdump.sites(in).stream().filter(s -> s.register().equalsIgnoreCase(reg)).count();
+      assertTrue(seen > 0, reg + " is in the fixture");
+      assertEquals((int) seen, byRegister.getOrDefault(reg, 0), reg + ": " + p.out());
     }
   }
 
@@ -151,7 +196,7 @@ class PatchCommandTest {
   void patchVerifyAndRestoreWriteOneJsonEnvelope() throws Exception {
     Path file = copy("libcounters.so");
     Path missing = dir.resolve("missing.so");
-    java.util.Map<String, JsonNode> docs = new java.util.LinkedHashMap<>();
+    Map<String, JsonNode> docs = new java.util.LinkedHashMap<>();
     for (String command : new String[] {"patch", "verify", "restore"}) {
       CliRunner.Run r =
           CliRunner.run(command, "--format", "json", file.toString(), missing.toString());

@@ -116,6 +116,8 @@ public class PatchMojo extends AbstractA64PatchMojo {
       String name = display(file);
       try {
         Patcher.Outcome o = Patcher.patch(file, file, options, dryRun, PatchWriter.Hooks.NONE);
+        // Metadata the patched file cannot keep (setuid bits, xattrs the filesystem refuses).
+        o.warnings().forEach(w -> getLog().warn("a64patch: " + w));
         entries.add(new PatchReport.Entry(name, o.result(), o.plan()));
         if (verify && !dryRun && o.result() != Patcher.Result.NOTHING_TO_PATCH) {
           if (!verify(file, name, o.result(), refused, broken)) {

@@ -150,6 +150,24 @@ class PatchMojoTest {
     assertArrayEquals(before, Files.readAllBytes(exe), "nothing written");
   }
 
+  /**
+   * Reproducer: the plugin patched a setuid file and dropped the bit without a word, while the
+   * command line warns. The build log must carry the same warning, naming the file.
+   */
+  @Test
+  void aSetuidFileIsPatchedWithTheWarningTheCommandLineGives() throws Exception {
+    Path lib = fx.copy("libcounters.so", "lib/linux-aarch64/libcounters.so");
+    Files.setAttribute(lib, "unix:mode", 04755);
+    assertEquals(04755, (int) Files.getAttribute(lib, "unix:mode") & 07777, "setuid set");
+    fx.patchMojo(log).execute();
+    assertEquals(0755, (int) Files.getAttribute(lib, "unix:mode") & 07777, "setuid dropped");
+    assertTrue(
+        log.lines.stream()
+            .anyMatch(
+                l -> l.startsWith("WARN ") && l.contains("libcounters.so") && l.contains("setuid")),
+        log.text());
+  }
+
   @Test
   void excludedFilesAndSkipAreLeftAlone() throws Exception {
     Path lib = fx.copy("libcounters.so", "lib/linux-aarch64/libcounters.so");
