@@ -283,7 +283,7 @@ public record Manifest(
     return Optional.of(m);
   }
 
-  private static Manifest parse(byte[] bytes, String file) {
+  static Manifest parse(byte[] bytes, String file) {
     JsonNode tree;
     try {
       tree = JSON.readTree(bytes);

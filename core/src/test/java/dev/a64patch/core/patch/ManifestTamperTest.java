@@ -131,30 +131,86 @@ class ManifestTamperTest {
     mutants.addAll(structural(JSON.readTree(m), random));
     int restored = 0;
     for (byte[] mutant : mutants) {
-      Path file = withManifest(mutant);
-      Path out = dir.resolve("restored");
-      Files.deleteIfExists(out);
-      try {
-        Patcher.restore(file, out, PatchWriter.Hooks.NONE);
-        assertArrayEquals(
-            original,
-            Files.readAllBytes(out),
-            "restore exited 0 with wrong bytes from manifest:\n" + new String(mutant));
-        restored++;
-      } catch (PatchException | ElfException | IOException e) {
-        assertFalse(Files.exists(out), "refused but wrote " + out);
-        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
-        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
-      } catch (RuntimeException e) {
-        throw new AssertionError("internal error on manifest:\n" + new String(mutant), e);
-      }
-      try {
-        Verifier.verify(ElfFile.read(file));
-      } catch (RuntimeException e) {
-        throw new AssertionError("verify crashed on manifest:\n" + new String(mutant), e);
-      }
+      restored += tryRestoreAndVerify(mutant) ? 1 : 0;
     }
     assertTrue(restored > 0, "no mutant was harmless (whitespace): the test lost its oracle");
+  }
+
+  /**
+   * Damage with a valid self-checksum: what a user (or a tool) that edits the manifest and
+   * recomputes {@code manifestSha256} produces. Every structural mutant that still parses is sealed
+   * again, so the checksum cannot hide what the field checks, verify and restore do with it. The
+   * first fuzzing campaign found these classes of damage on the earlier, unchecked manifest: an
+   * unknown trampoline kind, an unknown register, a missing action, a trampoline out of branch
+   * reach, a wrong type (a Jackson message naming a Java class), and a restore that wrote bytes
+   * other than the original.
+   */
+  @Test
+  void tamperedManifestsWithARecomputedChecksumNeverRestoreWrongBytesNorCrash() throws IOException {
+    JsonNode tree = JSON.readTree(manifest());
+    List<byte[]> mutants = structural(tree, new Random(11));
+    for (String path : sitePaths(tree, "trampoline")) {
+      // Out of branch reach of the site: verify re-encoded it and threw "B ... cannot reach".
+      mutants.add(pad(JSON.writeValueAsBytes(set(tree.deepCopy(), path, num(1L << 40)))));
+    }
+    int resealed = 0;
+    for (byte[] mutant : mutants) {
+      Manifest parsed;
+      try {
+        parsed = Manifest.parse(mutant, "tampered.so");
+      } catch (ManifestException e) {
+        continue; // refused before any checksum: covered by the test above
+      }
+      byte[] sealed = JSON.writeValueAsBytes(JSON.readTree(parsed.sealed().toBytes()));
+      if (sealed.length > manifestSize) {
+        continue;
+      }
+      tryRestoreAndVerify(pad(sealed));
+      resealed++;
+    }
+    assertTrue(resealed > 100, "only " + resealed + " mutants could be sealed again");
+  }
+
+  /** Restores and verifies a file holding {@code mutant}; true when restore gave the original. */
+  private boolean tryRestoreAndVerify(byte[] mutant) throws IOException {
+    Path file = withManifest(mutant);
+    Path out = dir.resolve("restored");
+    Files.deleteIfExists(out);
+    boolean restored = false;
+    try {
+      Patcher.restore(file, out, PatchWriter.Hooks.NONE);
+      assertArrayEquals(
+          original,
+          Files.readAllBytes(out),
+          "restore exited 0 with wrong bytes from manifest:\n" + new String(mutant));
+      restored = true;
+    } catch (PatchException | ElfException | IOException e) {
+      assertFalse(Files.exists(out), "refused but wrote " + out);
+      assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+      assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    } catch (RuntimeException e) {
+      throw new AssertionError("internal error on manifest:\n" + new String(mutant), e);
+    }
+    try {
+      Verifier.verify(ElfFile.read(file));
+    } catch (RuntimeException e) {
+      throw new AssertionError("verify crashed on manifest:\n" + new String(mutant), e);
+    }
+    return restored;
+  }
+
+  private static List<String> sitePaths(JsonNode tree, String field) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < tree.path("sites").size(); i++) {
+      if (tree.path("sites").get(i).has(field)) {
+        out.add("/sites/" + i + "/" + field);
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode num(long v) {
+    return JsonNodeFactory.instance.numberNode(v);
   }
 
   /** Field-level damage: every field deleted, nulled, given a wrong type or an extreme value. */
