@@ -40,13 +40,18 @@ final class ArScanner {
       return;
     }
     try {
-      // Members are scanned in place from the mapping: a truncation faults there (see Mapped).
-      Mapped.guard(
-          name,
-          () -> {
-            members(map, name, out);
-            return null;
-          });
+      // Members are scanned in place from the mapping, into a tally merged only once the archive
+      // is seen whole (see Mapped).
+      long mapped = map.capacity();
+      out.merge(
+          Mapped.guard(
+              name,
+              () -> {
+                Tally one = new Tally();
+                members(map, name, one);
+                Mapped.requireWhole(path, name, mapped);
+                return one;
+              }));
     } catch (IOException e) {
       out.problems.add(Failures.problem(name, e));
     }

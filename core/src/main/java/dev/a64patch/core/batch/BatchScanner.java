@@ -1,5 +1,6 @@
 package dev.a64patch.core.batch;
 
+import dev.a64patch.core.patch.Mapped;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.ScanReport;
 import dev.a64patch.core.report.ScanTotals;
@@ -34,7 +35,7 @@ import java.util.function.Predicate;
 public final class BatchScanner {
   private final BatchOptions options;
   private final Inspector.Opener opener;
-  private final Inspector.Reader reader;
+  private final Mapped.Reader reader;
 
   public BatchScanner(BatchOptions options) {
     this(options, p -> FileChannel.open(p, StandardOpenOption.READ));
@@ -44,7 +45,7 @@ public final class BatchScanner {
     this(options, opener, ElfFile::read);
   }
 
-  BatchScanner(BatchOptions options, Inspector.Opener opener, Inspector.Reader reader) {
+  BatchScanner(BatchOptions options, Inspector.Opener opener, Mapped.Reader reader) {
     this.options = options;
     this.opener = opener;
     this.reader = reader;

@@ -28,18 +28,13 @@ final class Inspector {
     FileChannel open(Path path) throws IOException;
   }
 
-  /** Maps and reads an ELF file; the tests replace it to truncate a file once it is mapped. */
-  interface Reader {
-    ElfFile read(Path path) throws IOException;
-  }
-
   private final Scanner scanner;
   private final Opener opener;
-  private final Reader reader;
+  private final Mapped.Reader reader;
   private final ArchiveScanner archives;
   private final ArScanner staticLibraries;
 
-  Inspector(Scanner scanner, Opener opener, Reader reader, BatchOptions options) {
+  Inspector(Scanner scanner, Opener opener, Mapped.Reader reader, BatchOptions options) {
     this.scanner = scanner;
     this.opener = opener;
     this.reader = reader;
@@ -83,14 +78,18 @@ final class Inspector {
     }
     try {
       // Named non-ELF files go through the reader too, which words the error as for a single file.
-      // A file truncated while mapped faults on the first page past its new end, wherever the
-      // scan is: Mapped turns that into one line about the file (exit 4).
-      Mapped.guard(
-          t.name(),
-          () -> {
-            scan(reader.read(t.path()), t.named(), out);
-            return null;
-          });
+      // A file truncated while mapped is one line about the file (exit 4), see Mapped; the scan
+      // goes into a tally of its own, merged only once Mapped.use has seen the file still whole.
+      out.merge(
+          Mapped.use(
+              t.path(),
+              t.name(),
+              reader,
+              image -> {
+                Tally one = new Tally();
+                scan(image, t.named(), one);
+                return one;
+              }));
     } catch (ElfException | IOException e) {
       out.problems.add(Failures.problem(t.name(), e));
     }

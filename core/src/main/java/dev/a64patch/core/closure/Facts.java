@@ -77,7 +77,7 @@ final class Facts implements Resolver.Inspector {
     if (!isElf(file)) {
       info = DynamicInfo.mismatched("not an ELF file");
     } else {
-      info = Mapped.guard(file, () -> DynamicInfo.of(ElfFile.read(file)));
+      info = Mapped.use(file, DynamicInfo::of);
     }
     f = new PrepareIndex.Facts(key, null, null, -1, -1, null, info);
     index.facts.put(k, f);
@@ -96,7 +96,7 @@ final class Facts implements Resolver.Inspector {
     String error = null;
     try {
       // Scanned from a mapping: a truncation meanwhile is one line about the file (exit 4).
-      long[] rr = Mapped.guard(file, () -> readsAndRewrites(ElfFile.read(file)));
+      long[] rr = Mapped.use(file, this::readsAndRewrites);
       reads = rr[0];
       rewrites = rr[1];
     } catch (ElfException | dev.a64patch.core.patch.PatchException e) {

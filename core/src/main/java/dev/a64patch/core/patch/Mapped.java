@@ -3,6 +3,7 @@ package dev.a64patch.core.patch;
 import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -10,6 +11,11 @@ import java.nio.file.Path;
  * page past the new end raises SIGBUS, which the JVM turns into an {@link InternalError} ("a fault
  * occurred in an unsafe memory access") thrown from whatever read the page. This turns it back into
  * what it is: the file changed under us (exit 4), named, in one line.
+ *
+ * <p>In compiled code the JVM does not throw at the faulting read: it lets the read yield garbage
+ * and throws at the thread's next safepoint poll, which may come after the work is done. So {@link
+ * #use} also compares the file's length with the mapping's once the work is done: a result computed
+ * from a file that shrank meanwhile is never returned.
  */
 public final class Mapped {
   private Mapped() {}
@@ -35,9 +41,46 @@ public final class Mapped {
     }
   }
 
+  /** Maps and reads an ELF file; the tests replace it to truncate a file once it is mapped. */
+  public interface Reader {
+    ElfFile read(Path path) throws IOException;
+  }
+
+  /** Work on a mapped ELF file. */
+  public interface Use<T> {
+    T apply(ElfFile elf) throws IOException;
+  }
+
+  /**
+   * Reads {@code file} through {@code reader} and applies {@code use}; a file truncated meanwhile
+   * is one {@link FileSystemException} naming it as {@code name}, whenever the fault shows.
+   */
+  public static <T> T use(Path file, String name, Reader reader, Use<T> use) throws IOException {
+    return guard(
+        name,
+        () -> {
+          ElfFile elf = reader.read(file);
+          T result = use.apply(elf);
+          requireWhole(file, name, elf.size());
+          return result;
+        });
+  }
+
+  /** Refuses the work done on a mapping of {@code mapped} bytes if the file is shorter now. */
+  public static void requireWhole(Path file, String name, long mapped) throws IOException {
+    if (Files.size(file) < mapped) {
+      throw truncated(name);
+    }
+  }
+
+  /** {@link #use} with the file's own path as its name and the plain reader. */
+  public static <T> T use(Path file, Use<T> use) throws IOException {
+    return use(file, file.toString(), ElfFile::read, use);
+  }
+
   /** Reads and verifies {@code file}, a truncation while reading being exit 4 in one line. */
   public static VerifyReport verify(Path file) throws IOException {
-    return guard(file, () -> Verifier.verify(ElfFile.read(file)));
+    return use(file, Verifier::verify);
   }
 
   static boolean isMappingFault(Throwable e) {

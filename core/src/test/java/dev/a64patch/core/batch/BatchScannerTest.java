@@ -3,6 +3,7 @@ package dev.a64patch.core.batch;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.core.failure.FailureKind;
+import dev.a64patch.core.patch.Mapped;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.JsonReport;
 import dev.a64patch.core.report.ScanReport;
@@ -165,7 +166,7 @@ class BatchScannerTest {
     Path good = Files.copy(TestData.bin("libcounters.so"), dir.resolve("a.so"));
     Path rebuilt = Files.copy(TestData.bin("libcounters.so"), dir.resolve("b.so"));
     // The truncation lands between the mapping and the scan, at the one place files are read.
-    Inspector.Reader reader =
+    Mapped.Reader reader =
         p -> {
           dev.a64patch.elf.ElfFile elf = dev.a64patch.elf.ElfFile.read(p);
           if (p.equals(rebuilt)) {
