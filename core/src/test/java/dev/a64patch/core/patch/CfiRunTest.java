@@ -104,7 +104,11 @@ class CfiRunTest {
     assertEquals(SAMPLES, inTrampoline + elsewhere, r.describe());
     assertTrue(inTrampoline >= 5, "too few samples in trampolines to judge: " + counts);
     assertTrue(inTrampolineOk >= 0.99 * inTrampoline, counts);
-    assertTrue(elsewhereOk >= 0.99 * elsewhere, counts);
+    // The samples elsewhere are the control (the unwinder works here at all), not the claim: code
+    // a64patch never touched may be caught between two instructions that its compiler's CFI does
+    // not describe, so one miss in a few dozen samples is the control's noise (seen once in 55 on
+    // sampling-pac-shared under load), not a fault of the trampolines.
+    assertTrue(elsewhere - elsewhereOk <= Math.max(1, elsewhere / 100), counts);
   }
 
   /** A C++ exception thrown below a function whose counter reads are patched reaches main. */
