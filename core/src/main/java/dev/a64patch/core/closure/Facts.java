@@ -1,5 +1,6 @@
 package dev.a64patch.core.closure;
 
+import dev.a64patch.core.patch.ClockLibrary;
 import dev.a64patch.core.patch.Mapped;
 import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.core.patch.PatchPlan;
@@ -25,9 +26,10 @@ import java.util.Set;
  */
 final class Facts implements Resolver.Inspector {
   /**
-   * Scan counts of one file: reads of the registers the options rewrite, sites the plan changes.
+   * Scan counts of one file: reads of the registers the options rewrite, sites the plan changes,
+   * and whether it imports the shared clock already (patched in place with the counter strategy).
    */
-  record Counts(long reads, long rewrites, String sha256, String error) {}
+  record Counts(long reads, long rewrites, String sha256, String error, boolean importsClock) {}
 
   private final PrepareIndex index;
   private final PatchOptions options;
@@ -79,34 +81,39 @@ final class Facts implements Resolver.Inspector {
     } else {
       info = Mapped.use(file, DynamicInfo::of);
     }
-    f = new PrepareIndex.Facts(key, null, null, -1, -1, null, info);
+    f = new PrepareIndex.Facts(key, null, null, -1, -1, null, null, info);
     index.facts.put(k, f);
     return f;
   }
 
   Counts counts(Path file) throws IOException {
     PrepareIndex.Facts f = current(file);
-    if (f.reads() >= 0 && fingerprint.equals(f.optionsFingerprint())) {
-      return new Counts(f.reads(), f.rewrites(), f.sha256(), f.error());
+    if (f.reads() >= 0 && fingerprint.equals(f.optionsFingerprint()) && f.importsClock() != null) {
+      return new Counts(f.reads(), f.rewrites(), f.sha256(), f.error(), f.importsClock());
     }
     scanned++;
     String sha = f.sha256() != null ? f.sha256() : sha256(file);
     long reads = 0;
     long rewrites = 0;
     String error = null;
+    boolean clock = false;
     try {
       // Scanned from a mapping: a truncation meanwhile is one line about the file (exit 4).
-      long[] rr = Mapped.use(file, this::readsAndRewrites);
-      reads = rr[0];
-      rewrites = rr[1];
+      Scanned scanned = Mapped.use(file, this::scan);
+      reads = scanned.reads();
+      rewrites = scanned.rewrites();
+      clock = scanned.importsClock();
     } catch (ElfException | dev.a64patch.core.patch.PatchException e) {
       error = dev.a64patch.core.failure.Failures.describe(e);
     }
-    index.facts.put(file.toString(), f.withScan(sha, fingerprint, reads, rewrites, error));
-    return new Counts(reads, rewrites, sha, error);
+    index.facts.put(file.toString(), f.withScan(sha, fingerprint, reads, rewrites, error, clock));
+    return new Counts(reads, rewrites, sha, error, clock);
   }
 
-  private long[] readsAndRewrites(ElfFile elf) {
+  /** What one scan of a file gives. */
+  private record Scanned(long reads, long rewrites, boolean importsClock) {}
+
+  private Scanned scan(ElfFile elf) {
     ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
     Set<SysReg> regs = options.effectiveRegisters();
     long reads = scan.findings().stream().filter(x -> regs.contains(x.register())).count();
@@ -115,7 +122,7 @@ final class Facts implements Resolver.Inspector {
       PatchPlan plan = Planner.plan(elf, scan, options);
       rewrites = plan.sites().stream().filter(s -> s.changesFile()).count();
     }
-    return new long[] {reads, rewrites};
+    return new Scanned(reads, rewrites, ClockLibrary.isImportedBy(elf));
   }
 
   static boolean isElf(Path file) throws IOException {

@@ -21,7 +21,12 @@ final class PrepareIndex {
   static final String FILE = ".a64patch-prepare";
   private static final String HEADER = "a64patch-prepare-index 1";
 
-  /** Facts about one input file (reads/rewrites -1 until scanned). */
+  /**
+   * Facts about one input file (reads/rewrites -1 and importsClock null until scanned).
+   *
+   * @param importsClock whether the file imports the shared clock already (patched in place with
+   *     the counter strategy)
+   */
   record Facts(
       FileKey key,
       String sha256,
@@ -29,9 +34,10 @@ final class PrepareIndex {
       long reads,
       long rewrites,
       String error,
+      Boolean importsClock,
       DynamicInfo info) {
-    Facts withScan(String sha, String fingerprint, long r, long w, String err) {
-      return new Facts(key, sha, fingerprint, r, w, err, info);
+    Facts withScan(String sha, String fingerprint, long r, long w, String err, boolean clock) {
+      return new Facts(key, sha, fingerprint, r, w, err, clock, info);
     }
   }
 
@@ -69,6 +75,7 @@ final class PrepareIndex {
                   Long.parseLong(f[5]),
                   Long.parseLong(f[6]),
                   un(f[7]),
+                  f[8].equals("-") ? null : f[8].equals("1"),
                   info));
         } else if (f[0].equals("O") && f.length == 7) {
           idx.outputs.put(
@@ -98,7 +105,7 @@ final class PrepareIndex {
               Long.toString(x.reads()),
               Long.toString(x.rewrites()),
               esc(x.error()),
-              "-",
+              x.importsClock() == null ? "-" : x.importsClock() ? "1" : "0",
               esc(i.mismatch()),
               esc(i.interp()),
               esc(i.soname()),

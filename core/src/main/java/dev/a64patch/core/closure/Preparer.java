@@ -305,17 +305,19 @@ public final class Preparer {
 
   /**
    * The files a64patch provides to this program, in preload order: the shared-clock library first
-   * when the program is dynamically linked and at least one of its copies is patched with the
-   * {@code counter} strategy (each such copy imports the clock weakly; without a definition each
-   * would count on its own), then the request's own.
+   * when the program is dynamically linked and at least one object the process loads is patched
+   * with the {@code counter} strategy — a copy written now, or an object patched in place before
+   * (by {@code a64patch patch} or a build) — since each such object imports the clock weakly and,
+   * without a definition, counts on its own; then the request's own.
    */
   private List<RuntimeFile> runtimeFiles(Closure c, State[] st) {
     List<RuntimeFile> files = new ArrayList<>();
     boolean dynamic = c.objects().stream().anyMatch(o -> o.via() == Via.INTERP);
-    boolean counted =
+    boolean copied =
         req.options().strategy() == Strategy.COUNTER
             && java.util.Arrays.stream(st).anyMatch(s -> s.copy() && s.counts.rewrites() > 0);
-    if (dynamic && counted) {
+    boolean inPlace = java.util.Arrays.stream(st).anyMatch(s -> s.counts.importsClock());
+    if (dynamic && (copied || inPlace)) {
       files.add(CLOCK);
     }
     files.addAll(req.runtime());

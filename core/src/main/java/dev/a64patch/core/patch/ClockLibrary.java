@@ -2,6 +2,7 @@ package dev.a64patch.core.patch;
 
 import static dev.a64patch.elf.ElfConstants.*;
 
+import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,6 +33,15 @@ public final class ClockLibrary {
   private static final long LOAD_ALIGN = 0x10000;
 
   private ClockLibrary() {}
+
+  /**
+   * True when {@code elf} imports {@link #SYMBOL}, as every object patched with the counter
+   * strategy does (in place or as a copy): it binds to this library when the library is loaded.
+   */
+  public static boolean isImportedBy(ElfFile elf) {
+    return elf.dynamicSymbols().stream()
+        .anyMatch(s -> s.shndx() == SHN_UNDEF && SYMBOL.equals(s.name()));
+  }
 
   /** Writes the library to {@code file} atomically (temporary file, sync, rename). */
   public static void write(Path file) throws IOException {

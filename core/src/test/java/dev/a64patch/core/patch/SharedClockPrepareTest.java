@@ -20,6 +20,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 11: {@code prepare} writes the shared-clock runtime library into the prepared tree and
@@ -109,8 +111,31 @@ class SharedClockPrepareTest {
     assertEquals(first, run(unshared, Map.of()), "still deterministic");
   }
 
+  /**
+   * Objects patched in place before (by a build, or {@code a64patch patch}) have no reads left, so
+   * prepare writes no copy for them; they import the clock all the same, so it is preloaded, with
+   * any strategy the prepare itself is asked for.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(
+      value = Strategy.class,
+      names = {"COUNTER", "CLOCK"})
+  void objectsPatchedInPlaceBeforeShareTheClockToo(Strategy strategy) throws IOException {
+    for (String name : SharedClockTest.OBJECTS) {
+      Path file = program.resolveSibling(name);
+      Patcher.patch(file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
+    }
+    Path out = tmp.resolve("out");
+    Preparation p = Preparer.prepare(request(out, PatchOptions.defaults().withStrategy(strategy)));
+    assertEquals(program, p.program(), "nothing left to copy");
+    assertEquals(List.of(out.toRealPath().resolve(ClockLibrary.SONAME)), p.runtime());
+    Map<String, String> first = run(p, Map.of());
+    SharedClockTest.assertOneClock(first);
+    assertEquals(first, run(p, Map.of()), "the same values on every run");
+  }
+
   @Test
-  void noClockLibraryWhenNoCopyCountsWithTheCounterStrategy() throws IOException {
+  void noClockLibraryWhenNoObjectCountsWithTheCounterStrategy() throws IOException {
     Path out = tmp.resolve("out");
     Preparation p =
         Preparer.prepare(request(out, PatchOptions.defaults().withStrategy(Strategy.CLOCK)));
