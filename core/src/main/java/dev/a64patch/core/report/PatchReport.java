@@ -26,6 +26,9 @@ public final class PatchReport {
    */
   public record Entry(String path, Patcher.Result result, PatchPlan plan) {}
 
+  /** Padding worth a line without --verbose: 1 MiB and more. */
+  static final long LARGE_PADDING = 1L << 20;
+
   public static void text(List<Entry> entries, boolean details, PrintWriter out) {
     for (Entry e : entries) {
       out.println(summary(e));
@@ -60,6 +63,12 @@ public final class PatchReport {
         for (String note : p.notes()) {
           out.println("  " + note);
         }
+      } else if (l.padding() >= LARGE_PADDING) {
+        // Said without --verbose too: the file's apparent size grew by this much
+        // (docs/design.md section 14).
+        out.printf(
+            "  layout %s: %d bytes of padding, a hole in the file%n",
+            l.strategy().id(), l.padding());
       }
       if (details || e.result() == Patcher.Result.DRY_RUN) {
         table(p, out);
