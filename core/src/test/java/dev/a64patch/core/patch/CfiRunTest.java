@@ -173,7 +173,8 @@ class CfiRunTest {
                   "-ex",
                   "file " + exe,
                   "-ex",
-                  "target remote localhost:" + port,
+                  // An address, not "localhost": a minimal root (debootstrap) has no /etc/hosts.
+                  "target remote 127.0.0.1:" + port,
                   "-ex",
                   "break *'" + name + "'",
                   "-ex",
