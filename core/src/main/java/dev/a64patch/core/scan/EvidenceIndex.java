@@ -369,24 +369,59 @@ final class EvidenceIndex {
       long delta,
       int regionEnd,
       List<Hit> out) {
-    byte[] kinds = KIND;
+    // Branch prediction decides this loop's speed: one test per word that is rarely true, the
+    // B/BL target test (the commonest kind) inline, and the short-range kinds looked up only in
+    // chunks near a run, since anywhere else their pre-test fails for every word.
+    byte[] kinds = nearRun(base + delta, base + delta + 8L * n) ? KIND : LONG_RANGE_KIND;
     for (int i = 0; i < n; i++) {
       long x = pairs[i];
-      int w0 = (int) x;
-      int w1 = (int) (x >>> 32);
-      int k0 = kinds[w0 >>> 24];
-      int k1 = kinds[w1 >>> 24];
-      if ((k0 | k1) == 0) {
-        continue;
-      }
       int off = base + 8 * i;
-      if (k0 != 0 && near(w0, k0, off + delta)) {
+      int w0 = (int) x;
+      int k0 = kinds[w0 >>> 24];
+      if (k0 != 0 && reaches(w0, k0, off + delta)) {
         handle(r, region, off, regionEnd, w0, k0, out);
       }
-      if (k1 != 0 && near(w1, k1, off + 4 + delta)) {
+      int w1 = (int) (x >>> 32);
+      int k1 = kinds[w1 >>> 24];
+      if (k1 != 0 && reaches(w1, k1, off + 4 + delta)) {
         handle(r, region, off + 4, regionEnd, w1, k1, out);
       }
     }
+  }
+
+  /** {@link #near}, with the B/BL case (most words that get here) first and short. */
+  private boolean reaches(int w, int kind, long pc) {
+    if (kind > 2 || targetPages == null) {
+      return near(w, kind, pc);
+    }
+    long page = ((pc + ((long) ((w << 6) >> 6) << 2)) >>> 16) - pageBase;
+    return page >= 0 && page < pageCount && (targetPages[(int) (page >>> 6)] & (1L << page)) != 0;
+  }
+
+  /** The kinds whose reach is not limited to 1 MiB: B, BL, ADR/ADRP (ADR is tested as before). */
+  private static final byte[] LONG_RANGE_KIND = new byte[256];
+
+  static {
+    for (int top = 0; top < 256; top++) {
+      int k = KIND[top];
+      LONG_RANGE_KIND[top] = k == 1 || k == 2 || k == 7 ? (byte) k : 0;
+    }
+  }
+
+  /**
+   * True when some address in [from, to) lies on a page of {@code sourcePages}: only there can a
+   * short-range form (B.cond, CBZ, TBZ, LDR literal) pass {@link #near}.
+   */
+  private boolean nearRun(long from, long to) {
+    if (sourcePages == null) {
+      return true;
+    }
+    for (long p = (from >>> 16) - pageBase; p <= ((to - 1) >>> 16) - pageBase; p++) {
+      if (p >= 0 && p < pageCount && (sourcePages[(int) (p >>> 6)] & (1L << p)) != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
