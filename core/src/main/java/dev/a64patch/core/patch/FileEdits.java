@@ -50,8 +50,10 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
   private static final int CHUNK = 1 << 20;
 
   /**
-   * Produces the result from {@code source} (the original, position 0) in chunks of at most 1 MiB:
-   * no copy of the whole file is ever held in memory.
+   * Produces the result from {@code source} (the original, position 0) in order, in pieces of at
+   * most 1 MiB: read-only views of {@code source} where it is unchanged (a mapping is passed on,
+   * not copied), the edits' own bytes, and zeros between the original end and an edit past it. No
+   * copy of the whole file is ever held in memory.
    */
   public void render(ByteBuffer source, Sink sink) throws IOException {
     if (source.limit() < originalLength) {
@@ -63,34 +65,32 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
               + " expected");
     }
     List<Edit> sorted = edits.stream().sorted(Comparator.comparingLong(Edit::offset)).toList();
-    int first = 0;
-    for (long at = 0; at < length; at += CHUNK) {
-      int n = (int) Math.min(CHUNK, length - at);
-      byte[] chunk = new byte[n];
-      if (at < originalLength) {
-        source.duplicate().position((int) at).get(chunk, 0, (int) Math.min(n, originalLength - at));
+    long at = 0;
+    for (Edit e : sorted) {
+      if (e.offset() < at) {
+        throw new IllegalStateException(
+            String.format(
+                "layout inconsistency: %s at 0x%x overlaps the edit ending at 0x%x",
+                e.what(), e.offset(), at));
       }
-      while (first < sorted.size() && sorted.get(first).end() <= at) {
-        first++; // edits never overlap, so those before the chunk end before it too
-      }
-      for (int i = first; i < sorted.size() && sorted.get(i).offset() < at + n; i++) {
-        overlay(chunk, at, sorted.get(i));
-      }
-      sink.accept(ByteBuffer.wrap(chunk));
+      unchanged(source, at, e.offset(), sink);
+      sink.accept(ByteBuffer.wrap(e.bytes()).asReadOnlyBuffer());
+      at = e.end();
     }
+    unchanged(source, at, length, sink);
   }
 
-  /** Copies the part of the edit that falls into the chunk starting at {@code chunkStart}. */
-  private static void overlay(byte[] chunk, long chunkStart, Edit e) {
-    long from = Math.max(chunkStart, e.offset());
-    long to = Math.min(chunkStart + chunk.length, e.end());
-    if (from < to) {
-      System.arraycopy(
-          e.bytes(),
-          (int) (from - e.offset()),
-          chunk,
-          (int) (from - chunkStart),
-          (int) (to - from));
+  /** The bytes [from, to) no edit covers: the source's, then zeros past its end. */
+  private void unchanged(ByteBuffer source, long from, long to, Sink sink) throws IOException {
+    for (long at = from; at < to; ) {
+      int n = (int) Math.min(CHUNK, to - at);
+      if (at < originalLength) {
+        n = (int) Math.min(n, originalLength - at);
+        sink.accept(source.slice((int) at, n).asReadOnlyBuffer());
+      } else {
+        sink.accept(ByteBuffer.allocate(n));
+      }
+      at += n;
     }
   }
 
@@ -99,6 +99,28 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
     MessageDigest d = Sha256.digest();
     render(source, d::update);
     return Sha256.hex(d);
+  }
+
+  /**
+   * True when the result is {@code expected} byte for byte, its length too: compared piece by piece
+   * at the speed of reading memory, where a digest would cost a SHA-256 pass.
+   */
+  public boolean renders(ByteBuffer source, ByteBuffer expected) throws IOException {
+    if (length != expected.limit()) {
+      return false;
+    }
+    long[] at = {0};
+    boolean[] same = {true};
+    render(
+        source,
+        piece -> {
+          int n = piece.remaining();
+          if (same[0] && piece.mismatch(expected.slice((int) at[0], n)) >= 0) {
+            same[0] = false;
+          }
+          at[0] += n;
+        });
+    return same[0];
   }
 
   /** The source unchanged. */

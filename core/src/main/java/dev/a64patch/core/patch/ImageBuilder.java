@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code PatchPlan -> FileEdits}, as a list of numbered steps over the plan's new segments
@@ -59,10 +60,18 @@ public final class ImageBuilder {
   }
 
   public static FileEdits build(ElfFile elf, PatchPlan plan) {
-    return new ImageBuilder(elf, plan).build();
+    return build(elf, plan, () -> Sha256.of(elf.bytes()));
   }
 
-  private FileEdits build() {
+  /**
+   * As {@link #build(ElfFile, PatchPlan)}, with the SHA-256 of the original from {@code
+   * originalSha256} (patch computes it while it scans).
+   */
+  static FileEdits build(ElfFile elf, PatchPlan plan, Supplier<String> originalSha256) {
+    return new ImageBuilder(elf, plan).build(originalSha256);
+  }
+
+  private FileEdits build(Supplier<String> originalSha256) {
     byte[] originalHeader = new byte[ehdr.size()];
     elf.slice(0, ehdr.size()).get(originalHeader);
     // 1. Each new section of each new segment, in layout order (the first is the program
@@ -83,7 +92,8 @@ public final class ImageBuilder {
       symbols.placeSymtab(appendAligned(symbols.tables.symtab(), ".symtab"));
     }
     // 4. The manifest (non-loaded).
-    byte[] manifest = Manifest.of(plan, elf, originalHeader, symbolsNote).toBytes();
+    byte[] manifest =
+        Manifest.of(plan, originalSha256.get(), originalHeader, symbolsNote).toBytes();
     long manifestOffset = appendAligned(manifest, Planner.MANIFEST_SECTION);
     // 5. The new section header table.
     byte[] table =

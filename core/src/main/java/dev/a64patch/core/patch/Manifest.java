@@ -150,12 +150,12 @@ public record Manifest(
   }
 
   /**
-   * The manifest of {@code plan} applied to {@code original}, whose bytes it fingerprints so that
-   * restore can prove it gives them back.
+   * The manifest of {@code plan} applied to the original whose SHA-256 is {@code originalSha256}:
+   * the fingerprint by which restore proves that it gives the original back.
    *
    * @param names why the trampolines have no symbols, or null when they have
    */
-  static Manifest of(PatchPlan plan, ElfFile original, byte[] originalHeader, String names) {
+  static Manifest of(PatchPlan plan, String originalSha256, byte[] originalHeader, String names) {
     Options options = Options.of(plan.options());
     List<Site> sites =
         plan.sites().stream()
@@ -185,7 +185,7 @@ public record Manifest(
             plan.dynamic(),
             sites,
             names,
-            Sha256.of(original.bytes()),
+            originalSha256,
             null)
         .sealed();
   }

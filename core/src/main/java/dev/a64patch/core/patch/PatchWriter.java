@@ -176,9 +176,13 @@ public final class PatchWriter {
             + ".tmp");
   }
 
-  /** Writes the image through {@code out}; returns the SHA-256 of what was written. */
+  /**
+   * Writes the image through {@code out}. Returns the SHA-256 of what was written when the image
+   * must have a known one (a restored original), else null: a patch result has no recorded
+   * checksum, and a digest pass would cost as much as the whole copy.
+   */
   private static String render(Source source, FileEdits image, FileChannel out) throws IOException {
-    MessageDigest digest = Sha256.digest();
+    MessageDigest digest = image.sha256() == null ? null : Sha256.digest();
     long[] at = {0};
     Mapped.guard(
         source.path(),
@@ -186,9 +190,12 @@ public final class PatchWriter {
           image.render(
               source.bytes(),
               chunk -> {
-                digest.update(chunk.duplicate());
-                writeSparse(out, chunk, at[0]);
-                at[0] += chunk.capacity();
+                int n = chunk.remaining();
+                if (digest != null) {
+                  digest.update(chunk.duplicate());
+                }
+                write(source, out, chunk, at[0]);
+                at[0] += n;
               });
           return null;
         });
@@ -197,7 +204,7 @@ public final class PatchWriter {
       // The result ends in a hole: the last byte gives the file its length.
       writeFully(out, ByteBuffer.wrap(new byte[1]), image.length() - 1);
     }
-    return Sha256.hex(digest);
+    return digest == null ? null : Sha256.hex(digest);
   }
 
   /** The unit of {@link #writeSparse}: the smallest page and file system block in common use. */
@@ -210,15 +217,15 @@ public final class PatchWriter {
    * 6): a file never written there reads as zeros, and where the file system supports holes (ext4,
    * xfs, btrfs, tmpfs...) the skipped blocks take no disk. This is what keeps the padding of an
    * executable with a large .bss (hundreds of MB) from costing any space; elsewhere the file system
-   * stores the zeros itself. The content is the same either way. Chunks start at multiples of the
-   * block size, so the blocks skipped are aligned in the file.
+   * stores the zeros itself. The content is the same either way.
    */
   private static void writeSparse(FileChannel out, ByteBuffer chunk, long position)
       throws IOException {
     int n = chunk.remaining();
     int from = 0;
-    for (int at = 0; at < n; at += BLOCK) {
-      int size = Math.min(BLOCK, n - at);
+    for (int at = 0, size; at < n; at += size) {
+      // Blocks are aligned in the file, wherever the chunk starts.
+      size = (int) Math.min(BLOCK - (position + at) % BLOCK, n - at);
       if (chunk.slice(at, size).mismatch(ZERO_BLOCK.slice(0, size)) == -1) {
         if (from < at) {
           writeFully(out, chunk.slice(from, at - from), position + from);
@@ -251,6 +258,31 @@ public final class PatchWriter {
           target.toString(),
           null,
           "cannot create a file in " + target.getParent() + " (" + why + "); nothing was changed");
+    }
+  }
+
+  /**
+   * Writes a piece of the result. Pieces are views of the source's mapping, which the kernel reads
+   * directly: when another process truncated the source, that read fails with EFAULT ("Bad
+   * address") instead of the SIGBUS a Java read gets, and is reported as the truncation it is.
+   */
+  private static void write(Source source, FileChannel out, ByteBuffer piece, long position)
+      throws IOException {
+    try {
+      writeSparse(out, piece, position);
+    } catch (IOException e) {
+      if (shrunk(source)) {
+        throw Mapped.truncated(source.path().toString());
+      }
+      throw e;
+    }
+  }
+
+  private static boolean shrunk(Source source) {
+    try {
+      return Files.size(source.path()) < source.stamp().size();
+    } catch (IOException e) {
+      return false; // cannot tell: the write error stands
     }
   }
 

@@ -80,36 +80,49 @@ public final class Patcher {
       throws IOException {
     ElfFile elf = source.elf();
     InputRules.check(elf);
-    ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
-    PatchPlan plan = Planner.plan(elf, scan, options);
-    if (dryRun) {
-      return new Outcome(Result.DRY_RUN, plan);
-    }
-    if (plan.isEmpty()) {
-      List<String> warnings = List.of();
-      if (!same(source.path(), output)) {
-        warnings = PatchWriter.write(source, identity(elf), output, hooks);
+    // The manifest records the original's SHA-256: computed on another core during the scan.
+    Sha256.Pending originalSha256 = dryRun ? null : Sha256.Pending.start(elf.bytes());
+    try {
+      ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
+      PatchPlan plan = Planner.plan(elf, scan, options);
+      if (dryRun) {
+        return new Outcome(Result.DRY_RUN, plan);
       }
-      return new Outcome(Result.NOTHING_TO_PATCH, plan, warnings);
+      if (plan.isEmpty()) {
+        originalSha256.cancel();
+        List<String> warnings = List.of();
+        if (!same(source.path(), output)) {
+          warnings = PatchWriter.write(source, identity(elf), output, hooks);
+        }
+        return new Outcome(Result.NOTHING_TO_PATCH, plan, warnings);
+      }
+      FileEdits image = ImageBuilder.build(elf, plan, originalSha256::get);
+      if (image.length() > ElfFile.MAX_SIZE) {
+        throw new PatchException(
+            source.path().toString(),
+            String.format(
+                "the patched file would be %d bytes; a64patch reads files of at most %d bytes, so"
+                    + " it could not verify or restore it; nothing was written",
+                image.length(), ElfFile.MAX_SIZE));
+      }
+      return new Outcome(
+          Result.PATCHED,
+          plan,
+          PatchWriter.write(
+              source, image, output, hooks, proof(output, elf.bytes(), originalSha256.get())));
+    } finally {
+      if (originalSha256 != null) {
+        originalSha256.cancel();
+      }
     }
-    FileEdits image = ImageBuilder.build(elf, plan);
-    if (image.length() > ElfFile.MAX_SIZE) {
-      throw new PatchException(
-          source.path().toString(),
-          String.format(
-              "the patched file would be %d bytes; a64patch reads files of at most %d bytes, so it"
-                  + " could not verify or restore it; nothing was written",
-              image.length(), ElfFile.MAX_SIZE));
-    }
-    return new Outcome(
-        Result.PATCHED, plan, PatchWriter.write(source, image, output, hooks, proof(output)));
   }
 
   /**
    * Every file patch writes must verify and restore: the complete temporary file is read back,
-   * verified, and its restored image must have the original's SHA-256. What fails is refused.
+   * verified, and restoring it must give {@code original} back byte for byte, under the manifest's
+   * record of {@code originalSha256} (the digest of those very bytes). What fails is refused.
    */
-  private static PatchWriter.Proof proof(Path output) {
+  private static PatchWriter.Proof proof(Path output, ByteBuffer original, String originalSha256) {
     return temporary -> {
       String name = output.toString();
       ElfFile written;
@@ -127,7 +140,7 @@ public final class Patcher {
       if (!r.ok()) {
         throw refuse(name, "would fail verify: " + r.problems().get(0));
       }
-      if (!back.digest(written.bytes()).equals(back.sha256())) {
+      if (!originalSha256.equals(back.sha256()) || !back.renders(written.bytes(), original)) {
         throw refuse(name, "would not restore to the original byte for byte");
       }
     };

@@ -4,6 +4,9 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** SHA-256 digests, as the lowercase hex the manifest stores. */
 final class Sha256 {
@@ -29,6 +32,68 @@ final class Sha256 {
 
   static String hex(MessageDigest d) {
     return HexFormat.of().formatHex(d.digest());
+  }
+
+  /**
+   * A digest computed on a thread of its own while the caller goes on: patch digests the original
+   * while it scans it, so that the hash the manifest records costs no time of its own on a machine
+   * with a core to spare.
+   */
+  static final class Pending {
+    private static final int CHUNK = 1 << 20;
+    private final CompletableFuture<String> result = new CompletableFuture<>();
+    private volatile boolean cancelled;
+
+    private Pending() {}
+
+    static Pending start(ByteBuffer bytes) {
+      Pending p = new Pending();
+      ByteBuffer b = bytes.duplicate();
+      Thread t = new Thread(() -> p.run(b), "a64patch-sha256");
+      t.setDaemon(true);
+      t.start();
+      return p;
+    }
+
+    private void run(ByteBuffer b) {
+      try {
+        MessageDigest d = digest();
+        for (int at = 0; at < b.limit(); at += CHUNK) {
+          if (cancelled) {
+            result.completeExceptionally(new CancellationException());
+            return;
+          }
+          d.update(b.slice(at, Math.min(CHUNK, b.limit() - at)));
+        }
+        result.complete(hex(d));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }
+
+    /**
+     * The digest, once computed. What the thread hit is thrown here, as it was: a fault reading a
+     * mapping that another process truncated arrives as the {@link InternalError} that {@link
+     * Mapped#guard} names.
+     */
+    String get() {
+      try {
+        return result.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw e;
+      }
+    }
+
+    /** Stops the thread at its next chunk: the digest is not needed after all. */
+    void cancel() {
+      cancelled = true;
+    }
   }
 
   static boolean isHex(String s) {
