@@ -1,29 +1,16 @@
 package dev.a64patch.core.patch;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.a64patch.core.Version;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSection;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -52,20 +39,6 @@ public record Manifest(
 
   /** 3: adds the checksums of the original file and of the manifest itself. */
   public static final int FORMAT = 3;
-
-  /**
-   * Strict: a misspelled or unknown key, a missing field, a float where an integer belongs or a
-   * number where a string belongs is an error, never a silent default.
-   */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-          .build();
 
   public Manifest {
     // Null stays null so that validation, not the constructor, names a missing list.
@@ -213,11 +186,7 @@ public record Manifest(
 
   /** The canonical bytes the manifest's own checksum covers: compact JSON without that field. */
   byte[] unsealed() {
-    try {
-      return JSON.writeValueAsBytes(withManifestSha256(null));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ManifestJson.compact(withManifestSha256(null));
   }
 
   private static String unwindSource(PatchPlan plan, SitePlan s) {
@@ -232,14 +201,8 @@ public record Manifest(
   }
 
   byte[] toBytes() {
-    try {
-      // Every field is written, nulls too: a missing key is then always damage.
-      return JSON.writerWithDefaultPrettyPrinter()
-          .writeValueAsString(this)
-          .getBytes(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    // Every field is written, nulls too: a missing key is then always damage.
+    return ManifestJson.pretty(this);
   }
 
   /**
@@ -284,27 +247,24 @@ public record Manifest(
   }
 
   static Manifest parse(byte[] bytes, String file) {
-    JsonNode tree;
+    Object tree;
     try {
-      tree = JSON.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw new ManifestException(file, "", "is not valid JSON (" + where(e) + ")");
-    } catch (IOException e) {
-      throw new ManifestException(file, "", "cannot be read");
+      tree = ManifestJson.parse(bytes);
+    } catch (ManifestJson.Invalid e) {
+      throw new ManifestException(file, "", e.getMessage());
     }
-    if (tree == null || !tree.isObject()) {
+    if (!(tree instanceof Map<?, ?> fields)) {
       throw new ManifestException(file, "", "is not a JSON object");
     }
-    JsonNode format = tree.get("format");
-    if (format == null || !format.isInt()) {
+    if (!(fields.get("format") instanceof Long format) || format != format.intValue()) {
       throw new ManifestException(file, "format", "missing or not an integer");
     }
-    if (format.intValue() != FORMAT) {
+    if (format != FORMAT) {
       throw new ManifestException(
           file,
           "format",
           "format "
-              + format.intValue()
+              + format
               + " is not understood by this a64patch ("
               + Version.get()
               + ", format "
@@ -316,61 +276,16 @@ public record Manifest(
         Arrays.stream(Manifest.class.getRecordComponents())
             .map(RecordComponent::getName)
             .collect(Collectors.toSet());
-    for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
+    for (Object name : fields.keySet()) {
       if (!known.contains(name)) {
         throw new ManifestException(
-            file, name, "unknown field (misspelled or added after patching)");
+            file, (String) name, "unknown field (misspelled or added after patching)");
       }
     }
     try {
-      return JSON.treeToValue(tree, Manifest.class);
-    } catch (JsonProcessingException e) {
-      throw new ManifestException(file, path(e), reason(e));
+      return ManifestJson.bind(tree, Manifest.class);
+    } catch (ManifestJson.Invalid e) {
+      throw new ManifestException(file, e.path, e.getMessage());
     }
-  }
-
-  private static String where(JsonProcessingException e) {
-    var l = e.getLocation();
-    return l == null ? "syntax error" : "line " + l.getLineNr() + ", column " + l.getColumnNr();
-  }
-
-  /** "sites[3].offset", from Jackson's reference chain. */
-  private static String path(JsonProcessingException e) {
-    if (!(e instanceof JsonMappingException m)) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder();
-    for (JsonMappingException.Reference r : m.getPath()) {
-      if (r.getFieldName() != null) {
-        out.append(out.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        out.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return out.toString();
-  }
-
-  /** A reason in the manifest's terms, never a Java class name. */
-  private static String reason(JsonProcessingException e) {
-    if (e instanceof UnrecognizedPropertyException) {
-      return "unknown field (misspelled or added after patching)";
-    }
-    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-      Class<?> t = m.getTargetType();
-      String want =
-          t == long.class || t == int.class || t == Long.class || t == Integer.class
-              ? "an integer"
-              : t == boolean.class || t == Boolean.class
-                  ? "true or false"
-                  : t == String.class
-                      ? "a string"
-                      : List.class.isAssignableFrom(t) ? "a list" : "an object";
-      return "missing, or not " + want + " where " + want + " belongs";
-    }
-    if (e instanceof InputCoercionException) {
-      return "number out of range";
-    }
-    return "cannot be read (" + where(e) + ")";
   }
 }

@@ -1,0 +1,170 @@
+package dev.a64patch.core.patch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfSection;
+import dev.a64patch.testing.TestData;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The manifest's own JSON writer and reader against Jackson, which wrote every manifest before it
+ * (the oracle): the same bytes, compact and pretty, so that manifests already written keep their
+ * checksums; and the same strictness when reading.
+ */
+class ManifestJsonTest {
+  private static final ObjectMapper JACKSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private Manifest patched(String name, PatchOptions options) throws Exception {
+    Path out = dir.resolve(name + ".patched");
+    Patcher.patch(TestData.bin(name), out, options, false, PatchWriter.Hooks.NONE);
+    return Manifest.read(ElfFile.read(out)).orElseThrow();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"libcounters.so", "counters-gcc-pie", "counters-clang-static"})
+  void writesWhatJacksonWrote(String name) throws Exception {
+    for (PatchOptions o :
+        List.of(PatchOptions.defaults(), PatchOptions.defaults().withStrategy(Strategy.CLOCK))) {
+      Manifest m = patched(name, o);
+      assertSame(pretty(m), m.toBytes());
+      assertSame(JACKSON.writeValueAsBytes(m), ManifestJson.compact(m));
+    }
+  }
+
+  @Test
+  void theFileHoldsThePrettyForm() throws Exception {
+    Path out = dir.resolve("lib.so");
+    Patcher.patch(
+        TestData.bin("libcounters.so"),
+        out,
+        PatchOptions.defaults(),
+        false,
+        PatchWriter.Hooks.NONE);
+    ElfFile elf = ElfFile.read(out);
+    ElfSection s = elf.section(Planner.MANIFEST_SECTION).orElseThrow();
+    ByteBuffer b = elf.slice(s.offset(), s.size());
+    byte[] section = new byte[b.remaining()];
+    b.get(section);
+    Manifest m = Manifest.read(elf).orElseThrow();
+    assertSame(pretty(m), section);
+  }
+
+  @Test
+  void escapesStringsAsJacksonDid() throws Exception {
+    Manifest m = patched("libcounters.so", PatchOptions.defaults());
+    StringBuilder all = new StringBuilder("quote \" backslash \\ slash / é € 😀 \u007f");
+    for (char c = 0; c < 0x20; c++) {
+      all.append(c);
+    }
+    Manifest odd = with(m, all.toString());
+    assertSame(pretty(odd), odd.toBytes());
+    assertSame(JACKSON.writeValueAsBytes(odd), ManifestJson.compact(odd));
+    assertEquals(odd, ManifestJson.bind(ManifestJson.parse(odd.toBytes()), Manifest.class));
+  }
+
+  @Test
+  void readsBackWhatItWrites() throws Exception {
+    Manifest m = patched("counters-gcc-pie", PatchOptions.defaults());
+    assertEquals(m, ManifestJson.bind(ManifestJson.parse(m.toBytes()), Manifest.class));
+    assertEquals(m, ManifestJson.bind(ManifestJson.parse(ManifestJson.compact(m)), Manifest.class));
+  }
+
+  @Test
+  void refusesWhatJacksonRefused() throws Exception {
+    Manifest m = patched("counters-gcc-pie", PatchOptions.defaults());
+    String json = new String(m.toBytes(), StandardCharsets.UTF_8);
+    String step = "\"step\" : " + m.options().step();
+    String strategy = "\"strategy\" : \"" + m.options().strategy() + "\"";
+    assertTrue(json.contains(step) && json.contains(strategy), json);
+    assertRefused(json.replace(step, "\"step\" : 1.5"), "options.step", "an integer");
+    assertRefused(json.replace(step, "\"step\" : \"7\""), "options.step", "an integer");
+    assertRefused(json.replace(step, "\"step\" : 1e3"), "options.step", "an integer");
+    assertRefused(json.replace(step, "\"step\" : null"), "options.step", "an integer");
+    assertRefused(
+        json.replace(step, "\"step\" : 99999999999999999999"), "options.step", "out of range");
+    assertRefused(json.replace(strategy, "\"strategy\" : 3"), "options.strategy", "a string");
+    assertRefused(json.replace(step, "\"stepp\" : 1"), "options.stepp", "unknown field");
+    assertRefused(json.replace(step + ",", ""), "options.step", "missing");
+    assertRefused(json.replace(step, step + ", \"step\" : 1"), "", "not valid JSON");
+    assertRefused(json.replace(step, "\"step\" : 07"), "", "not valid JSON");
+    assertRefused(json + " {}", "", "not valid JSON");
+    assertRefused(json.replace("\"sites\" : [", "\"sites\" : [ 1,"), "sites[0]", "an object");
+  }
+
+  /** How Manifest wrote the file's form with Jackson: a string, then UTF-8. */
+  private static byte[] pretty(Manifest m) throws Exception {
+    return JACKSON
+        .writerWithDefaultPrettyPrinter()
+        .writeValueAsString(m)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void assertRefused(String json, String path, String reason) {
+    ManifestJson.Invalid e =
+        assertThrows(
+            ManifestJson.Invalid.class,
+            () ->
+                ManifestJson.bind(
+                    ManifestJson.parse(json.getBytes(StandardCharsets.UTF_8)), Manifest.class));
+    assertEquals(path, e.path, e.getMessage());
+    assertTrue(e.getMessage().contains(reason), e.getMessage());
+  }
+
+  private static Manifest with(Manifest m, String text) {
+    List<Manifest.Site> sites = new ArrayList<>();
+    for (Manifest.Site s : m.sites()) {
+      sites.add(
+          new Manifest.Site(
+              s.offset(),
+              s.address(),
+              s.register(),
+              s.rt(),
+              s.original(),
+              s.patched(),
+              s.action(),
+              s.trampoline(),
+              s.kind(),
+              text,
+              s.unwind()));
+    }
+    return new Manifest(
+        m.format(),
+        m.tool(),
+        m.version(),
+        m.options(),
+        m.originalLength(),
+        m.originalHeader(),
+        m.segments(),
+        m.dynamic(),
+        sites,
+        text,
+        m.originalSha256(),
+        m.manifestSha256());
+  }
+
+  private static void assertSame(byte[] jackson, byte[] ours) {
+    assertArrayEquals(
+        jackson,
+        ours,
+        () ->
+            "jackson:\n"
+                + new String(jackson, StandardCharsets.UTF_8)
+                + "\nours:\n"
+                + new String(ours, StandardCharsets.UTF_8));
+  }
+}
