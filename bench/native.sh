@@ -10,7 +10,9 @@
 # usage: bench/native.sh [SMALL.so [BIG.so]]
 #   defaults: libabsl_base from the corpus (.ci/fetch-corpus.sh) and Debian's
 #   libQt6WebEngineCore (fetched into $A64PATCH_BENCH, default ~/.cache/a64patch-bench).
-# env: RUNS (default 10). Needs hyperfine, cc, python3.
+# env: RUNS (default 10); BEFORE=DIR, another checkout of a64patch (e.g. a git worktree at an
+#   older commit, its jar built): its launcher is timed in the same hyperfine runs, so that before
+#   and after are measured side by side under the same load. Needs hyperfine, cc, python3.
 set -euo pipefail
 top=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 corpus=${A64PATCH_CORPUS:-$HOME/.cache/a64patch-corpus}
@@ -35,14 +37,30 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "small: $small ($(du -k "$small" | cut -f1) KiB); big: $big ($(du -m "$big" | cut -f1) MiB); image: 1024 MiB"
 a=$top/a64patch
-h() { hyperfine -N --warmup 2 --runs "$runs" --style basic --export-markdown "$work/$1.md" "${@:2}" >/dev/null; cat "$work/$1.md"; echo; }
-h start "$a --version" "java -version"
-h small "$a scan $small" "$work/floor $small"
-h big "$a scan $big" "$work/floor $big"
-h patch --prepare "rm -f $work/p $work/c" \
-  "$a patch --include-uncertain --out-of-range zero -o $work/p $big" \
+b=${BEFORE:+$BEFORE/a64patch}
+[ -z "$b" ] || "$b" --version >/dev/null
+# h NAME [hyperfine options] COMMAND...: medians (wall) and mean CPU (user + system) of each
+# command, and each median's ratio to the last command's (the reference) from the same run.
+h() {
+  hyperfine -N --warmup 2 --runs "$runs" --style basic --export-json "$work/$1.json" "${@:2}" >/dev/null
+  python3 - "$work/$1.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+ref = r[-1]["median"]
+print("| command | median wall | CPU (user + sys) | median / reference |")
+print("|---|---:|---:|---:|")
+for x in r:
+    print(f"| `{x['command']}` | {x['median']:.3f} s | {x['user'] + x['system']:.3f} s | {x['median'] / ref:.1f}x |")
+print()
+PY
+}
+p="patch --include-uncertain --out-of-range zero -o $work/p $big"
+h start "$a --version" ${b:+"$b --version"} "java -version"
+h small "$a scan $small" ${b:+"$b scan $small"} "$work/floor $small"
+h big "$a scan $big" ${b:+"$b scan $big"} "$work/floor $big"
+h patch --prepare "rm -f $work/p $work/c" "$a $p" ${b:+"$b $p"} \
   "bash -c 'cp $big $work/c && sync $work/c'"
-h image "$a scan $work/image" "$work/floor $work/image"
+h image "$a scan $work/image" ${b:+"$b scan $work/image"} "$work/floor $work/image"
 rm -f "$work/p"
 A64PATCH_JAVA_OPTS=-Xmx64m "$a" scan "$work/image" >/dev/null && echo "scan of the 1 GiB image with a 64 MiB heap: ok"
 A64PATCH_JAVA_OPTS=-Xmx64m "$a" patch --include-uncertain --out-of-range zero -o "$work/p" "$big" >/dev/null \
