@@ -214,7 +214,7 @@ public final class PatchWriter {
 
   /**
    * Writes {@code chunk} at {@code position}, skipping every block of zeros (docs/design.md section
-   * 6): a file never written there reads as zeros, and where the file system supports holes (ext4,
+   * 14): a file never written there reads as zeros, and where the file system supports holes (ext4,
    * xfs, btrfs, tmpfs...) the skipped blocks take no disk. This is what keeps the padding of an
    * executable with a large .bss (hundreds of MB) from costing any space; elsewhere the file system
    * stores the zeros itself. The content is the same either way.
