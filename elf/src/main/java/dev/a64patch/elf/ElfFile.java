@@ -177,12 +177,17 @@ public final class ElfFile {
 
   /** File offset that holds virtual address {@code vaddr}, if a PT_LOAD maps it from the file. */
   public Optional<Long> offsetOf(long vaddr) {
+    return loadAt(vaddr).map(s -> s.offset() + (vaddr - s.vaddr()));
+  }
+
+  /** The PT_LOAD whose file bytes map {@code vaddr}, if any. */
+  public Optional<ElfSegment> loadAt(long vaddr) {
     for (ElfSegment s : segments) {
       // Addresses are unsigned: a segment at 0x8000000000001000 must not "contain" 0x2000.
       if (s.isLoad()
           && Long.compareUnsigned(vaddr, s.vaddr()) >= 0
           && Long.compareUnsigned(vaddr - s.vaddr(), s.filesz()) < 0) {
-        return Optional.of(s.offset() + (vaddr - s.vaddr()));
+        return Optional.of(s);
       }
     }
     return Optional.empty();

@@ -143,6 +143,13 @@ final class ClockImport {
   }
 
   private static Table table(ElfFile elf, long vaddr, long size, String what) {
+    // A size field is a 64-bit unsigned value from the file: one above the file's length (or,
+    // read as a Java long, negative) would size the copy, and every address after it, absurdly.
+    if (size < 0 || size > elf.size()) {
+      throw new Refusal(
+          String.format(
+              "%s table of %s bytes is larger than the file", what, Long.toUnsignedString(size)));
+    }
     long offset =
         elf.offsetOf(vaddr).orElseThrow(() -> new Refusal(what + " is not mapped from the file"));
     if (size > 0

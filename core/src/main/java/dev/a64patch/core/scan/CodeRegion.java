@@ -24,8 +24,17 @@ record CodeRegion(
           // The loader maps segments, not sections: the bytes that run at sh_addr are those the
           // PT_LOAD maps there. A section whose sh_offset disagrees is read (and patched) where
           // the segment puts it, never at the offset the section header claims.
-          long offset = elf.offsetOf(s.addr()).orElse(s.offset());
-          out.add(new CodeRegion(s.name(), s.index(), offset, s.addr(), s.size(), false));
+          long offset = s.offset();
+          long size = s.size();
+          var load = elf.loadAt(s.addr());
+          if (load.isPresent()) {
+            ElfSegment seg = load.get();
+            offset = seg.offset() + (s.addr() - seg.vaddr());
+            // Past the segment's file bytes the loader maps zeros (or nothing): no code runs
+            // there, and the file may well end before (a section larger than its segment).
+            size = Math.min(size, seg.filesz() - (s.addr() - seg.vaddr()));
+          }
+          out.add(new CodeRegion(s.name(), s.index(), offset, s.addr(), size, false));
         }
       }
       return withoutOverlaps(out);

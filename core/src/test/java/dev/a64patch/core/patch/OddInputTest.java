@@ -106,6 +106,77 @@ class OddInputTest {
     }
   }
 
+  /**
+   * Reproducer (fuzzing): a DT_STRSZ above 2^63 is negative as a Java long; it sized the copy of
+   * .dynstr for the shared-clock import, the data segment after it landed at a wrapped address and
+   * encoding the trampolines threw "ADRP ... cannot reach 0xfffffff6...": exit 70.
+   */
+  @Test
+  void dynamicTableSizeAbove2To63IsNotAnInternalError() throws Exception {
+    Path in = TestData.bin("counters-gcc-pie");
+    byte[] b = Files.readAllBytes(in);
+    ElfFile elf = ElfFile.read(in);
+    ElfSection dynamic = elf.section(".dynamic").orElseThrow();
+    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    boolean found = false;
+    for (int at = (int) dynamic.offset(); at < dynamic.offset() + dynamic.size(); at += 16) {
+      if (h.getLong(at) == 10) { // DT_STRSZ
+        h.putLong(at + 8, 0xFFFF_FFF6_0000_0000L);
+        found = true;
+      }
+    }
+    assertTrue(found, "the fixture has DT_STRSZ");
+    Path odd = write("strsz", b);
+    var plan =
+        Planner.plan(
+            ElfFile.read(odd),
+            dev.a64patch.core.scan.Scanner.scan(
+                ElfFile.read(odd), dev.a64patch.core.scan.ScanOptions.defaults()),
+            PatchOptions.defaults());
+    assertTrue(
+        plan.notes().stream().anyMatch(n -> n.contains("DT_STRTAB table of 18446744030759878656")),
+        "the object keeps its own counter and says why: " + plan.notes());
+    assertPatchVerifiesAndRestoresOrRefuses(odd);
+  }
+
+  /**
+   * Reproducer (fuzzing): a .text whose sh_size runs past the file bytes of the segment that maps
+   * it was scanned up to sh_size from the segment's offset, past the end of the file: {@code
+   * IllegalArgumentException: newLimit > capacity}. Code is what the segment maps; past its file
+   * bytes the loader maps zeros.
+   */
+  @Test
+  void textSectionLargerThanItsSegmentIsScannedAsTheSegmentMapsIt() throws Exception {
+    Path in = TestData.bin("counters-gcc-pie");
+    byte[] b = Files.readAllBytes(in);
+    ElfFile elf = ElfFile.read(in);
+    ElfSection text = elf.section(".text").orElseThrow();
+    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    long at = elf.header().shoff() + (long) text.index() * 64;
+    long segmentEnd = elf.loadAt(text.addr()).orElseThrow().offset();
+    segmentEnd += elf.loadAt(text.addr()).orElseThrow().filesz();
+    // Still inside the file by sh_offset, so the reader accepts it, but past the segment.
+    long size = b.length - text.offset();
+    assertTrue(text.offset() + size > segmentEnd, "the new size runs past the segment");
+    h.putLong((int) at + 0x20, size); // sh_size
+    Path odd = write("bigtext", b);
+    var before =
+        dev.a64patch.core.scan.Scanner.scan(elf, dev.a64patch.core.scan.ScanOptions.defaults());
+    var after =
+        dev.a64patch.core.scan.Scanner.scan(
+            ElfFile.read(odd), dev.a64patch.core.scan.ScanOptions.defaults());
+    assertEquals(
+        before.findings().stream()
+            .filter(f -> f.address() >= text.addr() && f.address() < text.addr() + text.size())
+            .map(f -> f.offset())
+            .toList(),
+        after.findings().stream()
+            .filter(f -> f.address() >= text.addr() && f.address() < text.addr() + text.size())
+            .map(f -> f.offset())
+            .toList());
+    assertPatchVerifiesAndRestoresOrRefuses(odd);
+  }
+
   @Test
   void nonPowerOfTwoAlignmentIsRefusedAsBadInput() throws Exception {
     Path in = TestData.bin("counters-gcc-pie");
