@@ -32,6 +32,7 @@ public final class Cli {
     SUBCOMMANDS.put("run", LaunchCommand.Run::new);
     SUBCOMMANDS.put("record", LaunchCommand.Record::new);
     SUBCOMMANDS.put("doctor", DoctorCommand::new);
+    SUBCOMMANDS.put("runtime", RuntimeCommand::new);
     SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
   }
 
