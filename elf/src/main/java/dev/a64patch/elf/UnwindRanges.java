@@ -108,6 +108,48 @@ public final class UnwindRanges {
   }
 
   /**
+   * The FDE range that holds {@code from}, else the first one starting in [{@code from}, {@code
+   * to}); empty when no FDE touches that span. Unreadable tables answer empty, as {@link #rangeAt}.
+   */
+  public Optional<Range> firstOverlap(long from, long to) {
+    Optional<Range> at = rangeAt(from);
+    if (at.isPresent()) {
+      return at;
+    }
+    if (starts != null) {
+      int i = java.util.Arrays.binarySearch(starts, from);
+      i = i >= 0 ? i : -i - 1;
+      return i < starts.length && Long.compareUnsigned(starts[i], to) < 0
+          ? Optional.of(new Range(starts[i], ends[i]))
+          : Optional.empty();
+    }
+    if (tableOffset < 0) {
+      return Optional.empty();
+    }
+    try {
+      long lo = 0;
+      long hi = count - 1;
+      long found = count;
+      while (lo <= hi) {
+        long mid = (lo + hi) >>> 1;
+        if (Long.compareUnsigned(entry(mid, 0), from) >= 0) {
+          found = mid;
+          hi = mid - 1;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      if (found >= count || Long.compareUnsigned(entry(found, 0), to) >= 0) {
+        return Optional.empty();
+      }
+      long start = entry(found, 0);
+      return Optional.of(new Range(start, start + Math.max(4, fdeLength(entry(found, 1)))));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Field {@code which} (0 = initial location, 1 = FDE address) of search-table entry {@code i}.
    */
   private long entry(long i, int which) {

@@ -111,6 +111,19 @@ public final class ImageBuilder {
             s.finding().offset(), s.newWord(), String.format("site 0x%x", s.finding().address()));
       }
     }
+    // 7b. The islands of far sites: hops in the original's executable padding (docs/design.md,
+    //     section 10), each encoded once by the planner.
+    for (SitePlan s : plan.sites()) {
+      for (Island i : s.islands()) {
+        ByteBuffer b = ByteBuffer.allocate(4 * i.code().size()).order(ByteOrder.LITTLE_ENDIAN);
+        i.code().forEach(c -> b.putInt(c.word()));
+        out.write(
+            i.offset(),
+            b.array(),
+            String.format(
+                "island %s 0x%x of site 0x%x", i.role().id(), i.address(), s.finding().address()));
+      }
+    }
     // 8. The .dynamic entries that point at the grown copies of the dynamic tables.
     ElfRecord.Format dyn = ElfRecord.DYN.in(elf.header());
     for (DynamicEdit e : plan.dynamic()) {

@@ -1,5 +1,6 @@
 package dev.a64patch.core.patch;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.a64patch.core.Version;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSection;
@@ -37,8 +38,14 @@ public record Manifest(
     String originalSha256,
     String manifestSha256) {
 
-  /** 3: adds the checksums of the original file and of the manifest itself. */
-  public static final int FORMAT = 3;
+  /**
+   * 3: adds the checksums of the original file and of the manifest itself; 4: adds each site's
+   * islands. Format 3 is still read: its sites have no islands, and a site without islands is
+   * written without the key, so a format 3 manifest keeps its checksum.
+   */
+  public static final int FORMAT = 4;
+
+  private static final Set<Long> READABLE = Set.of(3L, (long) FORMAT);
 
   public Manifest {
     // Null stays null so that validation, not the constructor, names a missing list.
@@ -109,7 +116,11 @@ public record Manifest(
       long trampoline,
       String kind,
       String reason,
-      String unwind) {
+      String unwind,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Island> islands) {
+    public Site {
+      islands = islands == null ? null : Collections.unmodifiableList(new ArrayList<>(islands));
+    }
 
     /** The recorded action; the manifest was checked ({@link ManifestCheck}) to spell one. */
     public SitePlan.Action siteAction() {
@@ -119,6 +130,34 @@ public record Manifest(
     /** The recorded trampoline kind, or null for a site without a trampoline. */
     public Trampolines.Kind trampolineKind() {
       return kind == null ? null : Trampolines.Kind.parse(kind);
+    }
+  }
+
+  /**
+   * One island of a site ({@link dev.a64patch.core.patch.Island}): {@code original} and {@code
+   * patched} are the words at {@code offset} before and after patching, {@code target} where it
+   * branches.
+   */
+  public record Island(
+      String role,
+      long offset,
+      long address,
+      List<Integer> original,
+      List<Integer> patched,
+      long target) {
+    public Island {
+      original = original == null ? null : List.copyOf(original);
+      patched = patched == null ? null : List.copyOf(patched);
+    }
+
+    static Island of(dev.a64patch.core.patch.Island i) {
+      return new Island(
+          i.role().id(),
+          i.offset(),
+          i.address(),
+          i.original(),
+          i.code().stream().map(dev.a64patch.core.encode.Insn::word).toList(),
+          i.target());
     }
   }
 
@@ -145,7 +184,8 @@ public record Manifest(
                         s.trampoline(),
                         s.kind() == null ? null : s.kind().id(),
                         s.reason().isEmpty() ? null : s.reason(),
-                        unwindSource(plan, s)))
+                        unwindSource(plan, s),
+                        s.islands().stream().map(Island::of).toList()))
             .toList();
     return new Manifest(
             FORMAT,
@@ -259,7 +299,7 @@ public record Manifest(
     if (!(fields.get("format") instanceof Long format) || format != format.intValue()) {
       throw new ManifestException(file, "format", "missing or not an integer");
     }
-    if (format != FORMAT) {
+    if (!READABLE.contains(format)) {
       throw new ManifestException(
           file,
           "format",

@@ -1,6 +1,7 @@
 package dev.a64patch.core.patch;
 
 import dev.a64patch.core.Names;
+import dev.a64patch.core.encode.A64;
 import dev.a64patch.core.scan.SysReg;
 import dev.a64patch.elf.ElfFile;
 import java.util.HexFormat;
@@ -16,6 +17,8 @@ import java.util.function.Function;
  */
 final class ManifestCheck {
   private static final int EHDR_SIZE = 64;
+  private static final List<String> ISLAND_ROLES =
+      java.util.Arrays.stream(Island.Role.values()).map(Island.Role::id).toList();
 
   private final ElfFile elf;
   private final Manifest m;
@@ -61,6 +64,7 @@ final class ManifestCheck {
           "is missing or lies outside the original file");
     }
     require("sites", m.sites() != null, "is missing");
+    words.clear();
     long previous = -1;
     for (int i = 0; i < m.sites().size(); i++) {
       Manifest.Site s = m.sites().get(i);
@@ -203,6 +207,68 @@ final class ManifestCheck {
       require(f + ".trampoline", s.trampoline() == -1, "is set for a site without trampoline");
       require(f + ".kind", s.kind() == null, "is set for a site without trampoline");
     }
+    require(f + ".islands", s.islands() != null, "is missing");
+    require(
+        f + ".islands",
+        trampoline || s.islands().isEmpty(),
+        "are set for a site without trampoline");
+    claim(f + ".offset", s.offset());
+    for (int i = 0; i < s.islands().size(); i++) {
+      island(f + ".islands[" + i + "]", s.islands().get(i));
+    }
+  }
+
+  /** File offsets of the words sites and islands claim: each word belongs to one of them. */
+  private final java.util.Map<Long, String> words = new java.util.HashMap<>();
+
+  private void claim(String field, long offset) {
+    String before = words.putIfAbsent(offset, field);
+    require(
+        field,
+        before == null,
+        String.format("0x%x is also the word of %s (each word is patched once)", offset, before));
+  }
+
+  /**
+   * An island lies in the original file where its address is mapped, replaced padding ({@code nop}
+   * or zero words), and holds as many words as it replaced; verify re-encodes it.
+   */
+  private void island(String f, Manifest.Island i) {
+    require(f, i != null, "is null");
+    require(
+        f + ".role",
+        i.role() != null && ISLAND_ROLES.contains(i.role()),
+        "is " + quote(i.role()) + ", not one of " + ISLAND_ROLES);
+    require(f + ".original", i.original() != null && !i.original().isEmpty(), "is missing");
+    require(
+        f + ".patched",
+        i.patched() != null && i.patched().size() == i.original().size(),
+        "does not have as many words as the original");
+    require(
+        f + ".offset",
+        i.offset() >= EHDR_SIZE
+            && i.offset() % 4 == 0
+            && i.offset() <= m.originalLength() - 4L * i.original().size(),
+        String.format(
+            "0x%x is not a 4-byte aligned offset inside the original's [0x%x, 0x%x)",
+            i.offset(), EHDR_SIZE, m.originalLength()));
+    require(
+        f + ".address",
+        elf.offsetOf(i.address()).orElse(-1L) == i.offset(),
+        String.format(
+            "0x%x is not the address PT_LOAD maps to file offset 0x%x", i.address(), i.offset()));
+    for (int w = 0; w < i.original().size(); w++) {
+      int word = i.original().get(w);
+      require(
+          f + ".original[" + w + "]",
+          word == A64.NOP || word == 0,
+          String.format("0x%08x is not padding (nop or zero)", word));
+      claim(f + ".offset", i.offset() + 4L * w);
+    }
+    require(
+        f + ".target",
+        i.target() % 4 == 0,
+        String.format("0x%x is not 4-byte aligned", i.target()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.a64patch.core.patch;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -91,10 +92,15 @@ final class ManifestJson {
       return;
     }
     out.append('{');
+    boolean first = true;
     for (int i = 0; i < fields.length; i++) {
-      if (i > 0) {
+      if (omitted(fields[i], get(r, fields[i]))) {
+        continue;
+      }
+      if (!first) {
         out.append(',');
       }
+      first = false;
       if (pretty) {
         out.append('\n').append("  ".repeat(depth + 1));
       }
@@ -106,6 +112,22 @@ final class ManifestJson {
       out.append('\n').append("  ".repeat(depth));
     }
     out.append('}');
+  }
+
+  /**
+   * A list marked {@code @JsonInclude(NON_EMPTY)} is left out while empty (as Jackson did), so that
+   * a field added that way keeps older manifests' bytes, and with them their checksums; reading
+   * takes its absence as the empty list.
+   */
+  private static boolean omittable(RecordComponent c) {
+    JsonInclude include = c.getAnnotation(JsonInclude.class);
+    return include != null
+        && include.value() == JsonInclude.Include.NON_EMPTY
+        && List.class.isAssignableFrom(c.getType());
+  }
+
+  private static boolean omitted(RecordComponent c, Object value) {
+    return omittable(c) && (value == null || ((List<?>) value).isEmpty());
   }
 
   private static Object get(Record r, RecordComponent c) {
@@ -479,7 +501,12 @@ final class ManifestJson {
       RecordComponent c = components[i];
       String at = join(path, c.getName());
       if (!fields.containsKey(c.getName())) {
-        throw missing(at, c.getType());
+        if (!omittable(c)) {
+          throw missing(at, c.getType());
+        }
+        args[i] = List.of();
+        types[i] = c.getType();
+        continue;
       }
       args[i] = bind(fields.get(c.getName()), c.getGenericType(), at);
       types[i] = c.getType();

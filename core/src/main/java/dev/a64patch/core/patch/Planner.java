@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -93,8 +94,12 @@ public final class Planner {
     List<Long> starts = new ArrayList<>();
     for (SitePlan s : placed) {
       Finding f = s.finding();
-      List<Insn> code = Trampolines.encode(s.kind(), f.rt(), f.address(), pc, data, options);
-      sites.set(indexOf(sites, f), s.placed(pc, code, A64.b(f.address(), pc)));
+      // The chain was planned for the provisional address, with REACH_MARGIN to spare: only
+      // the last hop towards the trampoline learns the final one.
+      SitePlan chained = s.towards(pc);
+      List<Insn> code =
+          Trampolines.encodeReturningTo(s.kind(), f.rt(), s.returnTo(), pc, data, options);
+      sites.set(indexOf(sites, f), chained.placed(pc, code, A64.b(f.address(), chained.entry(pc))));
       starts.add(pc);
       pc += code.size() * 4L;
     }
@@ -141,11 +146,21 @@ public final class Planner {
     long at = layout.section(NewSection.TRAMPOLINES).orElseThrow().vaddr();
     List<SitePlan> placed = new ArrayList<>();
     List<SitePlan> outOfRange = new ArrayList<>();
+    IslandPlanner islands = null;
     for (SitePlan s : want) {
       Finding f = s.finding();
       int size = Trampolines.size(s.kind(), f.rt(), options);
-      if (A64.inBranchRange(f.address(), at) && A64.inBranchRange(at + size - 4, f.address() + 4)) {
+      if (reaches(f.address(), at) && reaches(at + size - 4, f.address() + 4)) {
         placed.add(s);
+        at += size;
+        continue;
+      }
+      if (islands == null) {
+        islands = IslandPlanner.of(elf); // only files with far reads pay for the search
+      }
+      Optional<List<Island>> chain = islands.chain(f.address(), at, at + size - 4);
+      if (chain.isPresent()) {
+        placed.add(s.through(chain.get()));
         at += size;
       } else {
         outOfRange.add(s);
@@ -159,10 +174,22 @@ public final class Planner {
       possible = layout.fits();
       also = layout.paddingRemedy(options.maxPadding());
     }
-    for (SitePlan s : outOfRange(elf, outOfRange, options, possible, also)) {
+    boolean noSpace = islands != null && islands.none();
+    for (SitePlan s : outOfRange(elf, outOfRange, options, possible, also, noSpace)) {
       sites.set(indexOf(sites, s.finding()), s);
     }
     return placed;
+  }
+
+  /**
+   * Reach is settled on a provisional layout whose trampoline addresses can still move by a few
+   * program headers (the final layout may add segments and so entries to the table before them); a
+   * branch planned with this much to spare still reaches.
+   */
+  static final long REACH_MARGIN = 1 << 20;
+
+  static boolean reaches(long from, long to) {
+    return A64.inBranchRange(from, to) && Math.abs(to - from) < A64.BRANCH_RANGE - REACH_MARGIN;
   }
 
   private static int indexOf(List<SitePlan> sites, Finding f) {
@@ -296,25 +323,40 @@ public final class Planner {
   }
 
   /**
+   * The sites that neither reach their trampoline nor find a chain of islands to it get the
+   * out-of-range policy's decision.
+   *
    * @param possible whether any setting lets the file through (false: the reads in reach need a
    *     file larger than a64patch can read back, so the refusal gives no advice)
    * @param also a further setting the reads in reach need, or null
+   * @param noSpace true when the file has no island space at all (else the chains were cut off)
    */
   private static List<SitePlan> outOfRange(
-      ElfFile elf, List<SitePlan> planned, PatchOptions options, boolean possible, Remedy also) {
+      ElfFile elf,
+      List<SitePlan> planned,
+      PatchOptions options,
+      boolean possible,
+      Remedy also,
+      boolean noSpace) {
     List<Finding> sites = planned.stream().map(SitePlan::finding).toList();
     if (sites.isEmpty()) {
       return List.of();
     }
-    String why = "trampoline out of reach of B (±128 MiB)";
+    String why =
+        "trampoline out of reach of B (±128 MiB)"
+            + (noSpace ? ", no island space" : ", no chain of islands reaches it");
     Remedy choice = Remedy.of("choose", Setting.OUT_OF_RANGE, "skip", "zero", "nop");
     return switch (options.outOfRange()) {
       case FAIL ->
           throw new PatchException(
               elf.name(),
               String.format(
-                  "%d read(s) are more than 128 MiB from the new segment (first at 0x%x)",
-                  sites.size(), sites.get(0).address()),
+                  "%d read(s) are more than 128 MiB from the new segment (first at 0x%x) and %s",
+                  sites.size(),
+                  sites.get(0).address(),
+                  noSpace
+                      ? "the file has no executable padding to place islands in"
+                      : "no chain of islands in its executable padding reaches them"),
               !possible ? null : also == null ? choice : choice.and(also));
       case SKIP -> sites.stream().map(f -> SitePlan.skipped(f, why)).toList();
       case ZERO ->

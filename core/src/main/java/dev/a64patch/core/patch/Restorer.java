@@ -49,6 +49,23 @@ public final class Restorer {
                 s.offset(), found, s.patched()));
       }
       out.writeWord(s.offset(), s.original(), String.format("site 0x%x", s.address()));
+      for (Manifest.Island i : s.islands()) {
+        for (int w = 0; w < i.original().size(); w++) {
+          long at = i.offset() + 4L * w;
+          int now = bytes.getInt((int) at);
+          if (now != i.patched().get(w)) {
+            throw new PatchException(
+                patched.name(),
+                String.format(
+                    "word at offset 0x%x (island of site 0x%x) is 0x%08x, but a64patch wrote 0x%08x"
+                        + " there: the file was changed after patching, so it cannot be restored"
+                        + " exactly",
+                    at, s.address(), now, i.patched().get(w)));
+          }
+          out.writeWord(
+              at, i.original().get(w), String.format("island 0x%x", i.address() + 4L * w));
+        }
+      }
     }
     ElfRecord.Format dyn = ElfRecord.DYN.in(patched.header());
     java.nio.ByteOrder order =

@@ -13,8 +13,8 @@ import java.util.List;
  * @param trampoline address of the trampoline, or -1
  * @param kind what the trampoline computes; null unless {@link Action#TRAMPOLINE}
  * @param code the trampoline's instructions (empty unless {@link Action#TRAMPOLINE})
- * @param islands addresses of the hops between the site and its trampoline, in order (empty: the
- *     site branches to the trampoline directly)
+ * @param islands the islands between the site and its trampoline: the hops towards it, in order,
+ *     then the hops back (empty: the site and the trampoline reach each other directly)
  * @param reason why the site is skipped or rewritten in place instead of branched, else empty
  */
 public record SitePlan(
@@ -24,7 +24,7 @@ public record SitePlan(
     long trampoline,
     Trampolines.Kind kind,
     List<Insn> code,
-    List<Long> islands,
+    List<Island> islands,
     String reason) {
 
   public enum Action {
@@ -68,5 +68,41 @@ public record SitePlan(
   /** This site's trampoline placed at {@code at}. */
   SitePlan placed(long at, List<Insn> trampolineCode, int branch) {
     return new SitePlan(finding, action, branch, at, kind, trampolineCode, islands, reason);
+  }
+
+  /** This site reaching its trampoline through {@code chain}. */
+  SitePlan through(List<Island> chain) {
+    return new SitePlan(finding, action, newWord, trampoline, kind, code, chain, reason);
+  }
+
+  /** This site with its last island towards the trampoline branching to {@code at}. */
+  SitePlan towards(long at) {
+    List<Island> chain = new java.util.ArrayList<>(islands);
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      Island last = chain.get(i);
+      if (last.role() == Island.Role.TO) {
+        chain.set(i, last.retargeted(at));
+        break;
+      }
+    }
+    return through(chain);
+  }
+
+  /** Where the site branches: its first island towards the trampoline at {@code at}, or it. */
+  long entry(long at) {
+    return islands.stream()
+        .filter(i -> i.role() == Island.Role.TO)
+        .findFirst()
+        .map(Island::address)
+        .orElse(at);
+  }
+
+  /** Where the trampoline returns: its first island back, or site + 4. */
+  long returnTo() {
+    return islands.stream()
+        .filter(i -> i.role() == Island.Role.BACK)
+        .findFirst()
+        .map(Island::address)
+        .orElse(finding.address() + 4);
   }
 }

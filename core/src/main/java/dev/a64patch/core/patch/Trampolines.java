@@ -116,6 +116,15 @@ public final class Trampolines {
    */
   public static List<Insn> encode(
       Kind kind, int rt, long site, long at, long data, PatchOptions options) {
+    return encodeReturningTo(kind, rt, site + 4, at, data, options);
+  }
+
+  /**
+   * As {@link #encode}, ending with a branch to {@code back}: site + 4, or the first island on the
+   * way back to it (docs/design.md, section 10).
+   */
+  public static List<Insn> encodeReturningTo(
+      Kind kind, int rt, long back, long at, long data, PatchOptions options) {
     if (rt < 0 || rt > 30) {
       throw new IllegalArgumentException("reads into xzr are replaced by nop, not a trampoline");
     }
@@ -129,7 +138,7 @@ public final class Trampolines {
       case RNDR_SEQUENCE -> rndrSequence(a, rt, data + RNDR_SEQUENCE_OFFSET);
       case RNDR_GETRANDOM -> rndrGetrandom(a, rt);
     }
-    a.b(site + 4);
+    a.b(back);
     return a.code();
   }
 

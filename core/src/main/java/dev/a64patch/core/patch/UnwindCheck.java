@@ -125,10 +125,7 @@ final class UnwindCheck {
       }
     }
     for (Manifest.Site s : trampolines) {
-      long size =
-          Trampolines.encode(s.trampolineKind(), s.rt(), s.address(), s.trampoline(), 0, options)
-                  .size()
-              * 4L;
+      long size = Trampolines.size(s.trampolineKind(), s.rt(), options);
       Fde fde = byStart.get(s.trampoline());
       if (fde == null || fde.pcRange() < size) {
         problems.add(

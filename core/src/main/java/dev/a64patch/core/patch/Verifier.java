@@ -177,16 +177,26 @@ public final class Verifier {
     if (s.siteAction() != SitePlan.Action.TRAMPOLINE) {
       return;
     }
-    if (word != A64.b(s.address(), s.trampoline())) {
+    List<Manifest.Island> to = islands(s, Island.Role.TO);
+    List<Manifest.Island> back = islands(s, Island.Role.BACK);
+    long entry = to.isEmpty() ? s.trampoline() : to.get(0).address();
+    long returnTo = back.isEmpty() ? s.address() + 4 : back.get(0).address();
+    if (!A64.inBranchRange(s.address(), entry) || word != A64.b(s.address(), entry)) {
       problems.add(
-          String.format("%s does not branch to its trampoline at 0x%x", where, s.trampoline()));
+          String.format(
+              "%s does not branch to its %s at 0x%x",
+              where, to.isEmpty() ? "trampoline" : "first island", entry));
+      return;
+    }
+    if (!checkIslands(elf, where, to, s.trampoline(), decoder, problems)
+        || !checkIslands(elf, where, back, s.address() + 4, decoder, problems)) {
       return;
     }
     List<Insn> expected =
-        Trampolines.encode(
+        Trampolines.encodeReturningTo(
             s.trampolineKind(),
             s.rt(),
-            s.address(),
+            returnTo,
             s.trampoline(),
             m.section(NewSection.TRAMPOLINE_DATA).map(Layout.Section::vaddr).orElse(0L),
             options);
@@ -219,8 +229,73 @@ public final class Verifier {
       }
     }
     int last = bytes.getInt((int) (at + 4L * (expected.size() - 1)));
-    if (last != A64.b(s.trampoline() + 4L * (expected.size() - 1), s.address() + 4)) {
-      problems.add(where + ": trampoline does not end by branching back to site+4");
+    long lastPc = s.trampoline() + 4L * (expected.size() - 1);
+    if (!A64.inBranchRange(lastPc, returnTo) || last != A64.b(lastPc, returnTo)) {
+      problems.add(
+          where
+              + ": trampoline does not end by branching back to "
+              + (back.isEmpty() ? "site+4" : "its first island back"));
     }
+  }
+
+  private static List<Manifest.Island> islands(Manifest.Site s, Island.Role role) {
+    return s.islands().stream().filter(i -> Island.Role.parse(i.role()) == role).toList();
+  }
+
+  /**
+   * One chain of islands: each holds the words recorded, which are what the island's role encodes
+   * at its address for its target; each branches to the next, the last to {@code goal}; every hop
+   * within the reach of B (a hop out of reach cannot be encoded at all).
+   */
+  private static boolean checkIslands(
+      ElfFile elf,
+      String where,
+      List<Manifest.Island> chain,
+      long goal,
+      InstructionDecoder decoder,
+      List<String> problems) {
+    for (int k = 0; k < chain.size(); k++) {
+      Manifest.Island i = chain.get(k);
+      long next = k + 1 < chain.size() ? chain.get(k + 1).address() : goal;
+      String what = String.format("%s: island %s at 0x%x", where, i.role(), i.address());
+      if (i.target() != next) {
+        problems.add(String.format("%s branches to 0x%x, not to 0x%x", what, i.target(), next));
+        return false;
+      }
+      List<Insn> want;
+      try {
+        want = Island.encode(Island.Role.parse(i.role()), i.address(), i.target());
+      } catch (IllegalArgumentException e) {
+        problems.add(String.format("%s cannot reach 0x%x", what, i.target()));
+        return false;
+      }
+      if (i.offset() + 4L * want.size() > elf.size()) {
+        problems.add(what + " lies outside the file");
+        return false;
+      }
+      for (int w = 0; w < want.size(); w++) {
+        long pc = i.address() + 4L * w;
+        int actual = elf.bytes().getInt((int) (i.offset() + 4L * w));
+        int recorded = w < i.patched().size() ? i.patched().get(w) : 0;
+        if (actual != want.get(w).word() || recorded != actual) {
+          problems.add(
+              String.format(
+                  "%s: word at 0x%x is 0x%08x (recorded 0x%08x), expected 0x%08x (%s)",
+                  what, pc, actual, recorded, want.get(w).word(), want.get(w).text()));
+          return false;
+        }
+        if (decoder.available()) {
+          String decoded = decoder.decode(actual, pc).orElse("(undefined)");
+          if (!decoded.equals(want.get(w).text())) {
+            problems.add(
+                String.format(
+                    "%s: instruction at 0x%x decodes as '%s', expected '%s'",
+                    what, pc, decoded, want.get(w).text()));
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 }

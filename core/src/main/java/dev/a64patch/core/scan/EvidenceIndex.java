@@ -101,6 +101,60 @@ final class EvidenceIndex {
     return x;
   }
 
+  /**
+   * The references into spans of words [start, end) of a region, instead of into the runs before
+   * candidates: which padding is the target of a branch, a load or an address (see {@link
+   * IslandSpace}).
+   */
+  static EvidenceIndex overSpans(
+      ElfFile elf, List<CodeRegion> regions, ByteBuffer bytes, List<long[]> spans) {
+    EvidenceIndex x = new EvidenceIndex(elf, regions, bytes);
+    for (long[] s : spans) {
+      x.runs.add(new Run((int) s[0], s[1], s[2] - 4, -1));
+    }
+    x.buildIntervals();
+    x.buildPages();
+    for (int r = 0; r < regions.size(); r++) {
+      x.passOver(r);
+    }
+    x.dataReferences();
+    x.hits.sort(Comparator.comparingInt(Hit::region).thenComparingLong(Hit::target));
+    return x;
+  }
+
+  /**
+   * The lowest address in span {@code i} (of {@link #overSpans}) that a reference touches, or -1:
+   * from there on the span may run or be read.
+   */
+  long firstReference(int i) {
+    Run run = runs.get(i);
+    long end = run.address() + 4;
+    int a = 0;
+    int b = hits.size() - 1;
+    int found = hits.size();
+    while (a <= b) {
+      int mid = (a + b) >>> 1;
+      Hit h = hits.get(mid);
+      if (h.region() > run.region()
+          || (h.region() == run.region() && h.target() >= run.start() - 16)) {
+        found = mid;
+        b = mid - 1;
+      } else {
+        a = mid + 1;
+      }
+    }
+    for (int k = found; k < hits.size(); k++) {
+      Hit h = hits.get(k);
+      if (h.region() != run.region() || h.target() >= end) {
+        break;
+      }
+      if (h.target() + h.size() > run.start()) {
+        return Math.max(run.start(), h.target() & ~3L);
+      }
+    }
+    return -1;
+  }
+
   /** Judges candidate {@code i} (in the order given to {@link #build}). */
   Judgement judge(int i, Optional<String> function, boolean dollarD) {
     Run run = runs.get(i);

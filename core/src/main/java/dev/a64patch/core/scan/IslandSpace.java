@@ -1,0 +1,209 @@
+package dev.a64patch.core.scan;
+
+import static dev.a64patch.elf.ElfConstants.*;
+
+import dev.a64patch.elf.ElfException;
+import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfSection;
+import dev.a64patch.elf.ElfSymbolTable;
+import dev.a64patch.elf.UnwindRanges;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Executable words that nothing executes, where the patcher may place islands (docs/design.md,
+ * section 10): runs of {@code nop} or zero words that follow an unconditional terminator, cut
+ * before the first word that any symbol, any FDE range, any branch, load or address (the {@link
+ * EvidenceIndex} of the whole file) touches, and dropped entirely when a relocation writes into
+ * them. Precision first: a file without section headers, or whose unwind tables cannot be read, has
+ * no island space. The tail of an executable segment's last page is not used: bytes past {@code
+ * p_filesz} are only mapped if the segment is extended over them.
+ */
+public final class IslandSpace {
+  /** {@code words} free words from file offset {@code offset}, mapped at {@code address}. */
+  public record Run(long address, long offset, long words) {
+    public long end() {
+      return address + 4 * words;
+    }
+  }
+
+  private static final int NOP = 0xD503201F;
+
+  private IslandSpace() {}
+
+  /** The runs of a linked file, in address order; empty when it has none or may have none. */
+  public static List<Run> find(ElfFile elf) {
+    int type = elf.header().type();
+    if ((type != ET_EXEC && type != ET_DYN) || !elf.hasSectionHeaders()) {
+      return List.of();
+    }
+    UnwindRanges unwind = UnwindRanges.of(elf);
+    boolean hasUnwind =
+        elf.segments().stream().anyMatch(s -> s.type() == PT_GNU_EH_FRAME)
+            || elf.section(".eh_frame").map(s -> s.size() > 4).orElse(false);
+    if (hasUnwind && unwind.size() == 0) {
+      return List.of(); // unwind tables we cannot read could cover any padding
+    }
+    List<CodeRegion> regions = CodeRegion.of(elf);
+    ByteBuffer bytes = elf.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    List<long[]> spans = padding(regions, bytes);
+    if (spans.isEmpty()) {
+      return List.of();
+    }
+    Symbols symbols = Symbols.of(elf);
+    long[] written = relocated(elf);
+    List<long[]> kept = new ArrayList<>();
+    for (long[] s : spans) {
+      long start = s[1];
+      long end = s[2];
+      if (symbols.covers(start)
+          || unwind.rangeAt(start).isPresent()
+          || anyIn(written, start, end)) {
+        continue;
+      }
+      end = Math.min(end, symbols.firstStartIn(start, end));
+      Optional<UnwindRanges.Range> fde = unwind.firstOverlap(start, end);
+      if (fde.isPresent()) {
+        end = Math.min(end, fde.get().start() & ~3L);
+      }
+      if (end > start) {
+        kept.add(new long[] {s[0], start, end});
+      }
+    }
+    if (kept.isEmpty()) {
+      return List.of();
+    }
+    EvidenceIndex refs = EvidenceIndex.overSpans(elf, regions, bytes, kept);
+    List<Run> out = new ArrayList<>();
+    for (int i = 0; i < kept.size(); i++) {
+      long[] s = kept.get(i);
+      long first = refs.firstReference(i);
+      long end = first < 0 ? s[2] : first;
+      if (end > s[1]) {
+        CodeRegion r = regions.get((int) s[0]);
+        out.add(new Run(s[1], s[1] - r.address() + r.offset(), (end - s[1]) / 4));
+      }
+    }
+    return out;
+  }
+
+  /** Spans {region, start, end} of nop or zero words right after an unconditional terminator. */
+  private static List<long[]> padding(List<CodeRegion> regions, ByteBuffer bytes) {
+    List<long[]> out = new ArrayList<>();
+    for (int r = 0; r < regions.size(); r++) {
+      CodeRegion region = regions.get(r);
+      int from = (int) region.firstWordOffset();
+      int to = (int) (region.offset() + region.size()) - 3;
+      int previous = -1; // not a terminator
+      int start = -1;
+      int at = from;
+      for (; at < to; at += 4) {
+        int w = bytes.getInt(at);
+        boolean pad = w == NOP || w == 0;
+        if (pad && start < 0 && at > from && A64Shapes.isTerminator(previous)) {
+          start = at;
+        } else if (!pad && start >= 0) {
+          out.add(new long[] {r, region.addressOf(start), region.addressOf(at)});
+          start = -1;
+        }
+        previous = w;
+      }
+      if (start >= 0) {
+        out.add(new long[] {r, region.addressOf(start), region.addressOf(at)});
+      }
+    }
+    return out;
+  }
+
+  /** True when a sorted address in {@code sorted} lies in [from, to). */
+  private static boolean anyIn(long[] sorted, long from, long to) {
+    int i = Arrays.binarySearch(sorted, from);
+    i = i >= 0 ? i : -i - 1;
+    return i < sorted.length && sorted[i] < to;
+  }
+
+  /** The addresses the dynamic relocations write, sorted: such words are data. */
+  private static long[] relocated(ElfFile elf) {
+    List<Long> at = new ArrayList<>();
+    ByteOrder order =
+        elf.header().isLittleEndian() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    try {
+      for (ElfSection s : elf.sections()) {
+        int entry = s.type() == SHT_RELA ? 24 : s.type() == SHT_REL ? 16 : 0;
+        // The loader applies the allocated ones; others (--emit-relocs) are applied already.
+        if (entry == 0 || !s.hasFileData() || !s.isAlloc()) {
+          continue;
+        }
+        ByteBuffer b = elf.slice(s.offset(), s.size() - s.size() % entry).order(order);
+        for (int i = 0; i < b.limit() / entry; i++) {
+          at.add(b.getLong(i * entry));
+        }
+      }
+    } catch (ElfException | IndexOutOfBoundsException e) {
+      return new long[] {Long.MIN_VALUE, Long.MAX_VALUE - 1}; // unreadable: trust no padding
+    }
+    long[] out = at.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** Every defined symbol of .symtab and .dynsym as a sorted extent [start, max(end, start+1)). */
+  private record Symbols(long[] start, long[] end) {
+    static Symbols of(ElfFile elf) {
+      List<long[]> all = new ArrayList<>();
+      for (Optional<ElfSymbolTable> t : List.of(elf.symbolTable(), elf.dynamicSymbolTable())) {
+        if (t.isEmpty()) {
+          continue;
+        }
+        ElfSymbolTable table = t.get();
+        for (int i = 1; i < table.count(); i++) {
+          int shndx = table.shndx(i);
+          int kind = table.type(i);
+          if (shndx == SHN_UNDEF || shndx == SHN_ABS || kind == STT_FILE || kind == STT_TLS) {
+            continue;
+          }
+          long v = table.value(i);
+          all.add(new long[] {v, v + Math.max(1, table.size(i))});
+        }
+      }
+      all.sort((a, b) -> Long.compare(a[0], b[0]));
+      long[] s = new long[all.size()];
+      long[] e = new long[all.size()];
+      long reach = Long.MIN_VALUE;
+      for (int i = 0; i < s.length; i++) {
+        s[i] = all.get(i)[0];
+        reach = Math.max(reach, all.get(i)[1]);
+        e[i] = reach; // the farthest end of any symbol starting at or before s[i]
+      }
+      return new Symbols(s, e);
+    }
+
+    /** True when a symbol's extent holds {@code address}. */
+    boolean covers(long address) {
+      int i = Arrays.binarySearch(start, address);
+      int last = i >= 0 ? lastAt(i) : -i - 2;
+      return last >= 0 && end[last] > address;
+    }
+
+    private int lastAt(int i) {
+      while (i + 1 < start.length && start[i + 1] == start[i]) {
+        i++;
+      }
+      return i;
+    }
+
+    /** The first symbol start in [from, to), or {@code to}. */
+    long firstStartIn(long from, long to) {
+      int i = Arrays.binarySearch(start, from);
+      i = i >= 0 ? i : -i - 1;
+      while (i > 0 && start[i - 1] == from) {
+        i--;
+      }
+      return i < start.length && start[i] < to ? start[i] & ~3L : to;
+    }
+  }
+}
