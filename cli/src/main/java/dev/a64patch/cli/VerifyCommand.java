@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Checks that patched files are laid out, branched and patched as a64patch means them.",
       "Checks the program header layout rules; that every recorded site branches to a"
-          + " trampoline that decodes (Capstone) to the expected code and returns to site+4; and"
+          + " trampoline (directly or through its islands) that decodes (Capstone) to the"
+          + " expected code and returns to site+4; and"
           + " that no read that should have been patched is left. Exit 5 when anything is wrong."
     },
     footer = {

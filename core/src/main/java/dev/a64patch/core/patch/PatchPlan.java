@@ -31,6 +31,11 @@ public record PatchPlan(
     return sites.stream().filter(s -> s.action() == action).count();
   }
 
+  /** How many sites reach their trampoline through islands (docs/design.md, section 10). */
+  public long throughIslands() {
+    return sites.stream().filter(s -> !s.islands().isEmpty()).count();
+  }
+
   /** True when the plan changes nothing (no site to rewrite): the file is left as it is. */
   public boolean isEmpty() {
     return sites.stream().noneMatch(SitePlan::changesFile);

@@ -2,6 +2,7 @@ package dev.a64patch.core.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.encode.Insn;
+import dev.a64patch.core.patch.Island;
 import dev.a64patch.core.patch.Layout;
 import dev.a64patch.core.patch.PatchPlan;
 import dev.a64patch.core.patch.Patcher;
@@ -117,13 +118,15 @@ public final class PatchReport {
               + "); unchanged";
       case PATCHED, DRY_RUN ->
           String.format(
-              "%s: %s %d of %d read(s) (strategy %s): %d by trampoline, %d in place, %d left alone",
+              "%s: %s %d of %d read(s) (strategy %s): %d by trampoline%s, %d in place, %d left"
+                  + " alone",
               e.path(),
               e.result() == Patcher.Result.DRY_RUN ? "would patch" : "patched",
               p.count(SitePlan.Action.TRAMPOLINE) + p.count(SitePlan.Action.IN_PLACE),
               p.sites().size(),
               p.options().strategy().id(),
               p.count(SitePlan.Action.TRAMPOLINE),
+              p.throughIslands() == 0 ? "" : " (" + p.throughIslands() + " through islands)",
               p.count(SitePlan.Action.IN_PLACE),
               p.count(SitePlan.Action.SKIPPED));
     };
@@ -177,6 +180,7 @@ public final class PatchReport {
       segment(g, "data", p.layout().segment(SegmentKind.DATA).orElse(null));
       g.writeStringField("layout", p.layout().strategy().id());
       g.writeNumberField("padding", p.layout().padding());
+      g.writeNumberField("throughIslands", p.throughIslands());
       g.writeArrayFieldStart("sites");
       for (SitePlan s : p.sites()) {
         g.writeStartObject();
@@ -199,6 +203,18 @@ public final class PatchReport {
                       .forSite(s.finding().address())
                       .map(d -> d.source().id())
                       .orElse("none"));
+        }
+        if (!s.islands().isEmpty()) {
+          // The hops in the original's padding (docs/patching.md, "Islands"), there and back.
+          g.writeArrayFieldStart("islands");
+          for (Island i : s.islands()) {
+            g.writeStartObject();
+            g.writeStringField("role", i.role().id());
+            g.writeStringField("address", JsonReport.hex(i.address()));
+            g.writeStringField("target", JsonReport.hex(i.target()));
+            g.writeEndObject();
+          }
+          g.writeEndArray();
         }
         if (!s.reason().isEmpty()) {
           g.writeStringField("reason", s.reason());
