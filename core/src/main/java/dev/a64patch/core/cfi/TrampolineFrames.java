@@ -34,8 +34,17 @@ public final class TrampolineFrames {
    * rules depend on the register the trampoline writes ({@code rt}), which it cannot describe.
    */
   public static List<Row> rows(Row site, long start, List<Integer> words, int rt) {
+    return rows(site, start, words, rt, 0);
+  }
+
+  /**
+   * As {@link #rows(Row, long, List, int)} for a trampoline entered with SP already {@code
+   * entryPushed} bytes below the site's (behind a long island, which restores it): that many bytes
+   * are pushed at its first instruction and still at its last.
+   */
+  public static List<Row> rows(Row site, long start, List<Integer> words, int rt, int entryPushed) {
     List<Row> out = new ArrayList<>();
-    long pushed = 0;
+    long pushed = entryPushed;
     Map<Integer, Long> slots = new HashMap<>(); // register -> its slot, relative to the site's SP
     for (int i = 0; i < words.size(); i++) {
       Row row = row(site, start + 4L * i, pushed, slots, rt);
@@ -62,8 +71,8 @@ public final class TrampolineFrames {
         reload(slots, (w >>> 10) & 0x1F, imm7(w) + 8 - pushed);
       }
     }
-    if (pushed != 0) {
-      throw new IllegalStateException("trampoline leaves SP moved by " + pushed);
+    if (pushed != entryPushed) {
+      throw new IllegalStateException("trampoline leaves SP moved by " + (pushed - entryPushed));
     }
     return out;
   }

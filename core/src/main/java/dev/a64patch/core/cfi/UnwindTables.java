@@ -41,10 +41,12 @@ public final class UnwindTables {
   }
 
   /**
-   * A trampoline to describe: the site it serves, where it starts, its instruction words, and the
-   * start of the function holding the site (-1 when unknown).
+   * A trampoline to describe: the site it serves, where it starts, its instruction words, the start
+   * of the function holding the site (-1 when unknown), and the bytes by which SP is already below
+   * its value at the site when the trampoline starts (16 behind a long island, else 0).
    */
-  public record Trampoline(long site, long start, List<Integer> words, int rt, long function) {
+  public record Trampoline(
+      long site, long start, List<Integer> words, int rt, long function, int entryPushed) {
     public Trampoline {
       words = List.copyOf(words);
     }
@@ -116,7 +118,9 @@ public final class UnwindTables {
         }
       }
       List<Row> rows =
-          site == null ? null : TrampolineFrames.rows(site, t.start(), t.words(), t.rt());
+          site == null
+              ? null
+              : TrampolineFrames.rows(site, t.start(), t.words(), t.rt(), t.entryPushed());
       if (site != null && rows == null) {
         source = Source.ASSUMED;
         why = "the site's rules depend on x" + t.rt() + ", which the trampoline writes";
@@ -124,7 +128,7 @@ public final class UnwindTables {
       if (rows == null && fde.isEmpty()) {
         PrologueScan.Frame frame = PrologueScan.at(t.site(), functionWords(elf, t));
         if (frame != null) {
-          rows = TrampolineFrames.rows(frame.row(), t.start(), t.words(), t.rt());
+          rows = TrampolineFrames.rows(frame.row(), t.start(), t.words(), t.rt(), t.entryPushed());
           bKey = frame.bKey();
           if (rows != null) {
             source = Source.PROLOGUE;
@@ -134,7 +138,7 @@ public final class UnwindTables {
       }
       if (rows == null) {
         Row entry = new Row(t.site(), Cfa.of(Dwarf.SP, 0), Map.of(), false);
-        rows = TrampolineFrames.rows(entry, t.start(), t.words(), t.rt());
+        rows = TrampolineFrames.rows(entry, t.start(), t.words(), t.rt(), t.entryPushed());
         bKey = false;
       }
       described.add(new Described(t, source, why));
@@ -192,7 +196,8 @@ public final class UnwindTables {
       Trampoline t = x.trampoline();
       d.add(
           new Described(
-              new Trampoline(t.site(), starts.get(i), t.words(), t.rt(), t.function()),
+              new Trampoline(
+                  t.site(), starts.get(i), t.words(), t.rt(), t.function(), t.entryPushed()),
               x.source(),
               x.why()));
     }

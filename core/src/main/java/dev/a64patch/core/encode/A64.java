@@ -23,6 +23,17 @@ public final class A64 {
     return d >= -BRANCH_RANGE && d < BRANCH_RANGE && (d & 3) == 0;
   }
 
+  /**
+   * {@code BTI j}: the landing pad a {@code BR} needs on a page guarded by BTI (a hint: NOP
+   * elsewhere).
+   */
+  public static final int BTI_J = 0xD503249F;
+
+  /** {@code BR Xn}. */
+  public static int br(int rn) {
+    return 0xD61F0000 | reg(rn) << 5;
+  }
+
   /** {@code B target} placed at {@code from}. */
   public static int b(long from, long to) {
     if (!inBranchRange(from, to)) {

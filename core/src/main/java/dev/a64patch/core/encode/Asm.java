@@ -41,6 +41,16 @@ public final class Asm {
     return emit(A64.b(pc(), target), "b " + addr(target));
   }
 
+  /** {@code BR Xn}. */
+  public Asm br(int rn) {
+    return emit(A64.br(rn), "br " + x(rn));
+  }
+
+  /** {@code BTI j}, which Capstone 4 prints as the hint it is. */
+  public Asm btiJ() {
+    return emit(A64.BTI_J, "hint #0x24");
+  }
+
   public Asm subSp(int bytes) {
     return emit(A64.subImm(A64.SP, A64.SP, bytes, false), "sub sp, sp, " + imm(bytes));
   }

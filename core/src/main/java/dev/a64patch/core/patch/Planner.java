@@ -98,7 +98,9 @@ public final class Planner {
       // the last hop towards the trampoline learns the final one.
       SitePlan chained = s.towards(pc);
       List<Insn> code =
-          Trampolines.encodeReturningTo(s.kind(), f.rt(), s.returnTo(), pc, data, options);
+          s.far()
+              ? Trampolines.encodeFar(s.kind(), f.rt(), s.returnTo(), pc, data, options)
+              : Trampolines.encodeReturningTo(s.kind(), f.rt(), s.returnTo(), pc, data, options);
       sites.set(indexOf(sites, f), chained.placed(pc, code, A64.b(f.address(), chained.entry(pc))));
       starts.add(pc);
       pc += code.size() * 4L;
@@ -117,11 +119,14 @@ public final class Planner {
       Finding f = s.finding();
       long at = f.address();
       List<Integer> words =
-          Trampolines.encode(s.kind(), f.rt(), f.address(), at, at, options).stream()
-              .map(Insn::word)
-              .toList();
+          (s.far()
+                  ? Trampolines.encodeFar(s.kind(), f.rt(), at, at, at, options)
+                  : Trampolines.encode(s.kind(), f.rt(), f.address(), at, at, options))
+              .stream().map(Insn::word).toList();
       long function = f.symbol() == null ? -1 : f.address() - f.symbol().offset();
-      out.add(new UnwindTables.Trampoline(f.address(), at, words, f.rt(), function));
+      // A long island has lowered SP by 16 before the trampoline runs.
+      int pushed = s.far() ? 16 : 0;
+      out.add(new UnwindTables.Trampoline(f.address(), at, words, f.rt(), function, pushed));
     }
     return out;
   }
@@ -158,10 +163,19 @@ public final class Planner {
       if (islands == null) {
         islands = IslandPlanner.of(elf); // only files with far reads pay for the search
       }
-      Optional<List<Island>> chain = islands.chain(f.address(), at, at + size - 4);
+      Optional<List<Island>> chain = islands.chain(f.address(), at, at + size - 4, f.rt());
       if (chain.isPresent()) {
         placed.add(s.through(chain.get()));
         at += size;
+        continue;
+      }
+      // No chain crosses the gap (a large .bss between the code and the new segment): a long
+      // island near the site jumps there with BR.
+      int far = Trampolines.farSize(s.kind(), f.rt(), options);
+      Optional<List<Island>> pair = islands.far(f.address(), at, at + far - 4, f.rt());
+      if (pair.isPresent()) {
+        placed.add(s.through(pair.get()));
+        at += far;
       } else {
         outOfRange.add(s);
       }
@@ -210,7 +224,10 @@ public final class Planner {
     }
     long code = 0;
     for (SitePlan s : placed) {
-      code += Trampolines.size(s.kind(), s.finding().rt(), options);
+      code +=
+          s.far()
+              ? Trampolines.farSize(s.kind(), s.finding().rt(), options)
+              : Trampolines.size(s.kind(), s.finding().rt(), options);
     }
     sizes.put(NewSection.TRAMPOLINES, code);
     if (placed.stream().anyMatch(s -> s.kind().usesData())) {

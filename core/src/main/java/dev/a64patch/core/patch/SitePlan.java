@@ -80,8 +80,8 @@ public record SitePlan(
     List<Island> chain = new java.util.ArrayList<>(islands);
     for (int i = chain.size() - 1; i >= 0; i--) {
       Island last = chain.get(i);
-      if (last.role() == Island.Role.TO) {
-        chain.set(i, last.retargeted(at));
+      if (last.towardsTrampoline()) {
+        chain.set(i, last.retargeted(at, finding.rt()));
         break;
       }
     }
@@ -91,7 +91,7 @@ public record SitePlan(
   /** Where the site branches: its first island towards the trampoline at {@code at}, or it. */
   long entry(long at) {
     return islands.stream()
-        .filter(i -> i.role() == Island.Role.TO)
+        .filter(Island::towardsTrampoline)
         .findFirst()
         .map(Island::address)
         .orElse(at);
@@ -100,9 +100,14 @@ public record SitePlan(
   /** Where the trampoline returns: its first island back, or site + 4. */
   long returnTo() {
     return islands.stream()
-        .filter(i -> i.role() == Island.Role.BACK)
+        .filter(i -> !i.towardsTrampoline())
         .findFirst()
         .map(Island::address)
         .orElse(finding.address() + 4);
+  }
+
+  /** True when the trampoline is entered through a long island ({@link Trampolines#encodeFar}). */
+  public boolean far() {
+    return islands.stream().anyMatch(i -> i.role() == Island.Role.LONG_TO);
   }
 }

@@ -125,10 +125,30 @@ public final class Trampolines {
    */
   public static List<Insn> encodeReturningTo(
       Kind kind, int rt, long back, long at, long data, PatchOptions options) {
+    Asm a = new Asm(at);
+    body(a, kind, rt, data, options);
+    a.b(back);
+    return a.code();
+  }
+
+  /**
+   * The trampoline a far site reaches through a long island (docs/design.md, section 10): entered
+   * by {@code BR} (so it starts with the BTI landing pad) with SP lowered by 16 and the scratch
+   * register ({@link #scratch}) saved at [SP], it computes the value as any trampoline and leaves
+   * by {@code BR} to the island at {@code back}, which restores both and branches to site + 4.
+   */
+  public static List<Insn> encodeFar(
+      Kind kind, int rt, long back, long at, long data, PatchOptions options) {
+    Asm a = new Asm(at).btiJ();
+    body(a, kind, rt, data, options);
+    int s = scratch(rt);
+    return a.address(s, back).br(s).code();
+  }
+
+  private static void body(Asm a, Kind kind, int rt, long data, PatchOptions options) {
     if (rt < 0 || rt > 30) {
       throw new IllegalArgumentException("reads into xzr are replaced by nop, not a trampoline");
     }
-    Asm a = new Asm(at);
     switch (kind) {
       case COUNTER -> counter(a, rt, data + COUNTER_OFFSET, options.step());
       case SHARED_COUNTER ->
@@ -138,8 +158,11 @@ public final class Trampolines {
       case RNDR_SEQUENCE -> rndrSequence(a, rt, data + RNDR_SEQUENCE_OFFSET);
       case RNDR_GETRANDOM -> rndrGetrandom(a, rt);
     }
-    a.b(back);
-    return a.code();
+  }
+
+  /** Size in bytes of a trampoline entered through a long island ({@link #encodeFar}). */
+  public static int farSize(Kind kind, int rt, PatchOptions options) {
+    return encodeFar(kind, rt, 0x10000, 0x20000, 0x30000, options).size() * 4;
   }
 
   /** Size in bytes, which depends only on the kind and the constants, never on addresses. */
@@ -147,7 +170,10 @@ public final class Trampolines {
     return encode(kind, rt, 0x10000, 0x20000, 0x30000, options).size() * 4;
   }
 
-  private static int scratch(int rt) {
+  /**
+   * The register a trampoline borrows (saved on the stack first): x16, or x17 for reads into x16.
+   */
+  static int scratch(int rt) {
     return rt == 16 ? 17 : 16;
   }
 

@@ -125,7 +125,10 @@ final class UnwindCheck {
       }
     }
     for (Manifest.Site s : trampolines) {
-      long size = Trampolines.size(s.trampolineKind(), s.rt(), options);
+      long size =
+          Verifier.isFar(s)
+              ? Trampolines.farSize(s.trampolineKind(), s.rt(), options)
+              : Trampolines.size(s.trampolineKind(), s.rt(), options);
       Fde fde = byStart.get(s.trampoline());
       if (fde == null || fde.pcRange() < size) {
         problems.add(

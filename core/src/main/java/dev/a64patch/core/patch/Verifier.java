@@ -177,8 +177,9 @@ public final class Verifier {
     if (s.siteAction() != SitePlan.Action.TRAMPOLINE) {
       return;
     }
-    List<Manifest.Island> to = islands(s, Island.Role.TO);
-    List<Manifest.Island> back = islands(s, Island.Role.BACK);
+    List<Manifest.Island> to = islands(s, true);
+    List<Manifest.Island> back = islands(s, false);
+    boolean far = isFar(s);
     long entry = to.isEmpty() ? s.trampoline() : to.get(0).address();
     long returnTo = back.isEmpty() ? s.address() + 4 : back.get(0).address();
     if (!A64.inBranchRange(s.address(), entry) || word != A64.b(s.address(), entry)) {
@@ -188,18 +189,17 @@ public final class Verifier {
               where, to.isEmpty() ? "trampoline" : "first island", entry));
       return;
     }
-    if (!checkIslands(elf, where, to, s.trampoline(), decoder, problems)
-        || !checkIslands(elf, where, back, s.address() + 4, decoder, problems)) {
+    if (!checkIslands(elf, where, to, s.trampoline(), s.rt(), decoder, problems)
+        || !checkIslands(elf, where, back, s.address() + 4, s.rt(), decoder, problems)) {
       return;
     }
+    long data = m.section(NewSection.TRAMPOLINE_DATA).map(Layout.Section::vaddr).orElse(0L);
     List<Insn> expected =
-        Trampolines.encodeReturningTo(
-            s.trampolineKind(),
-            s.rt(),
-            returnTo,
-            s.trampoline(),
-            m.section(NewSection.TRAMPOLINE_DATA).map(Layout.Section::vaddr).orElse(0L),
-            options);
+        far
+            ? Trampolines.encodeFar(
+                s.trampolineKind(), s.rt(), returnTo, s.trampoline(), data, options)
+            : Trampolines.encodeReturningTo(
+                s.trampolineKind(), s.rt(), returnTo, s.trampoline(), data, options);
     long at = elf.offsetOf(s.trampoline()).orElse(-1L);
     if (at < 0 || at + expected.size() * 4L > elf.size()) {
       problems.add(
@@ -230,7 +230,8 @@ public final class Verifier {
     }
     int last = bytes.getInt((int) (at + 4L * (expected.size() - 1)));
     long lastPc = s.trampoline() + 4L * (expected.size() - 1);
-    if (!A64.inBranchRange(lastPc, returnTo) || last != A64.b(lastPc, returnTo)) {
+    // A far trampoline leaves by BR, whose ADRP+ADD were compared above.
+    if (!far && (!A64.inBranchRange(lastPc, returnTo) || last != A64.b(lastPc, returnTo))) {
       problems.add(
           where
               + ": trampoline does not end by branching back to "
@@ -238,8 +239,16 @@ public final class Verifier {
     }
   }
 
-  private static List<Manifest.Island> islands(Manifest.Site s, Island.Role role) {
-    return s.islands().stream().filter(i -> Island.Role.parse(i.role()) == role).toList();
+  /** The islands towards the trampoline, or those back to site + 4, in order. */
+  private static List<Manifest.Island> islands(Manifest.Site s, boolean towards) {
+    return s.islands().stream()
+        .filter(i -> Island.Role.parse(i.role()).towardsTrampoline() == towards)
+        .toList();
+  }
+
+  /** True when the site's trampoline is entered through a long island. */
+  static boolean isFar(Manifest.Site s) {
+    return s.islands().stream().anyMatch(i -> Island.Role.parse(i.role()) == Island.Role.LONG_TO);
   }
 
   /**
@@ -252,6 +261,7 @@ public final class Verifier {
       String where,
       List<Manifest.Island> chain,
       long goal,
+      int rt,
       InstructionDecoder decoder,
       List<String> problems) {
     for (int k = 0; k < chain.size(); k++) {
@@ -264,7 +274,7 @@ public final class Verifier {
       }
       List<Insn> want;
       try {
-        want = Island.encode(Island.Role.parse(i.role()), i.address(), i.target());
+        want = Island.encode(Island.Role.parse(i.role()), i.address(), i.target(), rt);
       } catch (IllegalArgumentException e) {
         problems.add(String.format("%s cannot reach 0x%x", what, i.target()));
         return false;

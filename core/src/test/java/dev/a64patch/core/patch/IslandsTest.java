@@ -2,6 +2,7 @@ package dev.a64patch.core.patch;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.a64patch.core.encode.A64;
 import dev.a64patch.core.scan.IslandSpace;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Qemu;
@@ -148,6 +149,151 @@ class IslandsTest {
     assertEquals(first, values(Qemu.run(out)), "identical on two runs");
     assertEquals(counter(0, 1, 2, 3, 4, 5), first, "start, mid, end twice: advancing");
     restoresExactly(out, pie);
+  }
+
+  /**
+   * A small BTI-marked library whose 200 MiB {@code .bss} lies between its code and the new
+   * segment: no chain of B hops can cross that, so each read goes through a long island in the
+   * padding next to it ({@code adrp}+{@code add}+{@code br} to a trampoline that starts with {@code
+   * bti j}) and returns through a second one. Under qemu, whose loader maps the library's code with
+   * PROT_BTI, a {@code br} to anything but a landing pad would fault.
+   */
+  @Test
+  void largeBssIsCrossedByLongIslands() throws Exception {
+    List<String> s = new ArrayList<>(List.of(".text"));
+    bss(s, "f_read", "hint #34", "mrs x0, cntvct_el0", "ret");
+    bss(s, "f_x16", "hint #34", "mrs x16, cntvct_el0", "mov x0, x16", "ret");
+    bss(s, "g", "hint #34", "ret");
+    s.add(".bss");
+    s.add(".skip 200 << 20");
+    Path src = dir.resolve("bss.s");
+    Files.writeString(src, String.join("\n", s) + "\n");
+    Path obj = dir.resolve("bss.o");
+    Path lib = dir.resolve("libbss.so");
+    run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", obj.toString(), src.toString());
+    run(
+        Tools.require("aarch64-linux-gnu-ld").toString(),
+        "-shared",
+        "-z",
+        "force-bti",
+        "-o",
+        lib.toString(),
+        obj.toString());
+    Path out = dir.resolve("libbss.patched.so");
+    Patcher.Outcome o =
+        Patcher.patch(lib, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
+    assertEquals(2, o.plan().throughIslands());
+    for (SitePlan site : o.plan().sites()) {
+      assertEquals(SitePlan.Action.TRAMPOLINE, site.action());
+      assertEquals(
+          List.of(Island.Role.LONG_TO, Island.Role.LONG_BACK),
+          site.islands().stream().map(Island::role).toList());
+      assertEquals(A64.BTI_J, site.code().get(0).word(), "the BR target is a landing pad");
+    }
+    checkLongIslandsWithObjdump(out);
+    Path loader = TestData.bin("absl_loader");
+    for (String symbol : List.of("f_read", "f_x16")) {
+      List<BigInteger> first =
+          values(Qemu.run(loader, List.of(out.toString(), symbol, "3"), Map.of()));
+      assertEquals(
+          first,
+          values(Qemu.run(loader, List.of(out.toString(), symbol, "3"), Map.of())),
+          symbol + ": identical on two runs");
+      assertEquals(counter(0, 1, 2), first, symbol + ": the patched counter, advancing");
+    }
+    // Control: without the landing pad the BR faults, so the loader really guards these pages.
+    Path unguarded = dir.resolve("libbss.nobti.so");
+    Files.copy(out, unguarded);
+    SitePlan first = o.plan().sites().get(0);
+    long at = ElfFile.read(out).offsetOf(first.trampoline()).orElseThrow();
+    try (var ch =
+        java.nio.channels.FileChannel.open(unguarded, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(
+          java.nio.ByteBuffer.allocate(4)
+              .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+              .putInt(0, A64.NOP),
+          at);
+    }
+    Tools.Result r =
+        Qemu.run(
+            loader, List.of(unguarded.toString(), first.finding().symbol().name(), "1"), Map.of());
+    assertNotEquals(0, r.exitCode(), "a BR to a NOP on a BTI page must fault: " + r.describe());
+    restoresExactly(out, lib);
+  }
+
+  private static void bss(List<String> s, String name, String... body) {
+    s.add(".globl " + name);
+    s.add(".type " + name + ", %function");
+    s.add(name + ":");
+    for (String b : body) {
+      s.add("  " + b);
+    }
+    s.add(".size " + name + ", .-" + name);
+    s.add(".p2align 6");
+  }
+
+  private static final Pattern ADRP =
+      Pattern.compile("^\\s*([0-9a-f]+):\\s+[0-9a-f]{8}\\s+adrp\\s+x(\\d+),\\s*([0-9a-f]+)");
+  private static final Pattern ADD =
+      Pattern.compile(
+          "^\\s*([0-9a-f]+):\\s+[0-9a-f]{8}\\s+add\\s+x\\d+,\\s*x\\d+,\\s*#0x([0-9a-f]+)");
+
+  /**
+   * objdump's reading of each long island: the site branches to it, its adrp+add+br computes the
+   * trampoline's address, the trampoline's adrp+add+br computes the way back, and the island back
+   * branches to site + 4, as the manifest says.
+   */
+  private static void checkLongIslandsWithObjdump(Path patched) throws Exception {
+    Manifest m = Manifest.read(ElfFile.read(patched)).orElseThrow();
+    Path objdump = Tools.require("aarch64-linux-gnu-objdump");
+    for (Manifest.Site s : m.sites()) {
+      Manifest.Island to = s.islands().get(0);
+      Manifest.Island back = s.islands().get(1);
+      assertEquals("long-to", to.role());
+      assertEquals("long-back", back.role());
+      assertEquals(to.address(), branchTarget(objdump, patched, s.address()), "site");
+      assertEquals(s.trampoline(), to.target());
+      assertEquals(s.trampoline(), addressComputed(objdump, patched, to.address() + 8), "there");
+      assertEquals(s.address() + 4, back.target());
+      assertEquals(s.address() + 4, branchTarget(objdump, patched, back.address() + 12), "back");
+      long size = Trampolines.farSize(s.trampolineKind(), s.rt(), PatchOptions.defaults());
+      assertEquals(
+          back.address(),
+          addressComputed(objdump, patched, s.trampoline() + size - 12),
+          "the trampoline's way back");
+    }
+  }
+
+  /** The address objdump sees {@code adrp; add; br} at {@code at} compute. */
+  private static long addressComputed(Path objdump, Path file, long at) {
+    Tools.Result r =
+        Tools.run(
+            List.of(
+                objdump.toString(),
+                "-d",
+                String.format("--start-address=0x%x", at),
+                String.format("--stop-address=0x%x", at + 12),
+                file.toString()),
+            Duration.ofMinutes(1));
+    assertEquals(0, r.exitCode(), r.describe());
+    long page = -1;
+    long low = -1;
+    boolean br = false;
+    for (String line : r.stdout().split("\n")) {
+      Matcher a = ADRP.matcher(line);
+      Matcher d = ADD.matcher(line);
+      if (a.find()) {
+        page = Long.parseLong(a.group(3), 16);
+      } else if (d.find()) {
+        low = Long.parseLong(d.group(2), 16);
+      } else if (line.matches("^\\s*[0-9a-f]+:\\s+[0-9a-f]{8}\\s+br\\s+x1[67]\\s*$")) {
+        br = true;
+      }
+    }
+    assertTrue(
+        page >= 0 && low >= 0 && br,
+        "adrp, add, br at " + Long.toHexString(at) + ":\n" + r.stdout());
+    return page + low;
   }
 
   /** Every read patched by trampoline; the far ones through islands both ways, the near one not. */
