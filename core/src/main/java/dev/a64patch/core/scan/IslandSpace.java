@@ -163,7 +163,7 @@ public final class IslandSpace {
         for (int i = 1; i < table.count(); i++) {
           int shndx = table.shndx(i);
           int kind = table.type(i);
-          if (shndx == SHN_UNDEF || shndx == SHN_ABS || kind == STT_FILE || kind == STT_TLS) {
+          if (shndx == SHN_UNDEF || kind == STT_FILE || kind == STT_TLS) {
             continue;
           }
           long v = table.value(i);
