@@ -111,6 +111,16 @@ final class A64Forms {
     msrNzcv();
     mov();
     add("nop", A64.NOP, "nop", "nop");
+    indirect();
+  }
+
+  /** BR (long islands) and its BTI landing pad, which Capstone 4 prints as the hint it is. */
+  private void indirect() {
+    for (int r = 0; r < 32; r++) {
+      String t = "br " + xz(r);
+      add("br", A64.br(r), t, t);
+    }
+    add("btiJ", A64.BTI_J, "hint #36", "bti j", "hint #0x24");
   }
 
   private static final int[] IMM16 = {

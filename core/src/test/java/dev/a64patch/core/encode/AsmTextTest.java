@@ -105,6 +105,16 @@ class AsmTextTest {
   }
 
   @Test
+  void indirectBranchesAndLandingPads() {
+    for (int rn = 0; rn < 32; rn++) {
+      int r = rn;
+      check("br(" + rn + ")", base(), a -> a.br(r));
+    }
+    check("btiJ()", base(), Asm::btiJ);
+    report();
+  }
+
+  @Test
   void stackPointerArithmetic() {
     for (int bytes : new int[] {0, 1, 8, 9, 10, 16, 80, 96, 0xFF0, 0xFFF}) {
       check("subSp(" + bytes + ")", base(), a -> a.subSp(bytes));
@@ -320,7 +330,9 @@ class AsmTextTest {
                 "udiv",
                 "add",
                 "svc0",
-                "clearNzcv")),
+                "clearNzcv",
+                "br",
+                "btiJ")),
         builders);
   }
 
