@@ -91,6 +91,28 @@ public final class A64 {
     return 0xF9000000 | scaled(offset) << 10 | reg(rn) << 5 | reg(rt);
   }
 
+  /**
+   * {@code STR Xt, [Xn|SP, #offset]!}: pre-index, so the base moves and the store happens in one
+   * instruction (a signal never sees the slot below SP); offset in [-256, 255].
+   */
+  public static int strPre(int rt, int rn, int offset) {
+    return 0xF8000C00 | imm9(offset) << 12 | reg(rn) << 5 | reg(rt);
+  }
+
+  /**
+   * {@code LDR Xt, [Xn|SP], #offset}: post-index, load then move the base; offset in [-256, 255].
+   */
+  public static int ldrPost(int rt, int rn, int offset) {
+    return 0xF8400400 | imm9(offset) << 12 | reg(rn) << 5 | reg(rt);
+  }
+
+  private static int imm9(int offset) {
+    if (offset < -256 || offset > 255) {
+      throw new IllegalArgumentException("offset " + offset + " outside [-256, 255]");
+    }
+    return offset & 0x1FF;
+  }
+
   /** {@code LDR Xt, [Xn|SP, #offset]}, unsigned offset, a multiple of 8 below 32768. */
   public static int ldr(int rt, int rn, int offset) {
     return 0xF9400000 | scaled(offset) << 10 | reg(rn) << 5 | reg(rt);

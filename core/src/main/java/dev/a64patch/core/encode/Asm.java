@@ -75,6 +75,28 @@ public final class Asm {
     return emit(A64.ldr(rt, A64.SP, offset), "ldr " + x(rt) + ", " + spOffset(offset));
   }
 
+  /**
+   * {@code STR Xt, [SP, #offset]!} (pre-index: SP moves first), a push: offset negative. (Capstone
+   * 4 prints a negative post-index offset as an unsigned 64-bit number; the builder keeps to the
+   * forms whose text it prints as Capstone does.)
+   */
+  public Asm strPre(int rt, int offset) {
+    if (offset >= 0) {
+      throw new IllegalArgumentException("a push lowers SP: offset " + offset);
+    }
+    return emit(A64.strPre(rt, A64.SP, offset), "str " + x(rt) + ", [sp, " + imm(offset) + "]!");
+  }
+
+  /**
+   * {@code LDR Xt, [SP], #offset} (post-index: SP moves after the load), a pop: offset positive.
+   */
+  public Asm ldrPost(int rt, int offset) {
+    if (offset <= 0) {
+      throw new IllegalArgumentException("a pop raises SP: offset " + offset);
+    }
+    return emit(A64.ldrPost(rt, A64.SP, offset), "ldr " + x(rt) + ", [sp], " + imm(offset));
+  }
+
   public Asm stp(int rt1, int rt2, int offset) {
     return emit(
         A64.stp(rt1, rt2, A64.SP, offset),

@@ -67,35 +67,72 @@ final class IslandPlanner {
   }
 
   /**
-   * A long island pair for {@code site} whose trampoline (entered by {@code BR}) starts at {@code
-   * trampoline} and ends at {@code last}: {@link Island.Role#LONG_TO} within reach of the site's
-   * {@code B}, {@link Island.Role#LONG_BACK} whose {@code B} reaches site + 4, both within the ±4
-   * GiB of {@code ADRP} from the trampoline. Empty, and nothing taken, when the padding near the
-   * site has no room for them.
+   * Long islands for {@code site} whose trampoline (entered by {@code BR}) starts at {@code
+   * trampoline} and ends at {@code last}: on the way there {@link Island.Role#LONG_TO}, or {@link
+   * Island.Role#SAVE} and {@link Island.Role#JUMP} where no 4 free words lie near the site; on the
+   * way back {@link Island.Role#LONG_BACK}, or {@link Island.Role#LAND} and {@link
+   * Island.Role#RESTORE}. Each piece lies within reach of the {@code B} that leads to it or away
+   * from it. Empty, and nothing taken, when the padding near the site has no room for them.
    */
   Optional<List<Island>> far(long site, long trampoline, long last, int rt) {
-    int toWords = Island.words(Island.Role.LONG_TO);
-    int backWords = Island.words(Island.Role.LONG_BACK);
-    long to = block(site, toWords);
-    if (to < 0 || !adrpReaches(to + 8, trampoline)) {
+    if (!adrpReaches(site, trampoline) || !adrpReaches(site, last)) {
       return Optional.empty();
     }
-    take(to, toWords);
-    long back = block(site + 4 - 4L * (backWords - 1), backWords);
-    if (back < 0 || !adrpReaches(last - 8, back)) {
-      release(to, toWords);
+    List<Island> out = new ArrayList<>();
+    List<long[]> taken = new ArrayList<>();
+    if (!there(site, trampoline, rt, out, taken) || !back(site, rt, out, taken)) {
+      taken.forEach(t -> release(t[0], (int) t[1]));
       return Optional.empty();
     }
-    take(back, backWords);
-    return Optional.of(
-        List.of(
-            island(Island.Role.LONG_TO, to, trampoline, rt),
-            island(Island.Role.LONG_BACK, back, site + 4, rt)));
+    return Optional.of(out);
   }
 
-  /** ADRP's ±4 GiB, with the same margin as the reach of B. */
+  private boolean there(long site, long trampoline, int rt, List<Island> out, List<long[]> taken) {
+    long whole = grab(site, Island.Role.LONG_TO, taken);
+    if (whole >= 0) {
+      out.add(island(Island.Role.LONG_TO, whole, trampoline, rt));
+      return true;
+    }
+    long save = grab(site, Island.Role.SAVE, taken);
+    long jump = save < 0 ? -1 : grab(save + 4, Island.Role.JUMP, taken);
+    if (jump < 0) {
+      return false;
+    }
+    out.add(island(Island.Role.SAVE, save, jump, rt));
+    out.add(island(Island.Role.JUMP, jump, trampoline, rt));
+    return true;
+  }
+
+  private boolean back(long site, int rt, List<Island> out, List<long[]> taken) {
+    long whole = grab(site + 4 - 8, Island.Role.LONG_BACK, taken);
+    if (whole >= 0) {
+      out.add(island(Island.Role.LONG_BACK, whole, site + 4, rt));
+      return true;
+    }
+    long restore = grab(site + 4 - 4, Island.Role.RESTORE, taken);
+    long land = restore < 0 ? -1 : grab(restore - 4, Island.Role.LAND, taken);
+    if (land < 0) {
+      return false;
+    }
+    out.add(island(Island.Role.LAND, land, restore, rt));
+    out.add(island(Island.Role.RESTORE, restore, site + 4, rt));
+    return true;
+  }
+
+  /** Takes room for an island of {@code role} near {@code near}; its start, or -1. */
+  private long grab(long near, Island.Role role, List<long[]> taken) {
+    int words = Island.words(role);
+    long at = block(near, words);
+    if (at >= 0) {
+      take(at, words);
+      taken.add(new long[] {at, words});
+    }
+    return at;
+  }
+
+  /** ADRP's ±4 GiB, with room for the islands' distance from the site. */
   private static boolean adrpReaches(long from, long to) {
-    return Math.abs(to - from) < (1L << 32) - (1L << 20);
+    return Math.abs(to - from) < (1L << 32) - (512L << 20);
   }
 
   /**

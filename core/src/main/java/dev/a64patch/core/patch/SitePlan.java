@@ -108,6 +108,6 @@ public record SitePlan(
 
   /** True when the trampoline is entered through a long island ({@link Trampolines#encodeFar}). */
   public boolean far() {
-    return islands.stream().anyMatch(i -> i.role() == Island.Role.LONG_TO);
+    return islands.stream().anyMatch(i -> i.role().jumps());
   }
 }

@@ -248,7 +248,7 @@ public final class Verifier {
 
   /** True when the site's trampoline is entered through a long island. */
   static boolean isFar(Manifest.Site s) {
-    return s.islands().stream().anyMatch(i -> Island.Role.parse(i.role()) == Island.Role.LONG_TO);
+    return s.islands().stream().anyMatch(i -> Island.Role.parse(i.role()).jumps());
   }
 
   /**

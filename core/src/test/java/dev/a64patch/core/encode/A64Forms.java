@@ -114,13 +114,32 @@ final class A64Forms {
     indirect();
   }
 
-  /** BR (long islands) and its BTI landing pad, which Capstone 4 prints as the hint it is. */
+  /**
+   * What long islands use: BR, its BTI landing pad (Capstone 4 prints the hint it is), and the
+   * pre-index store and post-index load that move SP and save or reload in one instruction.
+   */
   private void indirect() {
     for (int r = 0; r < 32; r++) {
       String t = "br " + xz(r);
       add("br", A64.br(r), t, t);
     }
     add("btiJ", A64.BTI_J, "hint #36", "bti j", "hint #0x24");
+    for (int r = 0; r < 32; r++) {
+      // Capstone 4 prints a negative post-index offset as an unsigned 64-bit number: only the
+      // pushes and pops Asm builds are probed.
+      for (int off : new int[] {1, 9, 16, 255}) {
+        add(
+            "strPre",
+            A64.strPre(r, A64.SP, -off),
+            "str " + xz(r) + ", [sp, #" + -off + "]!",
+            "str " + xz(r) + ", [sp, " + simm(-off) + "]!");
+        add(
+            "ldrPost",
+            A64.ldrPost(r, A64.SP, off),
+            "ldr " + xz(r) + ", [sp], #" + off,
+            "ldr " + xz(r) + ", [sp], " + simm(off));
+      }
+    }
   }
 
   private static final int[] IMM16 = {

@@ -63,7 +63,8 @@ class A64OracleTest {
     assertEquals(
         List.of(
             "movz", "movk", "addImm", "subImm", "addReg", "mul", "udiv", "str", "ldr", "stp", "ldp",
-            "adrp", "b", "ldadd", "svc", "msrNzcv", "mov", "nop", "br", "btiJ"),
+            "adrp", "b", "ldadd", "svc", "msrNzcv", "mov", "nop", "br", "btiJ", "strPre",
+            "ldrPost"),
         List.copyOf(forms.keySet()));
     return forms.entrySet().stream()
         .map(

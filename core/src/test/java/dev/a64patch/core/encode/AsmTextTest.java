@@ -105,12 +105,21 @@ class AsmTextTest {
   }
 
   @Test
-  void indirectBranchesAndLandingPads() {
+  void longIslandForms() {
     for (int rn = 0; rn < 32; rn++) {
       int r = rn;
       check("br(" + rn + ")", base(), a -> a.br(r));
     }
     check("btiJ()", base(), Asm::btiJ);
+    for (int rt = 0; rt < 32; rt++) {
+      for (int off : new int[] {1, 8, 9, 10, 16, 255, 256}) {
+        int r = rt;
+        check("strPre(" + rt + ", " + -off + ")", base(), a -> a.strPre(r, -off));
+        if (off < 256) {
+          check("ldrPost(" + rt + ", " + off + ")", base(), a -> a.ldrPost(r, off));
+        }
+      }
+    }
     report();
   }
 
@@ -332,7 +341,9 @@ class AsmTextTest {
                 "svc0",
                 "clearNzcv",
                 "br",
-                "btiJ")),
+                "btiJ",
+                "strPre",
+                "ldrPost")),
         builders);
   }
 

@@ -160,16 +160,53 @@ class IslandsTest {
    */
   @Test
   void largeBssIsCrossedByLongIslands() throws Exception {
+    Patcher.Outcome o = bssLibraryPatched("wide", 6);
+    for (SitePlan site : o.plan().sites()) {
+      assertEquals(
+          List.of(Island.Role.LONG_TO, Island.Role.LONG_BACK),
+          site.islands().stream().map(Island::role).toList());
+    }
+    checkLongIslandsWithObjdump(dir.resolve("libwide.patched.so"));
+    runsAndRestores("wide", o);
+  }
+
+  /**
+   * Functions aligned to 16 bytes, as GCC does at -O2, leave 1 to 3 words of padding: too few for a
+   * whole long island, so it is split into pieces joined by B, each within reach of the next.
+   */
+  @Test
+  void smallPaddingTakesLongIslandsInPieces() throws Exception {
+    Patcher.Outcome o = bssLibraryPatched("narrow", 4);
+    for (SitePlan site : o.plan().sites()) {
+      List<Island.Role> roles = site.islands().stream().map(Island::role).toList();
+      assertTrue(
+          roles.containsAll(List.of(Island.Role.SAVE, Island.Role.JUMP)),
+          "no 4 free words anywhere: " + roles);
+    }
+    runsAndRestores("narrow", o);
+  }
+
+  /**
+   * A small BTI-marked library whose 200 MiB {@code .bss} lies between its code and the new
+   * segment: no chain of B hops can cross that, so each read goes through long islands in the
+   * padding next to it ({@code adrp}+{@code add}+{@code br} to a trampoline that starts with {@code
+   * bti j}) and returns through others. Under qemu, whose loader maps the library's code with
+   * PROT_BTI, a {@code br} to anything but a landing pad would fault. Functions are aligned to
+   * {@code 1 << align}.
+   */
+  private static Patcher.Outcome bssLibraryPatched(String name, int align) throws Exception {
     List<String> s = new ArrayList<>(List.of(".text"));
-    bss(s, "f_read", "hint #34", "mrs x0, cntvct_el0", "ret");
-    bss(s, "f_x16", "hint #34", "mrs x16, cntvct_el0", "mov x0, x16", "ret");
-    bss(s, "g", "hint #34", "ret");
+    bss(s, align, "f_read", "hint #34", "mrs x0, cntvct_el0", "ret");
+    bss(s, align, "f_x16", "hint #34", "mrs x16, cntvct_el0", "mov x0, x16", "ret");
+    for (int i = 0; i < 8; i++) {
+      bss(s, align, "g" + i, "ret"); // never called: no landing pad needed
+    }
     s.add(".bss");
     s.add(".skip 200 << 20");
-    Path src = dir.resolve("bss.s");
+    Path src = dir.resolve(name + ".s");
     Files.writeString(src, String.join("\n", s) + "\n");
-    Path obj = dir.resolve("bss.o");
-    Path lib = dir.resolve("libbss.so");
+    Path obj = dir.resolve(name + ".o");
+    Path lib = dir.resolve("lib" + name + ".so");
     run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", obj.toString(), src.toString());
     run(
         Tools.require("aarch64-linux-gnu-ld").toString(),
@@ -179,18 +216,21 @@ class IslandsTest {
         "-o",
         lib.toString(),
         obj.toString());
-    Path out = dir.resolve("libbss.patched.so");
+    Path out = dir.resolve("lib" + name + ".patched.so");
     Patcher.Outcome o =
         Patcher.patch(lib, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
     assertEquals(2, o.plan().throughIslands());
     for (SitePlan site : o.plan().sites()) {
       assertEquals(SitePlan.Action.TRAMPOLINE, site.action());
-      assertEquals(
-          List.of(Island.Role.LONG_TO, Island.Role.LONG_BACK),
-          site.islands().stream().map(Island::role).toList());
+      assertTrue(site.far(), site.toString());
       assertEquals(A64.BTI_J, site.code().get(0).word(), "the BR target is a landing pad");
     }
-    checkLongIslandsWithObjdump(out);
+    return o;
+  }
+
+  /** Both reads yield the counter, identically on two runs; restore is exact. */
+  private static void runsAndRestores(String name, Patcher.Outcome o) throws Exception {
+    Path out = dir.resolve("lib" + name + ".patched.so");
     Path loader = TestData.bin("absl_loader");
     for (String symbol : List.of("f_read", "f_x16")) {
       List<BigInteger> first =
@@ -202,7 +242,7 @@ class IslandsTest {
       assertEquals(counter(0, 1, 2), first, symbol + ": the patched counter, advancing");
     }
     // Control: without the landing pad the BR faults, so the loader really guards these pages.
-    Path unguarded = dir.resolve("libbss.nobti.so");
+    Path unguarded = dir.resolve("lib" + name + ".nobti.so");
     Files.copy(out, unguarded);
     SitePlan first = o.plan().sites().get(0);
     long at = ElfFile.read(out).offsetOf(first.trampoline()).orElseThrow();
@@ -218,7 +258,7 @@ class IslandsTest {
         Qemu.run(
             loader, List.of(unguarded.toString(), first.finding().symbol().name(), "1"), Map.of());
     assertNotEquals(0, r.exitCode(), "a BR to a NOP on a BTI page must fault: " + r.describe());
-    restoresExactly(out, lib);
+    restoresExactly(out, dir.resolve("lib" + name + ".so"));
   }
 
   /**
@@ -336,7 +376,7 @@ class IslandsTest {
     Files.delete(out);
   }
 
-  private static void bss(List<String> s, String name, String... body) {
+  private static void bss(List<String> s, int align, String name, String... body) {
     s.add(".globl " + name);
     s.add(".type " + name + ", %function");
     s.add(name + ":");
@@ -344,7 +384,7 @@ class IslandsTest {
       s.add("  " + b);
     }
     s.add(".size " + name + ", .-" + name);
-    s.add(".p2align 6");
+    s.add(".p2align " + align);
   }
 
   private static final Pattern ADRP =
@@ -368,9 +408,9 @@ class IslandsTest {
       assertEquals("long-back", back.role());
       assertEquals(to.address(), branchTarget(objdump, patched, s.address()), "site");
       assertEquals(s.trampoline(), to.target());
-      assertEquals(s.trampoline(), addressComputed(objdump, patched, to.address() + 8), "there");
+      assertEquals(s.trampoline(), addressComputed(objdump, patched, to.address() + 4), "there");
       assertEquals(s.address() + 4, back.target());
-      assertEquals(s.address() + 4, branchTarget(objdump, patched, back.address() + 12), "back");
+      assertEquals(s.address() + 4, branchTarget(objdump, patched, back.address() + 8), "back");
       long size = Trampolines.farSize(s.trampolineKind(), s.rt(), PatchOptions.defaults());
       assertEquals(
           back.address(),
