@@ -120,7 +120,8 @@ final class ManifestJson {
    * takes its absence as the empty list.
    */
   private static boolean omittable(RecordComponent c) {
-    JsonInclude include = c.getAnnotation(JsonInclude.class);
+    // @JsonInclude does not target record components: javac puts it on the accessor (and field).
+    JsonInclude include = c.getAccessor().getAnnotation(JsonInclude.class);
     return include != null
         && include.value() == JsonInclude.Include.NON_EMPTY
         && List.class.isAssignableFrom(c.getType());

@@ -82,6 +82,14 @@ class IslandManifestTest {
     assertEquals(2, manifest().sites().get(0).islands().size(), "a pair of long islands");
   }
 
+  /** Jackson, which wrote manifests before a64patch's own writer, writes the islands the same. */
+  @Test
+  void islandsAreWrittenAsJacksonWritesThem() throws Exception {
+    Manifest m = manifest();
+    assertArrayEquals(JSON.writeValueAsBytes(m), ManifestJson.compact(m));
+    assertArrayEquals(manifestBytes(), ManifestJson.pretty(m));
+  }
+
   @Test
   void changedIslandWordIsRefusedByRestoreAndReportedByVerify() throws Exception {
     Manifest.Island back = manifest().sites().get(0).islands().get(1);

@@ -140,7 +140,8 @@ class ManifestJsonTest {
               s.trampoline(),
               s.kind(),
               text,
-              s.unwind()));
+              s.unwind(),
+              s.islands()));
     }
     return new Manifest(
         m.format(),
