@@ -340,13 +340,13 @@ public final class Planner {
   }
 
   /**
-   * The sites that neither reach their trampoline nor find a chain of islands to it get the
-   * out-of-range policy's decision.
+   * The sites that neither reach their trampoline nor find room for islands (a chain, or long
+   * islands) get the out-of-range policy's decision.
    *
    * @param possible whether any setting lets the file through (false: the reads in reach need a
    *     file larger than a64patch can read back, so the refusal gives no advice)
    * @param also a further setting the reads in reach need, or null
-   * @param noSpace true when the file has no island space at all (else the chains were cut off)
+   * @param noSpace true when the file has no island space at all (else none near these sites)
    */
   private static List<SitePlan> outOfRange(
       ElfFile elf,
@@ -361,7 +361,7 @@ public final class Planner {
     }
     String why =
         "trampoline out of reach of B (±128 MiB)"
-            + (noSpace ? ", no island space" : ", no chain of islands reaches it");
+            + (noSpace ? ", no island space" : ", no room for islands near it");
     Remedy choice = Remedy.of("choose", Setting.OUT_OF_RANGE, "skip", "zero", "nop");
     return switch (options.outOfRange()) {
       case FAIL ->
@@ -373,7 +373,7 @@ public final class Planner {
                   sites.get(0).address(),
                   noSpace
                       ? "the file has no executable padding to place islands in"
-                      : "no chain of islands in its executable padding reaches them"),
+                      : "the executable padding near them has no room for islands"),
               !possible ? null : also == null ? choice : choice.and(also));
       case SKIP -> sites.stream().map(f -> SitePlan.skipped(f, why)).toList();
       case ZERO ->

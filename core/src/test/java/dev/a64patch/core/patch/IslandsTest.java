@@ -228,6 +228,55 @@ class IslandsTest {
     return o;
   }
 
+  /**
+   * Padding of one word next to each read is room for no island piece: the default refuses, saying
+   * so, and the advice it gives ({@code --out-of-range zero}) leads to a run that succeeds.
+   */
+  @Test
+  void noRoomForIslandsIsRefusedWithAdviceThatWorks() throws Exception {
+    List<String> s = new ArrayList<>(List.of(".text"));
+    bss(s, 3, "f_read", "hint #34", "mrs x0, cntvct_el0", "ret"); // 12 bytes: 1 word of padding
+    s.add(".bss");
+    s.add(".skip 200 << 20");
+    Path src = dir.resolve("tight.s");
+    Files.writeString(src, String.join("\n", s) + "\n");
+    Path obj = dir.resolve("tight.o");
+    Path lib = dir.resolve("libtight.so");
+    run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", obj.toString(), src.toString());
+    run(
+        Tools.require("aarch64-linux-gnu-ld").toString(),
+        "-shared",
+        "-o",
+        lib.toString(),
+        obj.toString());
+    assertFalse(IslandSpace.find(ElfFile.read(lib)).isEmpty(), "there is padding, only too little");
+    Path out = dir.resolve("libtight.patched.so");
+    PatchException e =
+        assertThrows(
+            PatchException.class,
+            () -> Patcher.patch(lib, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE));
+    assertTrue(e.getMessage().contains("has no room for islands"), e.getMessage());
+    assertEquals(
+        dev.a64patch.core.failure.Remedy.of(
+            "choose", dev.a64patch.core.failure.Setting.OUT_OF_RANGE, "skip", "zero", "nop"),
+        e.remedy().orElseThrow());
+    assertFalse(Files.exists(out));
+    PatchOptions d = PatchOptions.defaults();
+    PatchOptions zero =
+        new PatchOptions(
+            d.strategy(),
+            d.registers(),
+            d.step(),
+            d.frequency(),
+            d.includeUncertain(),
+            OutOfRangePolicy.ZERO,
+            d.rndr(),
+            d.maxPadding());
+    Patcher.Outcome o = Patcher.patch(lib, out, zero, false, PatchWriter.Hooks.NONE);
+    assertEquals(SitePlan.Action.IN_PLACE, o.plan().sites().get(0).action());
+    assertTrue(Verifier.verify(ElfFile.read(out)).ok());
+  }
+
   /** Both reads yield the counter, identically on two runs; restore is exact. */
   private static void runsAndRestores(String name, Patcher.Outcome o) throws Exception {
     Path out = dir.resolve("lib" + name + ".patched.so");
