@@ -142,26 +142,31 @@ final class IslandPlanner {
   private long block(long near, int words) {
     long size = 4L * words;
     long reach = A64.BRANCH_RANGE - Planner.REACH_MARGIN - size;
-    long best = -1;
-    Long key = free.floorKey(near - reach);
-    if (key == null) {
-      key = free.ceilingKey(near - reach);
-    }
-    for (; key != null && key <= near + reach; key = free.higherKey(key)) {
+    long below = -1; // the nearest fit in an interval starting at or below near
+    for (Long key = free.floorKey(near); key != null; key = free.lowerKey(key)) {
+      long end = free.get(key)[0];
+      if (end - size < near - reach) {
+        break; // intervals are disjoint and sorted: the ones below end farther down
+      }
       long lo = Math.max(key, near - reach);
-      long hi = Math.min(free.get(key)[0], near + reach + size) - size; // last possible start
-      if (lo > hi) {
-        continue;
-      }
-      long at = Math.max(lo, Math.min(hi, near));
-      if (best < 0 || Math.abs(at - near) < Math.abs(best - near)) {
-        best = at;
-      }
-      if (lo >= near) {
-        break; // the intervals after this one are farther
+      long hi = Math.min(end, near + reach + size) - size;
+      if (lo <= hi) {
+        below = Math.max(lo, Math.min(hi, near));
+        break;
       }
     }
-    return best;
+    long above = -1; // the nearest fit in an interval starting above near
+    for (Long key = free.higherKey(near); key != null && key <= near + reach; ) {
+      if (free.get(key)[0] - key >= size) {
+        above = key;
+        break;
+      }
+      key = free.higherKey(key);
+    }
+    if (below < 0 || (above >= 0 && above - near < near - below)) {
+      return above;
+    }
+    return below;
   }
 
   /** Takes hops from {@code from} until {@code goal} is within reach; false when stuck. */
