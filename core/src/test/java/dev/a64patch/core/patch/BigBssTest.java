@@ -10,7 +10,6 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Programs with more than 200 MB of .bss (testdata/src/bigbss.h): an executable's new segment must
  * keep the first PT_LOAD's p_vaddr - p_offset (AT_PHDR), so its file is padded by about the size of
- * the .bss; the padding is a hole, and the file grows on disk by its appended parts only. The read
- * in .text is beyond the reach of B from the new segment and follows {@code --out-of-range zero};
- * the read after .bss gets a trampoline and advances.
+ * the .bss; the padding is a hole, and the file grows on disk by its appended parts only. The
+ * default patch reaches the read in .text, beyond the reach of B from the new segment, through
+ * islands, and the read after .bss directly; both advance.
  */
 class BigBssTest {
   @TempDir static Path dir;
@@ -31,25 +30,13 @@ class BigBssTest {
     fixtures = BigBss.build(dir);
   }
 
-  static PatchOptions zero() {
-    PatchOptions d = PatchOptions.defaults();
-    return new PatchOptions(
-        d.strategy(),
-        Set.of(),
-        d.step(),
-        d.frequency(),
-        false,
-        OutOfRangePolicy.ZERO,
-        d.rndr(),
-        d.maxPadding());
-  }
-
   @Test
   void pieIsPaddedWithAHoleRunsAndRestores() throws Exception {
     BigBss.assumeHoles(dir);
     Path in = fixtures.pie();
     Path out = dir.resolve("bigbss.patched");
-    Patcher.Outcome o = Patcher.patch(in, out, zero(), false, PatchWriter.Hooks.NONE);
+    Patcher.Outcome o =
+        Patcher.patch(in, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
     Layout l = o.plan().layout();
     assertEquals(LayoutStrategy.BSS_END, l.strategy());
     assertTrue(l.padding() >= BigBss.MIN_BSS, "padding " + l.padding());
@@ -80,7 +67,8 @@ class BigBssTest {
     Path run = Files.createDirectories(dir.resolve("lib"));
     Files.copy(fixtures.main(), run.resolve("main"));
     Path out = run.resolve("libbigbss.so");
-    Patcher.Outcome o = Patcher.patch(in, out, zero(), false, PatchWriter.Hooks.NONE);
+    Patcher.Outcome o =
+        Patcher.patch(in, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
     Layout l = o.plan().layout();
     assertEquals(LayoutStrategy.BINARY_END, l.strategy());
     assertTrue(l.padding() < Layout.MIN_ALIGN, "padding " + l.padding());
@@ -103,19 +91,17 @@ class BigBssTest {
   }
 
   /**
-   * The read after .bss advances; the far read in .text yields 0 where the plan rewrote it in place
-   * ({@code --out-of-range zero}), or continues the counter where it reached a trampoline.
+   * With the default options every read is patched: the far read in .text through islands (the .bss
+   * lies between it and the new segment), the read after .bss directly; both continue the one
+   * counter, in the order the program reads them.
    */
   private static void checkValues(PatchPlan plan, List<BigInteger> values) {
     SitePlan far = plan.sites().get(0); // sites are in file order: .text before .late_text
+    SitePlan late = plan.sites().get(1);
+    assertEquals(SitePlan.Action.TRAMPOLINE, far.action(), far.toString());
+    assertEquals(SitePlan.Action.TRAMPOLINE, late.action(), late.toString());
+    assertTrue(values.get(1).compareTo(values.get(0)) > 0, "far then late: " + values);
     assertTrue(values.get(2).compareTo(values.get(1)) > 0, "late read advances: " + values);
-    if (far.action() == SitePlan.Action.IN_PLACE) {
-      assertTrue(far.reason().contains("out of reach"), far.reason());
-      assertEquals(BigInteger.ZERO, values.get(0), "far read: --out-of-range zero");
-    } else {
-      assertEquals(SitePlan.Action.TRAMPOLINE, far.action(), far.toString());
-      assertTrue(values.get(1).compareTo(values.get(0)) > 0, "far read advances: " + values);
-    }
   }
 
   /** Runs the program twice: the output must be identical, and its .bss intact. */
