@@ -3,10 +3,6 @@ package dev.a64patch.core.patch;
 import static dev.a64patch.elf.ElfConstants.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.a64patch.core.scan.IslandSpace;
-import dev.a64patch.core.scan.ScanOptions;
-import dev.a64patch.core.scan.Scanner;
-import dev.a64patch.core.scan.SysReg;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSegment;
 import dev.a64patch.testing.Corpus;
@@ -21,10 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Which layout strategy each corpus file gets and how much padding it needs (the figures in
  * docs/patching.md, "Large .bss"), and what reusing a program header entry would have to work with
- * (docs/design.md section 6): spare PT_NULL entries and PT_NOTE entries; and how many files that
- * read the counter have no executable padding for islands. Prints the tally; fails if any corpus
- * file would be refused for its layout with the default settings, or reads the counter and has no
- * island space.
+ * (docs/design.md section 6): spare PT_NULL entries and PT_NOTE entries. Prints the tally; fails if
+ * any corpus file would be refused for its layout with the default settings.
  */
 class CorpusLayoutTallyTest {
 
@@ -38,8 +32,6 @@ class CorpusLayoutTallyTest {
     int withNote = 0;
     int noteOnlyProperty = 0;
     int files = 0;
-    int withReads = 0;
-    List<String> noIslandSpace = new ArrayList<>();
     for (Path p : Corpus.all()) {
       ElfFile elf;
       try {
@@ -68,16 +60,6 @@ class CorpusLayoutTallyTest {
       } catch (PatchException e) {
         refused.add(name(p) + ": " + e.reason());
       }
-      // Islands (docs/design.md section 10) need executable padding: how often is there none?
-      boolean reads =
-          Scanner.scan(elf, ScanOptions.defaults()).findings().stream()
-              .anyMatch(f -> f.register().kind() == SysReg.Kind.COUNTER);
-      if (reads) {
-        withReads++;
-        if (IslandSpace.find(elf).isEmpty()) {
-          noIslandSpace.add(name(p));
-        }
-      }
       if (Layout.isExecutable(elf)) {
         executables++;
         withNull += elf.segments().stream().anyMatch(s -> s.type() == PT_NULL) ? 1 : 0;
@@ -89,8 +71,7 @@ class CorpusLayoutTallyTest {
     System.out.printf(
         "corpus layout: %d files: %s; executables padded: %d (largest %d bytes, %s);"
             + " %d executables: %d with a PT_NULL entry, %d with PT_NOTE, %d with a PT_NOTE that"
-            + " only repeats PT_GNU_PROPERTY; refused: %s; %d files read the counter, %d of"
-            + " them without island space %s%n",
+            + " only repeats PT_GNU_PROPERTY; refused: %s%n",
         files,
         strategies,
         padded.size(),
@@ -100,13 +81,9 @@ class CorpusLayoutTallyTest {
         withNull,
         withNote,
         noteOnlyProperty,
-        refused,
-        withReads,
-        noIslandSpace.size(),
-        noIslandSpace);
+        refused);
     assertTrue(files > 0);
     assertEquals(List.of(), refused, "corpus files refused for their layout");
-    assertEquals(List.of(), noIslandSpace, "corpus files that read the counter, without islands");
     assertTrue(max <= PatchOptions.DEFAULT_MAX_PADDING);
   }
 
