@@ -734,6 +734,9 @@ final class EvidenceIndex {
         }
         target += symbols.value(sym);
       }
+      if (!perSection && !interesting(-1, target, 4)) {
+        continue; // the cheap test first: in a linked file it does not depend on the region
+      }
       int region = perSection ? regionOfSection(shndx) : regionOf(target);
       if (region >= 0 && interesting(region, target, 4)) {
         long at = RELA64.get(b, i * size, "r_offset");
