@@ -1,11 +1,25 @@
 package dev.a64patch.core.patch;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,16 +29,26 @@ import java.util.Map;
 /**
  * The manifest's JSON: records of strings, integers, booleans, enums (by name), lists and records,
  * written and read by following the record components, so that a field added to a manifest record
- * is written and read without more code. It writes what Jackson's record serialisation wrote for
- * the manifest before it (the compact form for the checksum, the two-space pretty form in the
- * file), byte for byte, so that manifests already written keep their checksums. It reads strictly:
- * an unknown or missing key, a fraction or a number where an integer or a string belongs, a string
- * where a number belongs, a duplicate key or anything after the document is an error naming the
- * field. It exists so that patch, restore and verify do not pay for setting up a data-binding
- * library on every run (docs/performance.md).
+ * is written and read without more code. Tokens, escaping and numbers are jackson-core's streaming
+ * generator and parser (cheap to set up, unlike a data-binding mapper: docs/performance.md); this
+ * class only walks the records. It writes what Jackson's record serialisation wrote for the
+ * manifest before it (the compact form for the checksum, the two-space pretty form in the file),
+ * byte for byte, so that manifests already written keep their checksums. It reads strictly: an
+ * unknown, missing or duplicate key, a fraction or a number where an integer or a string belongs,
+ * a string where a number belongs, or anything after the document is an error naming the field.
  */
 final class ManifestJson {
   private ManifestJson() {}
+
+  /**
+   * Jackson's defaults already refuse what is not JSON (comments, NaN, leading zeros, single
+   * quotes, raw control characters in strings); a manifest nests four levels, so anything much
+   * deeper is damage, refused before it costs stack.
+   */
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+          .build();
 
   /** A value that cannot be read; {@code path} names the field ("sites[3].offset"). */
   static final class Invalid extends Exception {
@@ -39,79 +63,69 @@ final class ManifestJson {
 
   // ---- writing -------------------------------------------------------------------------------
 
+  /**
+   * What Jackson's mapper wrote to bytes: its UTF-8 generator, which writes a character beyond the
+   * BMP as the escapes {@code \\uD83D\\uDE00}.
+   */
   static byte[] compact(Record r) {
-    StringBuilder out = new StringBuilder(4096);
-    write(out, r, false, 0);
-    return out.toString().getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+      write(g, r);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in memory: cannot happen
+    }
+    return out.toByteArray();
   }
 
-  /** Jackson's default pretty printer: objects indented by two spaces, arrays inline. */
+  /**
+   * What Jackson's mapper wrote as a string with its default pretty printer (objects indented by
+   * two spaces, {@code " : "}, arrays inline), then encoded as UTF-8; the line feed is fixed so that
+   * the file's form does not depend on the platform's line separator.
+   */
   static byte[] pretty(Record r) {
-    StringBuilder out = new StringBuilder(8192);
-    write(out, r, true, 0);
+    StringWriter out = new StringWriter(8192);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.setPrettyPrinter(
+          new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
+      write(g, r);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in memory: cannot happen
+    }
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void write(StringBuilder out, Object v, boolean pretty, int depth) {
+  private static void write(JsonGenerator g, Object v) throws IOException {
     if (v == null) {
-      out.append("null");
+      g.writeNull();
     } else if (v instanceof String s) {
-      string(out, s, !pretty);
-    } else if (v instanceof Long || v instanceof Integer || v instanceof Boolean) {
-      out.append(v);
+      g.writeString(s);
+    } else if (v instanceof Long l) {
+      g.writeNumber(l);
+    } else if (v instanceof Integer i) {
+      g.writeNumber(i);
+    } else if (v instanceof Boolean b) {
+      g.writeBoolean(b);
     } else if (v instanceof Enum<?> e) {
-      string(out, e.name(), !pretty);
+      g.writeString(e.name());
     } else if (v instanceof List<?> list) {
-      array(out, list, pretty, depth);
+      g.writeStartArray();
+      for (Object item : list) {
+        write(g, item);
+      }
+      g.writeEndArray();
     } else if (v instanceof Record r) {
-      object(out, r, pretty, depth);
+      g.writeStartObject();
+      for (RecordComponent c : r.getClass().getRecordComponents()) {
+        Object value = get(r, c);
+        if (!omitted(c, value)) {
+          g.writeFieldName(c.getName());
+          write(g, value);
+        }
+      }
+      g.writeEndObject();
     } else {
       throw new IllegalArgumentException("no JSON form for " + v.getClass().getName());
     }
-  }
-
-  private static void array(StringBuilder out, List<?> list, boolean pretty, int depth) {
-    if (list.isEmpty()) {
-      out.append(pretty ? "[ ]" : "[]");
-      return;
-    }
-    out.append(pretty ? "[ " : "[");
-    for (int i = 0; i < list.size(); i++) {
-      if (i > 0) {
-        out.append(pretty ? ", " : ",");
-      }
-      write(out, list.get(i), pretty, depth);
-    }
-    out.append(pretty ? " ]" : "]");
-  }
-
-  private static void object(StringBuilder out, Record r, boolean pretty, int depth) {
-    RecordComponent[] fields = r.getClass().getRecordComponents();
-    if (fields.length == 0) {
-      out.append(pretty ? "{ }" : "{}");
-      return;
-    }
-    out.append('{');
-    boolean first = true;
-    for (int i = 0; i < fields.length; i++) {
-      if (omitted(fields[i], get(r, fields[i]))) {
-        continue;
-      }
-      if (!first) {
-        out.append(',');
-      }
-      first = false;
-      if (pretty) {
-        out.append('\n').append("  ".repeat(depth + 1));
-      }
-      string(out, fields[i].getName(), !pretty);
-      out.append(pretty ? " : " : ":");
-      write(out, get(r, fields[i]), pretty, depth + 1);
-    }
-    if (pretty) {
-      out.append('\n').append("  ".repeat(depth));
-    }
-    out.append('}');
   }
 
   /**
@@ -139,34 +153,6 @@ final class ManifestJson {
     }
   }
 
-  /**
-   * Escapes as Jackson did: quote, backslash and control characters; the rest as UTF-8, except that
-   * its byte writer (the compact form) wrote characters beyond the BMP as {@code \\uD83D\\uDE00}.
-   */
-  private static void string(StringBuilder out, String s, boolean escapeSurrogates) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20 || (escapeSurrogates && Character.isSurrogate(c))) {
-            out.append(String.format("\\u%04X", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
-  }
-
   // ---- reading -------------------------------------------------------------------------------
 
   /** An integer token too large for a long, or a number with a fraction or an exponent. */
@@ -176,240 +162,92 @@ final class ManifestJson {
    * The document as plain values: LinkedHashMap, ArrayList, String, Long, {@link BigNumber}
    * (integers beyond a long, fractions), Boolean and null.
    *
-   * @throws Invalid with an empty path and the line and column of a syntax error
+   * @throws Invalid naming the field and the line and column of a syntax error or a duplicate key
    */
   static Object parse(byte[] bytes) throws Invalid {
-    Parser p = new Parser(new String(bytes, StandardCharsets.UTF_8));
-    p.space();
-    Object v = p.value(0);
-    p.space();
-    if (p.at < p.text.length()) {
-      throw p.error();
+    JsonParser p = null;
+    try {
+      p = FACTORY.createParser(bytes);
+      Object v = value(p, p.nextToken());
+      if (p.nextToken() != null) {
+        throw syntax(p, p.currentTokenLocation());
+      }
+      return v;
+    } catch (JsonProcessingException e) {
+      throw syntax(p, e.getLocation());
+    } catch (IOException e) {
+      throw new Invalid("", "is not valid JSON (" + e.getMessage() + ")");
+    } finally {
+      close(p);
     }
-    return v;
   }
 
-  private static final class Parser {
-    private static final int MAX_DEPTH = 64;
-    final String text;
-    int at;
-
-    Parser(String text) {
-      this.text = text;
+  private static Object value(JsonParser p, JsonToken t) throws IOException, Invalid {
+    if (t == null) {
+      throw syntax(p, p.currentLocation()); // empty, or cut short
     }
+    return switch (t) {
+      case START_OBJECT -> object(p);
+      case START_ARRAY -> array(p);
+      case VALUE_STRING -> p.getText();
+      case VALUE_NUMBER_INT ->
+          p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+              ? new BigNumber(p.getText(), true)
+              : (Object) p.getLongValue();
+      case VALUE_NUMBER_FLOAT -> new BigNumber(p.getText(), false);
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      default -> throw syntax(p, p.currentTokenLocation());
+    };
+  }
 
-    Invalid error() {
-      int line = 1;
-      int column = 1;
-      for (int i = 0; i < Math.min(at, text.length()); i++) {
-        if (text.charAt(i) == '\n') {
-          line++;
-          column = 1;
-        } else {
-          column++;
-        }
+  private static Map<String, Object> object(JsonParser p) throws IOException, Invalid {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
+      // Checked here rather than by the parser's duplicate detection, so that the error names the
+      // field instead of giving only a position.
+      if (out.containsKey(key)) {
+        throw new Invalid(path(p.getParsingContext()), "appears twice (not valid JSON)");
       }
-      return new Invalid("", "is not valid JSON (line " + line + ", column " + column + ")");
+      out.put(key, value(p, p.nextToken()));
     }
+    return out;
+  }
 
-    void space() {
-      while (at < text.length() && " \t\r\n".indexOf(text.charAt(at)) >= 0) {
-        at++;
-      }
+  private static List<Object> array(JsonParser p) throws IOException, Invalid {
+    List<Object> out = new ArrayList<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      out.add(value(p, t));
     }
+    return out;
+  }
 
-    char peek() throws Invalid {
-      if (at >= text.length()) {
-        throw error();
-      }
-      return text.charAt(at);
+  private static Invalid syntax(JsonParser p, JsonLocation at) {
+    String where =
+        at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    return new Invalid(p == null ? "" : path(p.getParsingContext()), "is not valid JSON" + where);
+  }
+
+  /** The field the parser is in, as the binding names it: "sites[3].offset". */
+  private static String path(JsonStreamContext c) {
+    if (c == null || c.inRoot()) {
+      return "";
     }
-
-    void expect(char c) throws Invalid {
-      if (peek() != c) {
-        throw error();
-      }
-      at++;
+    String parent = path(c.getParent());
+    if (c.inArray()) {
+      return parent + "[" + Math.max(c.getCurrentIndex(), 0) + "]";
     }
+    return c.getCurrentName() == null ? parent : join(parent, c.getCurrentName());
+  }
 
-    Object value(int depth) throws Invalid {
-      if (depth > MAX_DEPTH) {
-        throw error();
+  private static void close(JsonParser p) {
+    if (p != null) {
+      try {
+        p.close();
+      } catch (IOException e) {
+        // a parser over a byte array has nothing to release
       }
-      char c = peek();
-      switch (c) {
-        case '{':
-          return object(depth);
-        case '[':
-          return array(depth);
-        case '"':
-          return string();
-        case 't':
-          return literal("true", Boolean.TRUE);
-        case 'f':
-          return literal("false", Boolean.FALSE);
-        case 'n':
-          return literal("null", null);
-        default:
-          if (c == '-' || (c >= '0' && c <= '9')) {
-            return number();
-          }
-          throw error();
-      }
-    }
-
-    Object literal(String word, Object value) throws Invalid {
-      if (!text.startsWith(word, at)) {
-        throw error();
-      }
-      at += word.length();
-      return value;
-    }
-
-    Map<String, Object> object(int depth) throws Invalid {
-      expect('{');
-      Map<String, Object> out = new LinkedHashMap<>();
-      space();
-      if (peek() == '}') {
-        at++;
-        return out;
-      }
-      while (true) {
-        space();
-        int keyAt = at;
-        String key = string();
-        space();
-        expect(':');
-        space();
-        if (out.containsKey(key)) {
-          at = keyAt;
-          throw error();
-        }
-        out.put(key, value(depth + 1));
-        space();
-        if (peek() == ',') {
-          at++;
-          continue;
-        }
-        expect('}');
-        return out;
-      }
-    }
-
-    List<Object> array(int depth) throws Invalid {
-      expect('[');
-      List<Object> out = new ArrayList<>();
-      space();
-      if (peek() == ']') {
-        at++;
-        return out;
-      }
-      while (true) {
-        space();
-        out.add(value(depth + 1));
-        space();
-        if (peek() == ',') {
-          at++;
-          continue;
-        }
-        expect(']');
-        return out;
-      }
-    }
-
-    String string() throws Invalid {
-      expect('"');
-      StringBuilder out = new StringBuilder();
-      while (true) {
-        char c = peek();
-        at++;
-        if (c == '"') {
-          return out.toString();
-        }
-        if (c < 0x20) {
-          at--;
-          throw error();
-        }
-        if (c != '\\') {
-          out.append(c);
-          continue;
-        }
-        char e = peek();
-        at++;
-        switch (e) {
-          case '"', '\\', '/' -> out.append(e);
-          case 'b' -> out.append('\b');
-          case 'f' -> out.append('\f');
-          case 'n' -> out.append('\n');
-          case 'r' -> out.append('\r');
-          case 't' -> out.append('\t');
-          case 'u' -> {
-            if (at + 4 > text.length()) {
-              throw error();
-            }
-            int v = 0;
-            for (int i = 0; i < 4; i++) {
-              int d = Character.digit(text.charAt(at + i), 16);
-              if (d < 0) {
-                throw error();
-              }
-              v = v * 16 + d;
-            }
-            at += 4;
-            out.append((char) v);
-          }
-          default -> {
-            at--;
-            throw error();
-          }
-        }
-      }
-    }
-
-    Object number() throws Invalid {
-      int start = at;
-      if (peek() == '-') {
-        at++;
-      }
-      int digits = digits();
-      if (digits == 0 || (digits > 1 && text.charAt(at - digits) == '0')) {
-        throw error(); // no digits, or a leading zero
-      }
-      boolean integral = true;
-      if (at < text.length() && text.charAt(at) == '.') {
-        at++;
-        integral = false;
-        if (digits() == 0) {
-          throw error();
-        }
-      }
-      if (at < text.length() && (text.charAt(at) == 'e' || text.charAt(at) == 'E')) {
-        at++;
-        integral = false;
-        if (at < text.length() && (text.charAt(at) == '+' || text.charAt(at) == '-')) {
-          at++;
-        }
-        if (digits() == 0) {
-          throw error();
-        }
-      }
-      String s = text.substring(start, at);
-      if (integral) {
-        BigInteger v = new BigInteger(s);
-        if (v.bitLength() < 64) {
-          return v.longValue();
-        }
-      }
-      return new BigNumber(s, integral);
-    }
-
-    int digits() {
-      int n = 0;
-      while (at < text.length() && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
-        at++;
-        n++;
-      }
-      return n;
     }
   }
 

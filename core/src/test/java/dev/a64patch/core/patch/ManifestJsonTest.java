@@ -100,8 +100,8 @@ class ManifestJsonTest {
     assertRefused(json.replace(strategy, "\"strategy\" : 3"), "options.strategy", "a string");
     assertRefused(json.replace(step, "\"stepp\" : 1"), "options.stepp", "unknown field");
     assertRefused(json.replace(step + ",", ""), "options.step", "missing");
-    assertRefused(json.replace(step, step + ", \"step\" : 1"), "", "not valid JSON");
-    assertRefused(json.replace(step, "\"step\" : 07"), "", "not valid JSON");
+    assertRefused(json.replace(step, step + ", \"step\" : 1"), "options.step", "twice");
+    assertRefused(json.replace(step, "\"step\" : 07"), "options.step", "not valid JSON");
     assertRefused(json + " {}", "", "not valid JSON");
     assertRefused(json.replace("\"sites\" : [", "\"sites\" : [ 1,"), "sites[0]", "an object");
   }
