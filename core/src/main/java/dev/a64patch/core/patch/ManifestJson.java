@@ -34,8 +34,8 @@ import java.util.Map;
  * class only walks the records. It writes what Jackson's record serialisation wrote for the
  * manifest before it (the compact form for the checksum, the two-space pretty form in the file),
  * byte for byte, so that manifests already written keep their checksums. It reads strictly: an
- * unknown, missing or duplicate key, a fraction or a number where an integer or a string belongs,
- * a string where a number belongs, or anything after the document is an error naming the field.
+ * unknown, missing or duplicate key, a fraction or a number where an integer or a string belongs, a
+ * string where a number belongs, or anything after the document is an error naming the field.
  */
 final class ManifestJson {
   private ManifestJson() {}
@@ -79,8 +79,8 @@ final class ManifestJson {
 
   /**
    * What Jackson's mapper wrote as a string with its default pretty printer (objects indented by
-   * two spaces, {@code " : "}, arrays inline), then encoded as UTF-8; the line feed is fixed so that
-   * the file's form does not depend on the platform's line separator.
+   * two spaces, {@code " : "}, arrays inline), then encoded as UTF-8; the line feed is fixed so
+   * that the file's form does not depend on the platform's line separator.
    */
   static byte[] pretty(Record r) {
     StringWriter out = new StringWriter(8192);
@@ -165,20 +165,24 @@ final class ManifestJson {
    * @throws Invalid naming the field and the line and column of a syntax error or a duplicate key
    */
   static Object parse(byte[] bytes) throws Invalid {
-    JsonParser p = null;
+    JsonParser p;
     try {
       p = FACTORY.createParser(bytes);
+    } catch (IOException e) {
+      // The parser looks at the first bytes for the encoding (UTF-8, 16 or 32) and finds none.
+      throw new Invalid("", "is not valid JSON (not in a Unicode encoding)");
+    }
+    try (p) {
       Object v = value(p, p.nextToken());
       if (p.nextToken() != null) {
         throw syntax(p, p.currentTokenLocation());
       }
       return v;
     } catch (JsonProcessingException e) {
-      throw syntax(p, e.getLocation());
+      // A broken constraint (nesting too deep) carries no location of its own.
+      throw syntax(p, e.getLocation() != null ? e.getLocation() : p.currentLocation());
     } catch (IOException e) {
-      throw new Invalid("", "is not valid JSON (" + e.getMessage() + ")");
-    } finally {
-      close(p);
+      throw syntax(p, p.currentLocation()); // over a byte array: only malformed text
     }
   }
 
@@ -224,9 +228,9 @@ final class ManifestJson {
   }
 
   private static Invalid syntax(JsonParser p, JsonLocation at) {
-    String where =
-        at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-    return new Invalid(p == null ? "" : path(p.getParsingContext()), "is not valid JSON" + where);
+    return new Invalid(
+        path(p.getParsingContext()),
+        "is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
   }
 
   /** The field the parser is in, as the binding names it: "sites[3].offset". */
@@ -239,16 +243,6 @@ final class ManifestJson {
       return parent + "[" + Math.max(c.getCurrentIndex(), 0) + "]";
     }
     return c.getCurrentName() == null ? parent : join(parent, c.getCurrentName());
-  }
-
-  private static void close(JsonParser p) {
-    if (p != null) {
-      try {
-        p.close();
-      } catch (IOException e) {
-        // a parser over a byte array has nothing to release
-      }
-    }
   }
 
   // ---- binding -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.a64patch.core.patch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,6 +105,59 @@ class ManifestJsonTest {
     assertRefused(json.replace(step, "\"step\" : 07"), "options.step", "not valid JSON");
     assertRefused(json + " {}", "", "not valid JSON");
     assertRefused(json.replace("\"sites\" : [", "\"sites\" : [ 1,"), "sites[0]", "an object");
+  }
+
+  /**
+   * What is not JSON is refused with the line, column and field it is in, and in words of its own:
+   * never the parser's message, which names its own classes and features.
+   */
+  @Test
+  void refusesWhatIsNotJson() throws Exception {
+    Manifest m = patched("counters-gcc-pie", PatchOptions.defaults());
+    String json = new String(m.toBytes(), StandardCharsets.UTF_8);
+    String step = "\"step\" : " + m.options().step();
+    String offset = "\"offset\" : " + m.sites().get(0).offset();
+    assertTrue(json.contains(offset), json);
+    String site = "sites[0].offset";
+    assertNotJson(json.replace(offset, "\"offset\" : NaN"), site);
+    assertNotJson(json.replace(offset, "\"offset\" : -"), site);
+    assertNotJson(json.replace(offset, "\"offset\" : 0x10"), site);
+    assertNotJson(json.replace(offset, "\"offset\" : 'a'"), site);
+    assertNotJson(json.replace(offset, "\"offset\" : \"a\u0001\""), site);
+    assertNotJson(json.replace(offset, "\"offset\" : \"\\x\""), site);
+    assertNotJson(json.replace(offset, "\"offset\" : 1 /* c */"), site);
+    assertNotJson(json.replace(step + ",", step + ",,"), "options.step");
+    assertNotJson(json + " x", "");
+    assertNotJson(json.substring(0, json.length() / 2), null);
+    assertNotJson("", "");
+    assertNotJson("[".repeat(100), null);
+    byte[] badUtf8 = json.replace(step, "\"step\" : \"\u00e9\"").getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < badUtf8.length; i++) {
+      if (badUtf8[i] == (byte) 0xa9) {
+        badUtf8[i] = (byte) 0x29; // the second byte of é no longer continues it
+      }
+    }
+    ManifestJson.Invalid e =
+        assertThrows(ManifestJson.Invalid.class, () -> ManifestJson.parse(badUtf8));
+    assertWords(e);
+  }
+
+  private static void assertNotJson(String json, String path) {
+    ManifestJson.Invalid e =
+        assertThrows(
+            ManifestJson.Invalid.class,
+            () -> ManifestJson.parse(json.getBytes(StandardCharsets.UTF_8)));
+    if (path != null) {
+      assertEquals(path, e.path, e.getMessage());
+    }
+    assertTrue(
+        e.getMessage().matches("is not valid JSON \\(line \\d+, column \\d+\\)"), e.getMessage());
+  }
+
+  private static void assertWords(ManifestJson.Invalid e) {
+    assertTrue(e.getMessage().startsWith("is not valid JSON"), e.getMessage());
+    assertFalse(
+        e.getMessage().matches("(?s).*(jackson|Feature|Exception|`|\\[Source).*"), e.getMessage());
   }
 
   /** How Manifest wrote the file's form with Jackson: a string, then UTF-8. */
