@@ -291,7 +291,7 @@ public record Manifest(
     try {
       tree = ManifestJson.parse(bytes);
     } catch (ManifestJson.Invalid e) {
-      throw new ManifestException(file, "", e.getMessage());
+      throw new ManifestException(file, e.path, e.getMessage());
     }
     if (!(tree instanceof Map<?, ?> fields)) {
       throw new ManifestException(file, "", "is not a JSON object");

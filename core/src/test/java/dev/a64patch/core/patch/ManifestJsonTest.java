@@ -130,6 +130,16 @@ class ManifestJsonTest {
     assertNotJson(json + " x", "");
     assertNotJson(json.substring(0, json.length() / 2), null);
     assertNotJson("", "");
+    ManifestException named =
+        assertThrows(
+            ManifestException.class,
+            () ->
+                Manifest.parse(
+                    json.replace(step, "\"step\" : 07").getBytes(StandardCharsets.UTF_8), "f"));
+    assertEquals("options.step", named.field(), named.getMessage());
+    assertTrue(
+        named.getMessage().contains("manifest field options.step: is not valid JSON (line "),
+        named.getMessage());
     assertNotJson("[".repeat(100), null);
     byte[] badUtf8 = json.replace(step, "\"step\" : \"\u00e9\"").getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < badUtf8.length; i++) {
