@@ -169,8 +169,8 @@ final class ManifestJson {
     try {
       p = FACTORY.createParser(bytes);
     } catch (IOException e) {
-      // The parser looks at the first bytes for the encoding (UTF-8, 16 or 32) and finds none.
-      throw new Invalid("", "is not valid JSON (not in a Unicode encoding)");
+      // The parser reads the encoding (UTF-8, 16 or 32) from the first bytes and found none.
+      throw new Invalid("", "is not valid JSON (line 1, column 1)");
     }
     try (p) {
       Object v = value(p, p.nextToken());
