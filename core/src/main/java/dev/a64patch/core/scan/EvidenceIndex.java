@@ -344,9 +344,10 @@ final class EvidenceIndex {
   private static final int CHUNK = 16 * 1024;
 
   /**
-   * The words of region {@code r} the pass examines: every word of [firstWordOffset, end - 3) read
-   * two at a time, with one more word when an odd one is left at the end of the last 16 KiB chunk
-   * (the bounds the pass has always used; they are kept so that no judgement changes). Regions of
+   * The words of region {@code r} the pass examines: every whole word from firstWordOffset to the
+   * region's end, read two at a time, and the last one on its own when their number is odd. (The
+   * pass once stopped one pair short and read only the odd word, so the last word of a region with
+   * an even number of words was never examined: EvidenceLastWordTest.) Regions of
    * {@link WordMatcher#PARALLEL_BYTES} or more are cut into one slice per core; each slice keeps
    * its own references, and they are joined in address order, as one sequential pass finds them.
    */
@@ -357,9 +358,9 @@ final class EvidenceIndex {
     if (to <= from) {
       return;
     }
-    int lastChunk = from + ((to - from - 1) / CHUNK) * CHUNK;
-    int pairsEnd = lastChunk + ((to - lastChunk) & ~7);
-    boolean oddWord = pairsEnd < to;
+    int regionEnd = to + 3; // its last whole word starts at regionEnd - 4
+    int pairsEnd = from + ((regionEnd - from) & ~7);
+    boolean oddWord = regionEnd - pairsEnd >= 4;
     int slices =
         Math.min(
             Runtime.getRuntime().availableProcessors(),
