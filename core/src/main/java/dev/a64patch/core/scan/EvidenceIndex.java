@@ -347,9 +347,9 @@ final class EvidenceIndex {
    * The words of region {@code r} the pass examines: every whole word from firstWordOffset to the
    * region's end, read two at a time, and the last one on its own when their number is odd. (The
    * pass once stopped one pair short and read only the odd word, so the last word of a region with
-   * an even number of words was never examined: EvidenceLastWordTest.) Regions of
-   * {@link WordMatcher#PARALLEL_BYTES} or more are cut into one slice per core; each slice keeps
-   * its own references, and they are joined in address order, as one sequential pass finds them.
+   * an even number of words was never examined: EvidenceLastWordTest.) Regions of {@link
+   * WordMatcher#PARALLEL_BYTES} or more are cut into one slice per core; each slice keeps its own
+   * references, and they are joined in address order, as one sequential pass finds them.
    */
   private void passOver(int r) {
     CodeRegion region = regions.get(r);
