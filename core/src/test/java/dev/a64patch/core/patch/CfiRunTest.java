@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSection;
 import dev.a64patch.testing.Qemu;
+import dev.a64patch.testing.QemuGdb;
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,8 +134,6 @@ class CfiRunTest {
       value = Strategy.class,
       names = {"COUNTER", "CLOCK"})
   void gdbBacktraceFromATrampolineReachesMain(Strategy strategy) throws Exception {
-    Path gdb = Tools.require("gdb-multiarch");
-    Path qemu = Tools.require("qemu-aarch64");
     Path exe = patchedProgram("sampling-pie", strategy);
     String tramp = "a64patch." + strategy.id() + ".sampling_frame+0x";
     String name =
@@ -145,61 +142,13 @@ class CfiRunTest {
             .filter(n -> n.startsWith(tramp))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no symbol " + tramp + "*"));
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Process program =
-        new ProcessBuilder(
-                qemu.toString(),
-                "-g",
-                Integer.toString(port),
-                "-L",
-                Qemu.SYSROOT,
-                exe.toString(),
-                "none")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("program.out").toFile())
-            .start();
-    try {
-      Tools.Result r =
-          Tools.run(
-              List.of(
-                  gdb.toString(),
-                  "-nx",
-                  "-batch",
-                  "-ex",
-                  "set sysroot " + Qemu.SYSROOT,
-                  "-ex",
-                  "file " + exe,
-                  "-ex",
-                  // An address, not "localhost": a minimal root (debootstrap) has no /etc/hosts.
-                  "target remote 127.0.0.1:" + port,
-                  "-ex",
-                  "break *'" + name + "'",
-                  "-ex",
-                  "continue",
-                  "-ex",
-                  "bt",
-                  "-ex",
-                  "stepi 2",
-                  "-ex",
-                  "bt",
-                  "-ex",
-                  "kill"),
-              Duration.ofSeconds(120));
-      String out = r.stdout();
-      List<String> traces = new ArrayList<>();
-      for (String block : out.split("(?m)^(?=#0 )")) {
-        if (block.startsWith("#0 ")) traces.add(block);
-      }
-      assertEquals(2, traces.size(), r.describe());
-      for (String bt : traces) {
-        assertTrue(bt.lines().findFirst().orElse("").contains(" in " + name + " ("), r.describe());
-        assertTrue(bt.matches("(?s).*\\n#1 .* in main \\(.*"), r.describe());
-      }
-    } finally {
-      program.destroyForcibly().waitFor();
+    QemuGdb.Traces t =
+        QemuGdb.backtraces(exe, List.of("none"), name, 2, dir.resolve("program.out"));
+    assertEquals(2, t.backtraces().size(), t.gdb().describe());
+    for (String bt : t.backtraces()) {
+      assertTrue(
+          bt.lines().findFirst().orElse("").contains(" in " + name + " ("), t.gdb().describe());
+      assertTrue(bt.matches("(?s).*\\n#1 .* in main \\(.*"), t.gdb().describe());
     }
   }
 }

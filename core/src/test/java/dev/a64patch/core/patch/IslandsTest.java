@@ -6,6 +6,7 @@ import dev.a64patch.core.encode.A64;
 import dev.a64patch.core.scan.IslandSpace;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Qemu;
+import dev.a64patch.testing.QemuGdb;
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
 import java.math.BigInteger;
@@ -319,8 +320,8 @@ class IslandsTest {
    */
   @Test
   void backtraceFromAFarTrampolineReachesMain() throws Exception {
-    Path gdb = Tools.require("gdb-multiarch");
-    Path qemu = Tools.require("qemu-aarch64");
+    Tools.require("gdb-multiarch"); // before building: fails or skips at once
+    Tools.require("qemu-aarch64");
     Path c = dir.resolve("bssmain.c");
     Files.writeString(
         c,
@@ -374,53 +375,12 @@ class IslandsTest {
             .filter(n -> n.startsWith("a64patch.counter.f_read"))
             .findFirst()
             .orElseThrow();
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    Process program =
-        new ProcessBuilder(
-                qemu.toString(), "-g", Integer.toString(port), "-L", Qemu.SYSROOT, out.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("program.out").toFile())
-            .start();
-    try {
-      Tools.Result r =
-          Tools.run(
-              List.of(
-                  gdb.toString(),
-                  "-nx",
-                  "-batch",
-                  "-ex",
-                  "set sysroot " + Qemu.SYSROOT,
-                  "-ex",
-                  "file " + out,
-                  "-ex",
-                  "target remote localhost:" + port,
-                  "-ex",
-                  "break *'" + name + "'",
-                  "-ex",
-                  "continue",
-                  "-ex",
-                  "bt",
-                  "-ex",
-                  "stepi 3",
-                  "-ex",
-                  "bt",
-                  "-ex",
-                  "kill"),
-              Duration.ofSeconds(120));
-      List<String> traces = new ArrayList<>();
-      for (String block : r.stdout().split("(?m)^(?=#0 )")) {
-        if (block.startsWith("#0 ")) traces.add(block);
-      }
-      assertEquals(2, traces.size(), r.describe());
-      for (String bt : traces) {
-        assertTrue(bt.lines().findFirst().orElse("").contains(" in " + name + " ("), r.describe());
-        assertTrue(bt.matches("(?s).*\\n#1 .* in main \\(.*"), r.describe());
-      }
-    } finally {
-      program.destroyForcibly().waitFor();
+    QemuGdb.Traces t = QemuGdb.backtraces(out, List.of(), name, 3, dir.resolve("program.out"));
+    assertEquals(2, t.backtraces().size(), t.gdb().describe());
+    for (String bt : t.backtraces()) {
+      assertTrue(
+          bt.lines().findFirst().orElse("").contains(" in " + name + " ("), t.gdb().describe());
+      assertTrue(bt.matches("(?s).*\\n#1 .* in main \\(.*"), t.gdb().describe());
     }
     Files.delete(out);
   }
