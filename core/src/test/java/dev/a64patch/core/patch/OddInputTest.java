@@ -43,9 +43,7 @@ class OddInputTest {
     h.putLong((int) at + 0x18, text.offset()); // sh_offset
     h.putLong((int) at + 0x20, text.size()); // sh_size
     Path odd = write("overlap", b);
-    var scan =
-        dev.a64patch.core.scan.Scanner.scan(
-            ElfFile.read(odd), dev.a64patch.core.scan.ScanOptions.defaults());
+    var scan = scan(ElfFile.read(odd));
     long distinct = scan.findings().stream().map(f -> f.offset()).distinct().count();
     assertEquals(distinct, scan.findings().size(), "a read is reported twice");
     assertPatchVerifiesAndRestoresOrRefuses(odd);
@@ -62,11 +60,8 @@ class OddInputTest {
     long at = elf.header().shoff() + (long) text.index() * 64;
     h.putLong((int) at + 0x18, text.offset() + 0x40); // sh_offset off by 0x40
     Path odd = write("shoffset", b);
-    var before =
-        dev.a64patch.core.scan.Scanner.scan(elf, dev.a64patch.core.scan.ScanOptions.defaults());
-    var after =
-        dev.a64patch.core.scan.Scanner.scan(
-            ElfFile.read(odd), dev.a64patch.core.scan.ScanOptions.defaults());
+    var before = scan(elf);
+    var after = scan(ElfFile.read(odd));
     assertEquals(
         before.findings().stream().map(f -> f.offset() + "@" + f.address()).toList(),
         after.findings().stream().map(f -> f.offset() + "@" + f.address()).toList(),
@@ -127,12 +122,7 @@ class OddInputTest {
     }
     assertTrue(found, "the fixture has DT_STRSZ");
     Path odd = write("strsz", b);
-    var plan =
-        Planner.plan(
-            ElfFile.read(odd),
-            dev.a64patch.core.scan.Scanner.scan(
-                ElfFile.read(odd), dev.a64patch.core.scan.ScanOptions.defaults()),
-            PatchOptions.defaults());
+    var plan = Planner.plan(ElfFile.read(odd), scan(ElfFile.read(odd)), PatchOptions.defaults());
     assertTrue(
         plan.notes().stream().anyMatch(n -> n.contains("DT_STRTAB table of 18446744030759878656")),
         "the object keeps its own counter and says why: " + plan.notes());
@@ -160,20 +150,9 @@ class OddInputTest {
     assertTrue(text.offset() + size > segmentEnd, "the new size runs past the segment");
     h.putLong((int) at + 0x20, size); // sh_size
     Path odd = write("bigtext", b);
-    var before =
-        dev.a64patch.core.scan.Scanner.scan(elf, dev.a64patch.core.scan.ScanOptions.defaults());
-    var after =
-        dev.a64patch.core.scan.Scanner.scan(
-            ElfFile.read(odd), dev.a64patch.core.scan.ScanOptions.defaults());
-    assertEquals(
-        before.findings().stream()
-            .filter(f -> f.address() >= text.addr() && f.address() < text.addr() + text.size())
-            .map(f -> f.offset())
-            .toList(),
-        after.findings().stream()
-            .filter(f -> f.address() >= text.addr() && f.address() < text.addr() + text.size())
-            .map(f -> f.offset())
-            .toList());
+    var before = scan(elf);
+    var after = scan(ElfFile.read(odd));
+    assertEquals(offsetsIn(before, text), offsetsIn(after, text));
     assertPatchVerifiesAndRestoresOrRefuses(odd);
   }
 
@@ -201,6 +180,19 @@ class OddInputTest {
     Files.setPosixFilePermissions(
         p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     return p;
+  }
+
+  private static dev.a64patch.core.scan.ScanResult scan(ElfFile elf) {
+    return dev.a64patch.core.scan.Scanner.scan(elf, dev.a64patch.core.scan.ScanOptions.defaults());
+  }
+
+  /** File offsets of the reads found in {@code section}'s address range. */
+  private static java.util.List<Long> offsetsIn(
+      dev.a64patch.core.scan.ScanResult r, ElfSection section) {
+    return r.findings().stream()
+        .filter(f -> f.address() >= section.addr() && f.address() < section.addr() + section.size())
+        .map(f -> f.offset())
+        .toList();
   }
 
   static void assertPatchVerifiesAndRestoresOrRefuses(Path input) throws Exception {
