@@ -87,10 +87,13 @@ public final class EhFrameHdr {
       }
       long n = in.pointer(countEnc);
       int size = Bytes.fixedSize(tableEnc);
-      if (n < 0 || (size > 0 && n > (in.limit() - in.pos()) / (2L * size))) {
+      // Each entry is two pointers of at least one byte (a variable-size encoding has size 0):
+      // a count the segment cannot hold is refused before anything is allocated for it.
+      long entryBytes = 2L * Math.max(size, 1);
+      if (n < 0 || n > (in.limit() - in.pos()) / entryBytes) {
         throw new Bytes.Truncated(seg.get().vaddr(), "fde_count " + n + " exceeds the segment");
       }
-      List<Entry> out = new ArrayList<>((int) n);
+      List<Entry> out = new ArrayList<>((int) Math.min(n, 1024));
       for (long i = 0; i < n; i++) {
         out.add(new Entry(in.pointer(tableEnc), in.pointer(tableEnc)));
       }

@@ -85,10 +85,23 @@ public final class IslandSpace {
       long end = first < 0 ? s[2] : first;
       if (end > s[1]) {
         CodeRegion r = regions.get((int) s[0]);
-        out.add(new Run(s[1], s[1] - r.address() + r.offset(), (end - s[1]) / 4));
+        Run run = new Run(s[1], s[1] - r.address() + r.offset(), (end - s[1]) / 4);
+        if (mappedAsIs(elf, run)) {
+          out.add(run);
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * True when a PT_LOAD maps the run's bytes from the file where the run says: code in a section
+   * that no segment loads (a damaged header) never runs, so a branch into it would not either.
+   */
+  private static boolean mappedAsIs(ElfFile elf, Run run) {
+    long last = run.address() + 4 * (run.words() - 1);
+    return elf.offsetOf(run.address()).equals(Optional.of(run.offset()))
+        && elf.offsetOf(last).equals(Optional.of(run.offset() + (last - run.address())));
   }
 
   /** Spans {region, start, end} of nop or zero words right after an unconditional terminator. */
