@@ -3,7 +3,6 @@ package dev.a64patch.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.failure.A64PatchException;
 import dev.a64patch.core.failure.Failures;
-import dev.a64patch.core.patch.Mapped;
 import dev.a64patch.core.patch.VerifyReport;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.JsonOutput;
@@ -62,7 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
     ExitCode worst = ExitCode.OK;
     for (Path file : files) {
       try {
-        VerifyReport r = Mapped.verify(file);
+        VerifyReport r = VerifyReport.of(file);
         reports.add(r);
         if (!passes(r)) {
           worst = ExitCode.worse(worst, ExitCode.VERIFY_FAILED);

@@ -3,7 +3,6 @@ package dev.a64patch.maven;
 import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.failure.Failures;
 import dev.a64patch.core.failure.SettingException;
-import dev.a64patch.core.patch.Mapped;
 import dev.a64patch.core.patch.OutOfRangePolicy;
 import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.core.patch.PatchWriter;
@@ -188,7 +187,7 @@ public class PatchMojo extends AbstractA64PatchMojo {
   private boolean verify(
       Path file, String name, Patcher.Result result, List<String> refused, List<String> broken)
       throws IOException {
-    VerifyReport r = Mapped.verify(file);
+    VerifyReport r = VerifyReport.of(file);
     if (r.ok()) {
       return true;
     }

@@ -1,6 +1,6 @@
 package dev.a64patch.core.batch;
 
-import dev.a64patch.core.patch.Mapped;
+import dev.a64patch.core.io.Mapped;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.ScanReport;
 import dev.a64patch.core.report.ScanTotals;

@@ -2,7 +2,7 @@ package dev.a64patch.core.batch;
 
 import dev.a64patch.core.failure.FailureKind;
 import dev.a64patch.core.failure.Failures;
-import dev.a64patch.core.patch.Mapped;
+import dev.a64patch.core.io.Mapped;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.scan.AArch64Check;
 import dev.a64patch.core.scan.Scanner;

@@ -1,7 +1,7 @@
 package dev.a64patch.core.closure;
 
+import dev.a64patch.core.io.Mapped;
 import dev.a64patch.core.patch.ClockLibrary;
-import dev.a64patch.core.patch.Mapped;
 import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.core.patch.PatchPlan;
 import dev.a64patch.core.patch.Planner;

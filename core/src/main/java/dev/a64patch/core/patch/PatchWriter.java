@@ -1,5 +1,6 @@
 package dev.a64patch.core.patch;
 
+import dev.a64patch.core.io.Mapped;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

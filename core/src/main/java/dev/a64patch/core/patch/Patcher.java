@@ -1,6 +1,7 @@
 package dev.a64patch.core.patch;
 
 import dev.a64patch.core.Names;
+import dev.a64patch.core.io.Mapped;
 import dev.a64patch.core.scan.ScanOptions;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.Scanner;

@@ -74,7 +74,7 @@ final class Sha256 {
     /**
      * The digest, once computed. What the thread hit is thrown here, as it was: a fault reading a
      * mapping that another process truncated arrives as the {@link InternalError} that {@link
-     * Mapped#guard} names.
+     * dev.a64patch.core.io.Mapped#guard} names.
      */
     String get() {
       try {

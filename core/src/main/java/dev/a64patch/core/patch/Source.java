@@ -1,5 +1,6 @@
 package dev.a64patch.core.patch;
 
+import dev.a64patch.core.io.Mapped;
 import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package dev.a64patch.core.batch;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.core.failure.FailureKind;
-import dev.a64patch.core.patch.Mapped;
+import dev.a64patch.core.io.Mapped;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.JsonReport;
 import dev.a64patch.core.report.ScanReport;

@@ -1,4 +1,4 @@
-package dev.a64patch.core.patch;
+package dev.a64patch.core.io;
 
 import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
@@ -78,18 +78,14 @@ public final class Mapped {
     return use(file, file.toString(), ElfFile::read, use);
   }
 
-  /** Reads and verifies {@code file}, a truncation while reading being exit 4 in one line. */
-  public static VerifyReport verify(Path file) throws IOException {
-    return use(file, Verifier::verify);
-  }
-
-  static boolean isMappingFault(Throwable e) {
+  private static boolean isMappingFault(Throwable e) {
     return e instanceof InternalError
         && e.getMessage() != null
         && e.getMessage().contains("unsafe memory access");
   }
 
-  static FileSystemException truncated(String file) {
+  /** The one-line failure (exit 4) for {@code file}, truncated while a64patch was reading it. */
+  public static FileSystemException truncated(String file) {
     return new FileSystemException(
         file,
         null,
