@@ -7,10 +7,12 @@ import dev.a64patch.elf.ElfSection;
 import dev.a64patch.testing.Qemu;
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,26 +27,22 @@ class OddInputTest {
 
   @Test
   void shstrndxZeroIsPatchedRestorablyOrRefused() throws Exception {
-    byte[] b = Files.readAllBytes(TestData.bin("counters-gcc-pie"));
-    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putShort(0x3e, (short) 0);
-    assertPatchVerifiesAndRestoresOrRefuses(write("shstrndx0", b));
+    Fixture f = Fixture.of("counters-gcc-pie");
+    f.le().putShort(0x3e, (short) 0);
+    assertPatchVerifiesAndRestoresOrRefuses(write("shstrndx0", f));
   }
 
   @Test
   void overlappingExecutableSectionsAreNotPatchedTwice() throws Exception {
-    Path in = TestData.bin("counters-gcc-pie");
-    byte[] b = Files.readAllBytes(in);
-    ElfFile elf = ElfFile.read(in);
-    ElfSection text = elf.section(".text").orElseThrow();
-    ElfSection fini = elf.section(".fini").orElseThrow();
-    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    long at = elf.header().shoff() + (long) fini.index() * 64;
-    h.putLong((int) at + 0x10, text.addr()); // sh_addr
-    h.putLong((int) at + 0x18, text.offset()); // sh_offset
-    h.putLong((int) at + 0x20, text.size()); // sh_size
-    Path odd = write("overlap", b);
+    Fixture f = Fixture.of("counters-gcc-pie");
+    ElfSection text = f.elf().section(".text").orElseThrow();
+    int at = f.header(f.elf().section(".fini").orElseThrow());
+    f.le().putLong(at + 0x10, text.addr()); // sh_addr
+    f.le().putLong(at + 0x18, text.offset()); // sh_offset
+    f.le().putLong(at + 0x20, text.size()); // sh_size
+    Path odd = write("overlap", f);
     var scan = scan(ElfFile.read(odd));
-    long distinct = scan.findings().stream().map(f -> f.offset()).distinct().count();
+    long distinct = scan.findings().stream().map(r -> r.offset()).distinct().count();
     assertEquals(distinct, scan.findings().size(), "a read is reported twice");
     assertPatchVerifiesAndRestoresOrRefuses(odd);
   }
@@ -52,53 +50,36 @@ class OddInputTest {
   /** A .text sh_offset that disagrees with its segment: reads are found where the code runs. */
   @Test
   void sectionOffsetThatDisagreesWithItsSegmentIsNotWhereSitesArePatched() throws Exception {
-    Path in = TestData.bin("counters-gcc-pie");
-    byte[] b = Files.readAllBytes(in);
-    ElfFile elf = ElfFile.read(in);
-    ElfSection text = elf.section(".text").orElseThrow();
-    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    long at = elf.header().shoff() + (long) text.index() * 64;
-    h.putLong((int) at + 0x18, text.offset() + 0x40); // sh_offset off by 0x40
-    Path odd = write("shoffset", b);
-    var before = scan(elf);
+    Fixture f = Fixture.of("counters-gcc-pie");
+    ElfSection text = f.elf().section(".text").orElseThrow();
+    f.le().putLong(f.header(text) + 0x18, text.offset() + 0x40); // sh_offset off by 0x40
+    Path odd = write("shoffset", f);
+    var before = scan(f.elf());
     var after = scan(ElfFile.read(odd));
     assertEquals(
-        before.findings().stream().map(f -> f.offset() + "@" + f.address()).toList(),
-        after.findings().stream().map(f -> f.offset() + "@" + f.address()).toList(),
+        before.findings().stream().map(r -> r.offset() + "@" + r.address()).toList(),
+        after.findings().stream().map(r -> r.offset() + "@" + r.address()).toList(),
         "reads are where the segment maps the code");
     assertPatchVerifiesAndRestoresOrRefuses(odd);
-    Path out = odd.resolveSibling(odd.getFileName() + ".patched");
-    if (Files.exists(out)) {
-      Tools.Result run = Qemu.run(out);
-      assertEquals(0, run.exitCode(), "patched (exit 0) but crashes: " + run.describe());
-    }
+    assertPatchedRuns(odd);
   }
 
   @Test
   void staticPieThatLostItsPieFlagStillRunsAfterPatching() throws Exception {
-    Path in = TestData.bin("counters-gcc-static-pie");
-    byte[] b = Files.readAllBytes(in);
-    ElfFile elf = ElfFile.read(in);
+    Fixture f = Fixture.of("counters-gcc-static-pie");
     ElfSection dynamic =
-        elf.sections().stream().filter(s -> s.type() == 6).findFirst().orElseThrow(); // SHT_DYNAMIC
-    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    boolean cleared = false;
-    for (long at = dynamic.offset(); at < dynamic.offset() + dynamic.size(); at += 16) {
-      if (h.getLong((int) at) == 0x6ffffffbL) { // DT_FLAGS_1
-        h.putLong((int) at + 8, h.getLong((int) at + 8) & ~0x08000000L); // clear DF_1_PIE
-        cleared = true;
-      }
-    }
-    assertTrue(cleared, "no DT_FLAGS_1 in " + in);
-    Path odd = write("static-pie-noflag", b);
+        f.elf().sections().stream()
+            .filter(s -> s.type() == 6) // SHT_DYNAMIC
+            .findFirst()
+            .orElseThrow();
+    boolean cleared =
+        f.editDynamic(dynamic, 0x6ffffffbL, v -> v & ~0x08000000L); // DT_FLAGS_1: clear DF_1_PIE
+    assertTrue(cleared, "no DT_FLAGS_1 in " + f.path());
+    Path odd = write("static-pie-noflag", f);
     Tools.Result before = Qemu.run(odd);
     assertEquals(0, before.exitCode(), "the mutated input runs: " + before.describe());
     assertPatchVerifiesAndRestoresOrRefuses(odd);
-    Path out = odd.resolveSibling(odd.getFileName() + ".patched");
-    if (Files.exists(out)) {
-      Tools.Result after = Qemu.run(out);
-      assertEquals(0, after.exitCode(), "patched (exit 0) but crashes: " + after.describe());
-    }
+    assertPatchedRuns(odd);
   }
 
   /**
@@ -108,20 +89,11 @@ class OddInputTest {
    */
   @Test
   void dynamicTableSizeAbove2To63IsNotAnInternalError() throws Exception {
-    Path in = TestData.bin("counters-gcc-pie");
-    byte[] b = Files.readAllBytes(in);
-    ElfFile elf = ElfFile.read(in);
-    ElfSection dynamic = elf.section(".dynamic").orElseThrow();
-    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    boolean found = false;
-    for (int at = (int) dynamic.offset(); at < dynamic.offset() + dynamic.size(); at += 16) {
-      if (h.getLong(at) == 10) { // DT_STRSZ
-        h.putLong(at + 8, 0xFFFF_FFF6_0000_0000L);
-        found = true;
-      }
-    }
+    Fixture f = Fixture.of("counters-gcc-pie");
+    ElfSection dynamic = f.elf().section(".dynamic").orElseThrow();
+    boolean found = f.editDynamic(dynamic, 10, v -> 0xFFFF_FFF6_0000_0000L); // DT_STRSZ
     assertTrue(found, "the fixture has DT_STRSZ");
-    Path odd = write("strsz", b);
+    Path odd = write("strsz", f);
     var plan = Planner.plan(ElfFile.read(odd), scan(ElfFile.read(odd)), PatchOptions.defaults());
     assertTrue(
         plan.notes().stream().anyMatch(n -> n.contains("DT_STRTAB table of 18446744030759878656")),
@@ -137,19 +109,16 @@ class OddInputTest {
    */
   @Test
   void textSectionLargerThanItsSegmentIsScannedAsTheSegmentMapsIt() throws Exception {
-    Path in = TestData.bin("counters-gcc-pie");
-    byte[] b = Files.readAllBytes(in);
-    ElfFile elf = ElfFile.read(in);
+    Fixture f = Fixture.of("counters-gcc-pie");
+    ElfFile elf = f.elf();
     ElfSection text = elf.section(".text").orElseThrow();
-    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    long at = elf.header().shoff() + (long) text.index() * 64;
     long segmentEnd = elf.loadAt(text.addr()).orElseThrow().offset();
     segmentEnd += elf.loadAt(text.addr()).orElseThrow().filesz();
     // Still inside the file by sh_offset, so the reader accepts it, but past the segment.
-    long size = b.length - text.offset();
+    long size = f.bytes().length - text.offset();
     assertTrue(text.offset() + size > segmentEnd, "the new size runs past the segment");
-    h.putLong((int) at + 0x20, size); // sh_size
-    Path odd = write("bigtext", b);
+    f.le().putLong(f.header(text) + 0x20, size); // sh_size
+    Path odd = write("bigtext", f);
     var before = scan(elf);
     var after = scan(ElfFile.read(odd));
     assertEquals(offsetsIn(before, text), offsetsIn(after, text));
@@ -158,13 +127,11 @@ class OddInputTest {
 
   @Test
   void nonPowerOfTwoAlignmentIsRefusedAsBadInput() throws Exception {
-    Path in = TestData.bin("counters-gcc-pie");
-    byte[] b = Files.readAllBytes(in);
-    ElfFile elf = ElfFile.read(in);
+    Fixture f = Fixture.of("counters-gcc-pie");
+    ElfFile elf = f.elf();
     var load = elf.segments().stream().filter(s -> s.isLoad()).reduce((a, c) -> c).orElseThrow();
-    ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    h.putLong((int) (elf.header().phoff() + (long) load.index() * 56 + 0x30), 0x30000);
-    Path odd = write("align3", b);
+    f.le().putLong((int) (elf.header().phoff() + (long) load.index() * 56 + 0x30), 0x30000);
+    Path odd = write("align3", f);
     Path out = dir.resolve("align3.patched");
     var e =
         assertThrows(
@@ -174,9 +141,48 @@ class OddInputTest {
     assertFalse(Files.exists(out));
   }
 
-  private Path write(String name, byte[] b) throws Exception {
+  /**
+   * A test binary to damage: its bytes, a little-endian view to write through, and the file parsed
+   * as it was.
+   */
+  private record Fixture(Path path, byte[] bytes, ElfFile elf, ByteBuffer le) {
+    static Fixture of(String name) throws IOException {
+      Path in = TestData.bin(name);
+      byte[] b = Files.readAllBytes(in);
+      return new Fixture(
+          in, b, ElfFile.read(in), ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** The file offset of {@code section}'s header (an Elf64_Shdr is 64 bytes). */
+    int header(ElfSection section) {
+      return (int) (elf.header().shoff() + (long) section.index() * 64);
+    }
+
+    /** Rewrites the value of each entry tagged {@code tag} in {@code dynamic}; false if none. */
+    boolean editDynamic(ElfSection dynamic, long tag, LongUnaryOperator value) {
+      boolean found = false;
+      for (int at = (int) dynamic.offset(); at < dynamic.offset() + dynamic.size(); at += 16) {
+        if (le.getLong(at) == tag) {
+          le.putLong(at + 8, value.applyAsLong(le.getLong(at + 8)));
+          found = true;
+        }
+      }
+      return found;
+    }
+  }
+
+  /** The patched {@code input}, if patch wrote one, exits 0, as the input did. */
+  private static void assertPatchedRuns(Path input) throws Exception {
+    Path out = input.resolveSibling(input.getFileName() + ".patched");
+    if (Files.exists(out)) {
+      Tools.Result run = Qemu.run(out);
+      assertEquals(0, run.exitCode(), "patched (exit 0) but crashes: " + run.describe());
+    }
+  }
+
+  private Path write(String name, Fixture f) throws Exception {
     Path p = dir.resolve(name);
-    Files.write(p, b);
+    Files.write(p, f.bytes());
     Files.setPosixFilePermissions(
         p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     return p;
