@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.a64patch.core.encode.A64;
 import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
-import dev.a64patch.elf.ElfSection;
 import dev.a64patch.testing.Tools;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,9 +36,7 @@ class IslandManifestTest {
 
   @TempDir Path dir;
   Path original;
-  byte[] patched;
-  long manifestOffset;
-  int manifestSize;
+  PatchedFile patched;
 
   @BeforeEach
   void patch() throws Exception {
@@ -75,10 +71,7 @@ class IslandManifestTest {
         obj.toString());
     Path out = dir.resolve("patched.so");
     Patcher.patch(original, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
-    patched = Files.readAllBytes(out);
-    ElfSection s = ElfFile.read(out).section(Planner.MANIFEST_SECTION).orElseThrow();
-    manifestOffset = s.offset();
-    manifestSize = (int) s.size();
+    patched = PatchedFile.read(out);
     assertEquals(2, manifest().sites().get(0).islands().size(), "a pair of long islands");
   }
 
@@ -87,13 +80,13 @@ class IslandManifestTest {
   void islandsAreWrittenAsJacksonWritesThem() throws Exception {
     Manifest m = manifest();
     assertArrayEquals(JSON.writeValueAsBytes(m), ManifestJson.compact(m));
-    assertArrayEquals(manifestBytes(), ManifestJson.pretty(m));
+    assertArrayEquals(patched.manifest(), ManifestJson.pretty(m));
   }
 
   @Test
   void changedIslandWordIsRefusedByRestoreAndReportedByVerify() throws Exception {
     Manifest.Island back = manifest().sites().get(0).islands().get(1);
-    byte[] b = patched.clone();
+    byte[] b = patched.bytes();
     ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt((int) back.offset(), A64.NOP);
     Path file = dir.resolve("changed.so");
     Files.write(file, b);
@@ -119,7 +112,8 @@ class IslandManifestTest {
     Manifest.Island forged =
         new Manifest.Island(
             to.role(), site.offset(), site.address(), to.original(), to.patched(), to.target());
-    Path file = withSites(m, List.of(withIslands(site, List.of(forged, site.islands().get(1)))));
+    Path file =
+        withSites(m, List.of(Forgery.withIslands(site, List.of(forged, site.islands().get(1)))));
     PatchException e =
         assertThrows(
             PatchException.class,
@@ -134,7 +128,7 @@ class IslandManifestTest {
             to.patched(),
             to.target());
     Path notPadding =
-        withSites(m, List.of(withIslands(site, List.of(forged, site.islands().get(1)))));
+        withSites(m, List.of(Forgery.withIslands(site, List.of(forged, site.islands().get(1)))));
     e =
         assertThrows(
             PatchException.class,
@@ -155,7 +149,8 @@ class IslandManifestTest {
             back.original(),
             back.patched(),
             back.target() + 4);
-    Path file = withSites(m, List.of(withIslands(site, List.of(site.islands().get(0), astray))));
+    Path file =
+        withSites(m, List.of(Forgery.withIslands(site, List.of(site.islands().get(0), astray))));
     VerifyReport v = Verifier.verify(ElfFile.read(file));
     assertFalse(v.ok());
     assertTrue(
@@ -166,7 +161,7 @@ class IslandManifestTest {
   @Test
   void damagedIslandFieldsNeverRestoreWrongBytesNorCrash() throws Exception {
     byte[] want = Files.readAllBytes(original);
-    JsonNode tree = JSON.readTree(manifestBytes());
+    JsonNode tree = JSON.readTree(patched.manifest());
     JsonNode[] values = {
       null,
       JsonNodeFactory.instance.nullNode(),
@@ -189,7 +184,7 @@ class IslandManifestTest {
           } else {
             island.set(field, v);
           }
-          Path file = withManifest(pad(JSON.writeValueAsBytes(copy)));
+          Path file = withManifest(patched.pad(JSON.writeValueAsBytes(copy)));
           Path out = dir.resolve("restored");
           Files.deleteIfExists(out);
           try {
@@ -216,63 +211,18 @@ class IslandManifestTest {
 
   private Manifest manifest() throws IOException {
     Path file = dir.resolve("read.so");
-    Files.write(file, patched);
+    Files.write(file, patched.bytes());
     return Manifest.read(ElfFile.read(file)).orElseThrow();
-  }
-
-  private byte[] manifestBytes() {
-    return Arrays.copyOfRange(patched, (int) manifestOffset, (int) manifestOffset + manifestSize);
-  }
-
-  private static Manifest.Site withIslands(Manifest.Site s, List<Manifest.Island> islands) {
-    return new Manifest.Site(
-        s.offset(),
-        s.address(),
-        s.register(),
-        s.rt(),
-        s.original(),
-        s.patched(),
-        s.action(),
-        s.trampoline(),
-        s.kind(),
-        s.reason(),
-        s.unwind(),
-        islands);
   }
 
   /** The file with its manifest's sites replaced and the manifest resealed (a careful forger). */
   private Path withSites(Manifest m, List<Manifest.Site> sites) throws IOException {
-    Manifest forged =
-        new Manifest(
-            m.format(),
-            m.tool(),
-            m.version(),
-            m.options(),
-            m.originalLength(),
-            m.originalHeader(),
-            m.segments(),
-            m.dynamic(),
-            new ArrayList<>(sites),
-            m.names(),
-            m.originalSha256(),
-            null);
-    return withManifest(pad(forged.sealed().toBytes()));
-  }
-
-  private byte[] pad(byte[] json) {
-    assertTrue(json.length <= manifestSize, "mutant longer than the manifest section");
-    byte[] b = new byte[manifestSize];
-    Arrays.fill(b, (byte) ' ');
-    System.arraycopy(json, 0, b, 0, json.length);
-    return b;
+    Manifest forged = Forgery.withSites(m, sites).sealed();
+    return withManifest(patched.pad(forged.toBytes()));
   }
 
   private Path withManifest(byte[] manifest) throws IOException {
-    byte[] b = patched.clone();
-    System.arraycopy(manifest, 0, b, (int) manifestOffset, manifest.length);
-    Path file = dir.resolve("tampered.so");
-    Files.write(file, b);
-    return file;
+    return patched.withManifest(manifest, dir.resolve("tampered.so"));
   }
 
   private static void run(String... command) {

@@ -13,7 +13,6 @@ import dev.a64patch.testing.TestData;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +71,11 @@ class ManifestJsonTest {
     for (char c = 0; c < 0x20; c++) {
       all.append(c);
     }
-    Manifest odd = with(m, all.toString());
+    String text = all.toString();
+    Manifest odd =
+        Forgery.withNames(
+            Forgery.withSites(m, m.sites().stream().map(s -> Forgery.withReason(s, text)).toList()),
+            text);
     assertSame(pretty(odd), odd.toBytes());
     assertSame(JACKSON.writeValueAsBytes(odd), ManifestJson.compact(odd));
     assertEquals(odd, ManifestJson.bind(ManifestJson.parse(odd.toBytes()), Manifest.class));
@@ -187,39 +190,6 @@ class ManifestJsonTest {
                     ManifestJson.parse(json.getBytes(StandardCharsets.UTF_8)), Manifest.class));
     assertEquals(path, e.path, e.getMessage());
     assertTrue(e.getMessage().contains(reason), e.getMessage());
-  }
-
-  private static Manifest with(Manifest m, String text) {
-    List<Manifest.Site> sites = new ArrayList<>();
-    for (Manifest.Site s : m.sites()) {
-      sites.add(
-          new Manifest.Site(
-              s.offset(),
-              s.address(),
-              s.register(),
-              s.rt(),
-              s.original(),
-              s.patched(),
-              s.action(),
-              s.trampoline(),
-              s.kind(),
-              text,
-              s.unwind(),
-              s.islands()));
-    }
-    return new Manifest(
-        m.format(),
-        m.tool(),
-        m.version(),
-        m.options(),
-        m.originalLength(),
-        m.originalHeader(),
-        m.segments(),
-        m.dynamic(),
-        sites,
-        text,
-        m.originalSha256(),
-        m.manifestSha256());
   }
 
   private static void assertSame(byte[] jackson, byte[] ours) {

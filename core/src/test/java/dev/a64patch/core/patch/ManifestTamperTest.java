@@ -9,14 +9,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
-import dev.a64patch.elf.ElfSection;
 import dev.a64patch.testing.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +34,7 @@ class ManifestTamperTest {
 
   @TempDir Path dir;
   byte[] original;
-  byte[] patched;
-  long manifestOffset;
-  int manifestSize;
+  PatchedFile patched;
 
   @BeforeEach
   void patch() throws IOException {
@@ -46,15 +42,12 @@ class ManifestTamperTest {
     original = Files.readAllBytes(in);
     Path out = dir.resolve("patched.so");
     Patcher.patch(in, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
-    patched = Files.readAllBytes(out);
-    ElfSection s = ElfFile.read(out).section(Planner.MANIFEST_SECTION).orElseThrow();
-    manifestOffset = s.offset();
-    manifestSize = (int) s.size();
+    patched = PatchedFile.read(out);
   }
 
   @Test
   void misspelledOriginalLengthIsRefusedNamingTheField() throws IOException {
-    byte[] bad = replace(manifest(), "\"originalLength\"", "\"originalLe/gth\"");
+    byte[] bad = replace(patched.manifest(), "\"originalLength\"", "\"originalLe/gth\"");
     Path file = withManifest(bad);
     PatchException e =
         assertThrows(
@@ -70,7 +63,7 @@ class ManifestTamperTest {
 
   @Test
   void changedOriginalLengthIsCaughtByTheChecksums() throws IOException {
-    String m = new String(manifest(), StandardCharsets.UTF_8);
+    String m = new String(patched.manifest(), StandardCharsets.UTF_8);
     JsonNode tree = JSON.readTree(m);
     long length = tree.get("originalLength").asLong();
     String shorter = m.replace(length + ",", (length - 4) + ",");
@@ -86,23 +79,9 @@ class ManifestTamperTest {
   /** A consistent manifest (checksum recomputed) whose original checksum is wrong. */
   @Test
   void restoreNeverWritesBytesThatDoNotMatchTheOriginalChecksum() throws IOException {
-    Manifest m = Manifest.read(ElfFile.read(withManifest(manifest()))).orElseThrow();
-    Manifest forged =
-        new Manifest(
-            m.format(),
-            m.tool(),
-            m.version(),
-            m.options(),
-            m.originalLength(),
-            m.originalHeader(),
-            m.segments(),
-            m.dynamic(),
-            m.sites(),
-            m.names(),
-            "0".repeat(64),
-            null);
-    Manifest sealed = forged.sealed();
-    Path file = withManifest(pad(sealed.toBytes()));
+    Manifest m = Manifest.read(ElfFile.read(withManifest(patched.manifest()))).orElseThrow();
+    Manifest sealed = Forgery.withOriginalSha256(m, "0".repeat(64)).sealed();
+    Path file = withManifest(patched.pad(sealed.toBytes()));
     Path out = dir.resolve("restored");
     PatchException e =
         assertThrows(
@@ -118,7 +97,7 @@ class ManifestTamperTest {
   void thousandsOfTamperedManifestsNeverRestoreWrongBytesNorCrash() throws IOException {
     Random random = new Random(8);
     List<byte[]> mutants = new ArrayList<>();
-    byte[] m = manifest();
+    byte[] m = patched.manifest();
     String alphabet = "0123456789abcdef-\"/:,{}[] .eExnul";
     for (int i = 0; i < 1000; i++) {
       byte[] b = m.clone();
@@ -147,11 +126,11 @@ class ManifestTamperTest {
    */
   @Test
   void tamperedManifestsWithARecomputedChecksumNeverRestoreWrongBytesNorCrash() throws IOException {
-    JsonNode tree = JSON.readTree(manifest());
+    JsonNode tree = JSON.readTree(patched.manifest());
     List<byte[]> mutants = structural(tree, new Random(11));
     for (String path : sitePaths(tree, "trampoline")) {
       // Out of branch reach of the site: verify re-encoded it and threw "B ... cannot reach".
-      mutants.add(pad(JSON.writeValueAsBytes(set(tree.deepCopy(), path, num(1L << 40)))));
+      mutants.add(patched.pad(JSON.writeValueAsBytes(set(tree.deepCopy(), path, num(1L << 40)))));
     }
     int resealed = 0;
     for (byte[] mutant : mutants) {
@@ -162,10 +141,10 @@ class ManifestTamperTest {
         continue; // refused before any checksum: covered by the test above
       }
       byte[] sealed = JSON.writeValueAsBytes(JSON.readTree(parsed.sealed().toBytes()));
-      if (sealed.length > manifestSize) {
+      if (sealed.length > patched.manifestSize()) {
         continue;
       }
-      tryRestoreAndVerify(pad(sealed));
+      tryRestoreAndVerify(patched.pad(sealed));
       resealed++;
     }
     assertTrue(resealed > 100, "only " + resealed + " mutants could be sealed again");
@@ -231,13 +210,13 @@ class ManifestTamperTest {
     };
     for (String path : paths) {
       for (JsonNode v : values) {
-        out.add(pad(JSON.writeValueAsBytes(set(tree.deepCopy(), path, v))));
+        out.add(patched.pad(JSON.writeValueAsBytes(set(tree.deepCopy(), path, v))));
       }
-      out.add(pad(JSON.writeValueAsBytes(set(tree.deepCopy(), path, null))));
+      out.add(patched.pad(JSON.writeValueAsBytes(set(tree.deepCopy(), path, null))));
       JsonNode old = at(tree, path);
       if (old.isNumber()) {
         out.add(
-            pad(
+            patched.pad(
                 JSON.writeValueAsBytes(
                     set(
                         tree.deepCopy(),
@@ -285,26 +264,8 @@ class ManifestTamperTest {
     return tree;
   }
 
-  private byte[] manifest() {
-    return Arrays.copyOfRange(patched, (int) manifestOffset, (int) manifestOffset + manifestSize);
-  }
-
-  /** JSON shorter than the section, padded with spaces (still valid JSON). */
-  private byte[] pad(byte[] json) {
-    assertTrue(json.length <= manifestSize, "mutant longer than the manifest section");
-    byte[] b = new byte[manifestSize];
-    Arrays.fill(b, (byte) ' ');
-    System.arraycopy(json, 0, b, 0, json.length);
-    return b;
-  }
-
   private Path withManifest(byte[] manifest) throws IOException {
-    assertEquals(manifestSize, manifest.length);
-    byte[] b = patched.clone();
-    System.arraycopy(manifest, 0, b, (int) manifestOffset, manifest.length);
-    Path file = dir.resolve("tampered.so");
-    Files.write(file, b);
-    return file;
+    return patched.withManifest(manifest, dir.resolve("tampered.so"));
   }
 
   private static byte[] replace(byte[] b, String from, String to) {
