@@ -10,7 +10,6 @@ import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,13 +25,9 @@ class PatchCommandTest {
 
   @TempDir Path dir;
 
-  Path copy(String name) throws Exception {
-    return Files.copy(TestData.bin(name), dir.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
-  }
-
   @Test
   void bareFileArgumentPatchesInPlaceThenVerifyAndRestoreRoundTrip() throws Exception {
-    Path file = copy("counters-gcc-pie");
+    Path file = TestData.copy("counters-gcc-pie", dir);
     byte[] original = Files.readAllBytes(file);
     CliRunner.Run p = CliRunner.run(file.toString());
     assertEquals(0, p.exitCode(), p.err());
@@ -65,7 +60,7 @@ class PatchCommandTest {
    */
   @Test
   void textReportGivesTheReasonForEveryReadLeftAlone() throws Exception {
-    Path in = copy("counters-gcc-pie");
+    Path in = TestData.copy("counters-gcc-pie", dir);
     CliRunner.Run p = CliRunner.run("patch", "-o", dir.resolve("out").toString(), in.toString());
     assertEquals(0, p.exitCode(), p.err());
     Matcher summary =
@@ -99,7 +94,7 @@ class PatchCommandTest {
 
   @Test
   void outputOptionLeavesTheInputAlone() throws Exception {
-    Path in = copy("libcounters.so");
+    Path in = TestData.copy("libcounters.so", dir);
     byte[] original = Files.readAllBytes(in);
     Path out = dir.resolve("out.so");
     CliRunner.Run p =
@@ -112,7 +107,7 @@ class PatchCommandTest {
 
   @Test
   void dryRunPrintsThePlanAsJsonAndWritesNothing() throws Exception {
-    Path file = copy("counters-gcc-pie");
+    Path file = TestData.copy("counters-gcc-pie", dir);
     byte[] original = Files.readAllBytes(file);
     CliRunner.Run p = CliRunner.run("patch", "--dry-run", "--format", "json", file.toString());
     assertEquals(0, p.exitCode(), p.err());
@@ -146,7 +141,7 @@ class PatchCommandTest {
 
   @Test
   void refusedPatchHasItsOwnExitCodeAndOneLine() throws Exception {
-    Path file = copy("counters-gcc-pie");
+    Path file = TestData.copy("counters-gcc-pie", dir);
     CliRunner.Run p = CliRunner.run("patch", "--max-padding", "0", file.toString());
     assertEquals(ExitCode.REFUSED.code(), p.exitCode(), p.err());
     assertEquals(1, p.err().lines().count(), p.err());
@@ -159,7 +154,7 @@ class PatchCommandTest {
    */
   @Test
   void refusalReportedAsUnreadableInJson() throws Exception {
-    Path file = copy("counters-gcc-pie");
+    Path file = TestData.copy("counters-gcc-pie", dir);
     byte[] original = Files.readAllBytes(file);
     CliRunner.Run p =
         CliRunner.run("patch", "--format", "json", "--max-padding", "0", file.toString());
@@ -194,7 +189,7 @@ class PatchCommandTest {
 
   @Test
   void patchVerifyAndRestoreWriteOneJsonEnvelope() throws Exception {
-    Path file = copy("libcounters.so");
+    Path file = TestData.copy("libcounters.so", dir);
     Path missing = dir.resolve("missing.so");
     Map<String, JsonNode> docs = new java.util.LinkedHashMap<>();
     for (String command : new String[] {"patch", "verify", "restore"}) {
@@ -224,7 +219,7 @@ class PatchCommandTest {
 
   @Test
   void reportFormatsAreForScanOnly() throws Exception {
-    Path file = copy("libcounters.so");
+    Path file = TestData.copy("libcounters.so", dir);
     byte[] original = Files.readAllBytes(file);
     for (String command : new String[] {"patch", "verify", "restore"}) {
       CliRunner.Run r = CliRunner.run(command, "--format", "sarif", file.toString());

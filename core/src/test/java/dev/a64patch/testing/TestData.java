@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -78,6 +79,11 @@ public final class TestData {
 
   public static Path bin(String name) {
     return root().resolve("bin").resolve(name);
+  }
+
+  /** Copies the binary {@code name} into {@code dir}, with its mode and times; returns the copy. */
+  public static Path copy(String name, Path dir) throws IOException {
+    return Files.copy(bin(name), dir.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
   }
 
   public static List<Binary> manifest() {

@@ -2,6 +2,7 @@ package dev.a64patch.core.patch;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.a64patch.testing.Listing;
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
 import java.io.IOException;
@@ -11,11 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,18 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConcurrentChangeTest {
   @TempDir Path dir;
-
-  Path copy(String name) throws IOException {
-    Path p = dir.resolve(name);
-    Files.copy(TestData.bin(name), p, StandardCopyOption.COPY_ATTRIBUTES);
-    return p;
-  }
-
-  Set<String> listing() throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-    }
-  }
 
   /** Runs {@code change} when the writer opens its temporary file, i.e. before it copies. */
   static PatchWriter.Hooks whenWriting(IoAction change) {
@@ -61,7 +46,7 @@ class ConcurrentChangeTest {
 
   @Test
   void twoInPlacePatchesWithDifferentOptionsNeverCorruptTheFile() throws Exception {
-    Path file = copy("libcounters.so");
+    Path file = TestData.copy("libcounters.so", dir);
     Path other = dir.resolve("other");
     Patcher.patch(
         file,
@@ -90,14 +75,14 @@ class ConcurrentChangeTest {
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("replaced"), e.getMessage());
     assertArrayEquals(othersOutput, Files.readAllBytes(file), "the other run's output stays");
-    assertEquals(Set.of("libcounters.so"), listing());
+    assertEquals(Set.of("libcounters.so"), Listing.names(dir));
     Patcher.restore(file, file, PatchWriter.Hooks.NONE);
     assertEquals(-1, Files.mismatch(file, TestData.bin("libcounters.so")));
   }
 
   @Test
   void aSameSizeOverwriteBeforeTheRenameIsRefused() throws Exception {
-    Path file = copy("libcounters.so");
+    Path file = TestData.copy("libcounters.so", dir);
     byte[] before = Files.readAllBytes(file);
     byte[] rebuilt = before.clone();
     rebuilt[rebuilt.length - 1] ^= 1;
@@ -113,12 +98,12 @@ class ConcurrentChangeTest {
                     whenWriting(() -> Files.write(file, rebuilt))));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertArrayEquals(rebuilt, Files.readAllBytes(file), "the rebuilt file is left as written");
-    assertEquals(Set.of("libcounters.so"), listing());
+    assertEquals(Set.of("libcounters.so"), Listing.names(dir));
   }
 
   @Test
   void aFileTruncatedWhileMappedIsOneLineNotAnInternalError() throws Exception {
-    Path file = copy("libcounters.so");
+    Path file = TestData.copy("libcounters.so", dir);
     IOException e =
         assertThrows(
             IOException.class,
@@ -141,30 +126,20 @@ class ConcurrentChangeTest {
 
   @Test
   void theNextRunRemovesWhatAKilledRepatchLeft() throws Exception {
-    Path file = copy("counters-gcc-pie");
+    Path file = TestData.copy("counters-gcc-pie", dir);
     Patcher.patch(file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
-    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-    Tools.Result child =
-        Tools.run(
-            List.of(
-                javaBin.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                KilledWriter.class.getName(),
-                file.toString(),
-                "clock"),
-            Duration.ofMinutes(2));
+    Tools.Result child = KilledWriter.run(file, "clock");
     assertEquals(137, child.exitCode(), child.describe());
     // Left by earlier versions and by a kill at any point: named after the file.
     Files.write(dir.resolve(".counters-gcc-pie.original.123456.tmp"), new byte[100]);
     Files.write(dir.resolve(".counters-gcc-pie.a64patch.999999999.original.tmp"), new byte[100]);
-    assertTrue(listing().size() >= 3, listing().toString());
+    assertTrue(Listing.names(dir).size() >= 3, Listing.names(dir).toString());
     Patcher.patch(
         file,
         file,
         PatchOptions.defaults().withStrategy(Strategy.CLOCK),
         false,
         PatchWriter.Hooks.NONE);
-    assertEquals(Set.of("counters-gcc-pie"), listing());
+    assertEquals(Set.of("counters-gcc-pie"), Listing.names(dir));
   }
 }

@@ -2,19 +2,17 @@ package dev.a64patch.core.patch;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.a64patch.testing.Listing;
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,21 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultTest {
   @TempDir Path dir;
 
-  Path copy(String name) throws IOException {
-    Path p = dir.resolve(name);
-    Files.copy(TestData.bin(name), p, StandardCopyOption.COPY_ATTRIBUTES);
-    return p;
-  }
-
-  Set<String> listing() throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-    }
-  }
-
   @Test
   void writeErrorHalfwayLeavesTheInputAndNothingElse() throws Exception {
-    Path file = copy("counters-gcc-pie");
+    Path file = TestData.copy("counters-gcc-pie", dir);
     byte[] before = Files.readAllBytes(file);
     for (long budget : new long[] {0, 100, 4096, before.length + 10}) {
       PatchWriter.Hooks failing =
@@ -62,13 +48,15 @@ class FaultTest {
       assertArrayEquals(
           before, Files.readAllBytes(file), "input changed after a failure at byte " + budget);
       assertEquals(
-          Set.of("counters-gcc-pie"), listing(), "stray files after a failure at byte " + budget);
+          Set.of("counters-gcc-pie"),
+          Listing.names(dir),
+          "stray files after a failure at byte " + budget);
     }
   }
 
   @Test
   void failureAfterTheWriteBeforeTheRenameLeavesTheInput() throws Exception {
-    Path file = copy("libcounters.so");
+    Path file = TestData.copy("libcounters.so", dir);
     byte[] before = Files.readAllBytes(file);
     PatchWriter.Hooks failing =
         new PatchWriter.Hooks() {
@@ -81,12 +69,12 @@ class FaultTest {
         IOException.class,
         () -> Patcher.patch(file, file, PatchOptions.defaults(), false, failing));
     assertArrayEquals(before, Files.readAllBytes(file));
-    assertEquals(Set.of("libcounters.so"), listing());
+    assertEquals(Set.of("libcounters.so"), Listing.names(dir));
   }
 
   @Test
   void unwritableDirectoryIsRefusedWithoutChanges() throws Exception {
-    Path file = copy("counters-gcc-pie");
+    Path file = TestData.copy("counters-gcc-pie", dir);
     byte[] before = Files.readAllBytes(file);
     boolean root = Tools.isRoot();
     if (root) {
@@ -117,41 +105,34 @@ class FaultTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       }
     }
-    assertEquals(Set.of("counters-gcc-pie"), listing());
+    assertEquals(Set.of("counters-gcc-pie"), Listing.names(dir));
   }
 
   @Test
   void processKilledBetweenWriteAndRenameLeavesTheInputAndTheNextRunCleansUp() throws Exception {
-    Path file = copy("counters-gcc-pie");
+    Path file = TestData.copy("counters-gcc-pie", dir);
     byte[] before = Files.readAllBytes(file);
-    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-    Tools.Result child =
-        Tools.run(
-            List.of(
-                javaBin.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                KilledWriter.class.getName(),
-                file.toString()),
-            Duration.ofMinutes(2));
+    Tools.Result child = KilledWriter.run(file);
     assertEquals(137, child.exitCode(), child.describe());
     assertTrue(child.stdout().startsWith("written "), child.describe());
     assertArrayEquals(
         before, Files.readAllBytes(file), "killed before the rename: the input is as it was");
     assertEquals(
-        2, listing().size(), "the killed run's temporary file is still there: " + listing());
+        2,
+        Listing.names(dir).size(),
+        "the killed run's temporary file is still there: " + Listing.names(dir));
 
     Patcher.patch(file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
     assertEquals(
         Set.of("counters-gcc-pie"),
-        listing(),
+        Listing.names(dir),
         "the next run removed the dead run's temporary file");
     assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(file)));
   }
 
   @Test
   void patchingThroughASymlinkPatchesTheTargetAndKeepsTheLink() throws Exception {
-    Path real = copy("libcounters.so");
+    Path real = TestData.copy("libcounters.so", dir);
     Path link = Files.createSymbolicLink(dir.resolve("libcounters.so.1"), real.getFileName());
     Patcher.patch(link, link, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
     assertTrue(Files.isSymbolicLink(link), "the link is still a link");
@@ -161,12 +142,12 @@ class FaultTest {
     Patcher.restore(link, link, PatchWriter.Hooks.NONE);
     assertTrue(Files.isSymbolicLink(link));
     assertEquals(-1, Files.mismatch(real, TestData.bin("libcounters.so")));
-    assertEquals(Set.of("libcounters.so", "libcounters.so.1"), listing());
+    assertEquals(Set.of("libcounters.so", "libcounters.so.1"), Listing.names(dir));
   }
 
   @Test
   void inPlacePatchKeepsModeAndAProcessHoldingTheOldFileKeepsItsInode() throws Exception {
-    Path file = copy("libcounters.so");
+    Path file = TestData.copy("libcounters.so", dir);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r-xr-x---"));
     Object inodeBefore =
         Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,15 +31,9 @@ class MetadataTest {
     long getxattr(String path, String name, byte[] value, long size);
   }
 
-  Path copy() throws Exception {
-    Path p = dir.resolve("libcounters.so");
-    Files.copy(TestData.bin("libcounters.so"), p, StandardCopyOption.COPY_ATTRIBUTES);
-    return p;
-  }
-
   @Test
   void inPlacePatchAndRestoreKeepUserExtendedAttributes() throws Exception {
-    Path file = copy();
+    Path file = TestData.copy("libcounters.so", dir);
     UserDefinedFileAttributeView view =
         Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
     Tools.assumeAvailable(view != null, "no user extended attributes on " + dir);
@@ -56,7 +49,7 @@ class MetadataTest {
 
   @Test
   void inPlacePatchKeepsFileCapabilitiesAsRoot() throws Exception {
-    Path file = copy();
+    Path file = TestData.copy("libcounters.so", dir);
     boolean root = Tools.isRoot();
     if (!root) {
       return; // only root (CAP_SETFCAP) can set security.capability; CI runs as root
@@ -85,7 +78,7 @@ class MetadataTest {
 
   @Test
   void setuidBitsAreDroppedWithAWarning() throws Exception {
-    Path file = copy();
+    Path file = TestData.copy("libcounters.so", dir);
     Files.setAttribute(file, "unix:mode", 04755, LinkOption.NOFOLLOW_LINKS);
     Patcher.Outcome o =
         Patcher.patch(file, file, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Corpus;
+import dev.a64patch.testing.Listing;
 import dev.a64patch.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,12 +82,10 @@ class RoundTripTest {
         false,
         PatchWriter.Hooks.NONE);
     assertEquals(-1, Files.mismatch(clockFromOriginal, clockFromPatched));
-    try (Stream<Path> left = Files.list(dir)) {
-      assertEquals(
-          Set.of("counter", "clock-from-patched", "clock-from-original"),
-          left.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
-          "no stray files");
-    }
+    assertEquals(
+        Set.of("counter", "clock-from-patched", "clock-from-original"),
+        Listing.names(dir),
+        "no stray files");
   }
 
   static Stream<Path> someTestdata() {
