@@ -1,5 +1,10 @@
 package dev.a64patch.core.cfi;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.a64patch.testing.Tools;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +17,17 @@ public final class ReadelfFrames {
 
   /** One readelf row: location, CFA text, register column to rule text. */
   public record ReadelfRow(long loc, String cfa, Map<String, String> regs) {}
+
+  /** Runs readelf on {@code file} and parses what it prints, as {@link #parse}. */
+  public static Map<String, List<ReadelfRow>> of(Path file) {
+    Path readelf = Tools.require("aarch64-linux-gnu-readelf");
+    Tools.Result r =
+        Tools.run(
+            List.of(readelf.toString(), "--debug-dump=frames-interp", file.toString()),
+            Duration.ofSeconds(120));
+    assertEquals(0, r.exitCode(), r.describe());
+    return parse(r.stdout());
+  }
 
   /**
    * FDE "start..end" (16 hex digits each) to its rows (empty when readelf printed none, which it

@@ -7,6 +7,7 @@ import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.Scanner;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Corpus;
+import dev.a64patch.testing.Strip;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
@@ -35,7 +36,7 @@ class StripOracleTest {
     if (elf.header().type() == dev.a64patch.elf.ElfConstants.ET_REL) {
       return; // strip --strip-all empties an object: nothing to compare
     }
-    Path stripped = StripTest.strip(lib, dir.resolve("stripped"));
+    Path stripped = Strip.all(lib, dir.resolve("stripped"));
     assertEquals(patchedSites(elf), patchedSites(ElfFile.read(stripped)), lib.toString());
   }
 

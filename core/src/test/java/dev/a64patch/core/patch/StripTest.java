@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Qemu;
+import dev.a64patch.testing.Strip;
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,26 +22,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StripTest {
   @TempDir Path dir;
 
-  static Path strip(Path in, Path out) {
-    Tools.Result s =
-        Tools.run(
-            List.of(
-                Tools.require("aarch64-linux-gnu-strip").toString(),
-                "--strip-all",
-                "-o",
-                out.toString(),
-                in.toString()),
-            Duration.ofSeconds(60));
-    assertEquals(0, s.exitCode(), s.describe());
-    assertEquals("", s.stderr(), "strip complained");
-    return out;
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"libcounters.so", "libcounters-clang.so", "libcounters-bti.so"})
   void strippedPatchedLibraryStillLoadsAndRuns(String name) throws Exception {
     Path patched = Patching.patchCopy(TestData.bin(name), dir, PatchOptions.defaults());
-    Path stripped = strip(patched, dir.resolve(name + ".stripped"));
+    Path stripped = Strip.all(patched, dir.resolve(name + ".stripped"));
     Patching.assertWellFormed(stripped);
     Path loader = TestData.bin("dlopen_counters");
     Tools.Result before = Qemu.run(loader, patched.toString(), "--pct");
@@ -61,7 +45,7 @@ class StripTest {
   void verifyExplainsWhyAStrippedPatchedExecutableFailsOnOlderKernels() throws Exception {
     Path patched =
         Patching.patchCopy(TestData.bin("counters-gcc-pie"), dir, PatchOptions.defaults());
-    Path stripped = strip(patched, dir.resolve("counters.stripped"));
+    Path stripped = Strip.all(patched, dir.resolve("counters.stripped"));
     VerifyReport r = Verifier.verify(ElfFile.read(stripped));
     assertFalse(r.ok());
     assertTrue(
@@ -72,7 +56,7 @@ class StripTest {
 
   @Test
   void strippingBeforePatchingIsTheWorkingOrder() throws Exception {
-    Path stripped = strip(TestData.bin("counters-gcc-pie"), dir.resolve("counters.stripped"));
+    Path stripped = Strip.all(TestData.bin("counters-gcc-pie"), dir.resolve("counters.stripped"));
     // Stripped, the assembly functions (no CFI) lose their symbols: their reads become uncertain.
     Path patched =
         Patching.patchCopy(

@@ -76,13 +76,7 @@ class UnwindInfoTest {
             dir,
             PatchOptions.defaults().withStrategy(Strategy.parse(strategy)));
     Patching.assertWellFormed(patched);
-    Path readelf = Tools.require("aarch64-linux-gnu-readelf");
-    Map<String, List<ReadelfRow>> fdes =
-        ReadelfFrames.parse(
-            Tools.run(
-                    List.of(readelf.toString(), "--debug-dump=frames-interp", patched.toString()),
-                    Duration.ofSeconds(60))
-                .stdout());
+    Map<String, List<ReadelfRow>> fdes = ReadelfFrames.of(patched);
     Manifest m = Manifest.read(ElfFile.read(patched)).orElseThrow();
     int checked = 0;
     for (Manifest.Site s : m.sites()) {
@@ -138,13 +132,7 @@ class UnwindInfoTest {
             .filter(x -> x.name().equals("counters_all_rt"))
             .findFirst()
             .orElseThrow();
-    Path readelf = Tools.require("aarch64-linux-gnu-readelf");
-    Map<String, List<ReadelfRow>> fdes =
-        ReadelfFrames.parse(
-            Tools.run(
-                    List.of(readelf.toString(), "--debug-dump=frames-interp", patched.toString()),
-                    Duration.ofSeconds(60))
-                .stdout());
+    Map<String, List<ReadelfRow>> fdes = ReadelfFrames.of(patched);
     int checked = 0;
     for (Manifest.Site s : Manifest.read(elf).orElseThrow().sites()) {
       if (!s.action().equals("trampoline")

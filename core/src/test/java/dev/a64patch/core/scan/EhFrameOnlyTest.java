@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.UnwindRanges;
+import dev.a64patch.testing.Strip;
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
 import java.io.IOException;
@@ -43,17 +44,8 @@ class EhFrameOnlyTest {
 
   @Test
   void strippedStaticExecutableReadsAreHighByTheirFdes() throws IOException {
-    Path stripped = dir.resolve("counters-gcc-static.stripped");
-    Tools.Result s =
-        Tools.run(
-            List.of(
-                Tools.require("aarch64-linux-gnu-strip").toString(),
-                "--strip-all",
-                "-o",
-                stripped.toString(),
-                TestData.bin("counters-gcc-static").toString()),
-            Duration.ofSeconds(60));
-    assertEquals(0, s.exitCode(), s.describe());
+    Path stripped =
+        Strip.all(TestData.bin("counters-gcc-static"), dir.resolve("counters-gcc-static.stripped"));
     ScanResult r = Scanner.scan(ElfFile.read(stripped), ScanOptions.defaults());
     // counters.c is compiled C (with CFI): its readers are known only from .eh_frame now.
     List<Finding> fromFde =
