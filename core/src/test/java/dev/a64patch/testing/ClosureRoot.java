@@ -2,6 +2,8 @@ package dev.a64patch.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.a64patch.core.closure.PrepareRequest;
+import dev.a64patch.core.patch.PatchOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,23 @@ public final class ClosureRoot {
     copyTree(TestData.root().resolve("bin/closure"), root);
     Files.createSymbolicLink(root.resolve("lib"), sysroot);
     return root;
+  }
+
+  /**
+   * A plain prepare of {@code program} (a path under {@code root}) into {@code out}: no library
+   * path, nothing opened with dlopen, the default options, the per-user cache beside the root.
+   */
+  public static PrepareRequest request(Path root, String program, Path out) {
+    return new PrepareRequest(
+        root.resolve(program),
+        root,
+        List.of(),
+        null,
+        List.of(),
+        out,
+        root.resolveSibling("cache"),
+        PatchOptions.defaults(),
+        List.of());
   }
 
   /** Copies a tree, keeping modes (the fixtures are executable). */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.a64patch.core.closure.Preparation.Action;
 import dev.a64patch.core.closure.Preparation.Row;
-import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.testing.ClosureRoot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,19 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Cases of the engine that the command-line tests do not reach. */
 class PreparerTest {
   @TempDir Path tmp;
-
-  private PrepareRequest request(Path root, String program, Path out) {
-    return new PrepareRequest(
-        root.resolve(program),
-        root,
-        List.of(),
-        null,
-        List.of(),
-        out,
-        tmp.resolve("cache"),
-        PatchOptions.defaults(),
-        List.of());
-  }
 
   private static Row row(Preparation p, String name) {
     return p.rows().stream().filter(r -> r.name().endsWith(name)).findFirst().orElseThrow();
@@ -46,7 +32,8 @@ class PreparerTest {
     Files.copy(root.resolve("opt/app/lib/libtick.so"), lib.resolve("ld-linux-aarch64.so.1"));
     Files.createSymbolicLink(
         lib.resolve("libc.so.6"), Path.of("/usr/aarch64-linux-gnu/lib/libc.so.6"));
-    Preparation p = Preparer.prepare(request(root, "opt/rn/bin/runpath-prog", tmp.resolve("out")));
+    Preparation p =
+        Preparer.prepare(ClosureRoot.request(root, "opt/rn/bin/runpath-prog", tmp.resolve("out")));
     Row interp = row(p, "ld-linux-aarch64.so.1");
     assertEquals(Action.LEFT, interp.action());
     assertTrue(interp.detail().startsWith("the dynamic linker itself"), interp.detail());
@@ -66,7 +53,8 @@ class PreparerTest {
     Files.writeString(root.resolve("etc/ld.so.conf"), "# comment\ninclude ld.so.conf.d/*.conf\n");
     Files.writeString(confd.resolve("extra.conf"), "/opt/extra/lib\n");
     Files.writeString(confd.resolve("other.txt"), "/opt/app/lib\n"); // not *.conf: ignored
-    Preparation p = Preparer.prepare(request(root, "opt/lp/bin/lp-prog", tmp.resolve("out")));
+    Preparation p =
+        Preparer.prepare(ClosureRoot.request(root, "opt/lp/bin/lp-prog", tmp.resolve("out")));
     Row extra = row(p, "libextra.so");
     assertEquals(Via.LD_SO_CONF, extra.via());
     assertEquals("/opt/extra/lib/libextra.so", extra.path());
@@ -77,12 +65,13 @@ class PreparerTest {
   void damagedIndexIsIgnoredAndRewritten() throws IOException {
     Path root = ClosureRoot.build(tmp);
     Path out = tmp.resolve("out");
-    Preparation first = Preparer.prepare(request(root, "opt/app/bin/chain", out));
+    Preparation first = Preparer.prepare(ClosureRoot.request(root, "opt/app/bin/chain", out));
     Files.writeString(out.resolve(".a64patch-prepare"), "a64patch-prepare-index 1\nF\tbroken\n");
-    Preparation again = Preparer.prepare(request(root, "opt/app/bin/chain", out));
+    Preparation again = Preparer.prepare(ClosureRoot.request(root, "opt/app/bin/chain", out));
     assertEquals(first.rows(), again.rows());
     assertTrue(again.written() > 0, "the index was not rewritten");
-    assertEquals(0, Preparer.prepare(request(root, "opt/app/bin/chain", out)).written());
+    assertEquals(
+        0, Preparer.prepare(ClosureRoot.request(root, "opt/app/bin/chain", out)).written());
     try (Stream<Path> s = Files.list(out)) {
       assertEquals(
           List.of(".a64patch-prepare", "env", "liba64patch-clock.so", "libtick.so"),

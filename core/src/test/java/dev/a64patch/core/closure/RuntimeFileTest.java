@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.a64patch.core.patch.ClockLibrary;
-import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.testing.ClosureRoot;
 import dev.a64patch.testing.Tools;
 import java.io.IOException;
@@ -31,16 +30,7 @@ class RuntimeFileTest {
     byte[] lib = Files.readAllBytes(root.resolve("opt/app/lib/libplain.so"));
     Path out = tmp.resolve("out");
     PrepareRequest req =
-        new PrepareRequest(
-                root.resolve("opt/rp/bin/rpath-prog"),
-                root,
-                List.of(),
-                null,
-                List.of(),
-                out,
-                tmp.resolve("cache"),
-                PatchOptions.defaults(),
-                List.of())
+        ClosureRoot.request(root, "opt/rp/bin/rpath-prog", out)
             .withRuntime(new RuntimeFile("liba64patch-rt.so", lib));
     Preparation p = Preparer.prepare(req);
     Path o = out.toRealPath();
