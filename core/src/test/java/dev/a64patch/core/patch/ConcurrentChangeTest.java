@@ -25,19 +25,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrentChangeTest {
   @TempDir Path dir;
 
-  /** Runs {@code change} when the writer opens its temporary file, i.e. before it copies. */
-  static PatchWriter.Hooks whenWriting(IoAction change) {
-    return new PatchWriter.Hooks() {
-      @Override
-      public FileChannel channel(FileChannel c) {
-        try {
-          change.run();
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-        return c;
-      }
-    };
+  /**
+   * Patches {@code in} into {@code out} with the default options, running {@code change} when the
+   * writer opens its temporary file, i.e. before it copies.
+   */
+  static void patchWhileWriting(Path in, Path out, IoAction change) throws IOException {
+    PatchWriter.Hooks whenWriting =
+        new PatchWriter.Hooks() {
+          @Override
+          public FileChannel channel(FileChannel c) {
+            try {
+              change.run();
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+            return c;
+          }
+        };
+    Patcher.patch(in, out, PatchOptions.defaults(), false, whenWriting);
   }
 
   interface IoAction {
@@ -60,18 +65,15 @@ class ConcurrentChangeTest {
         assertThrows(
             FileSystemException.class,
             () ->
-                Patcher.patch(
+                patchWhileWriting(
                     file,
                     file,
-                    PatchOptions.defaults(),
-                    false,
-                    whenWriting(
-                        () ->
-                            Files.move(
-                                other,
-                                file,
-                                StandardCopyOption.REPLACE_EXISTING,
-                                StandardCopyOption.ATOMIC_MOVE))));
+                    () ->
+                        Files.move(
+                            other,
+                            file,
+                            StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE)));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("replaced"), e.getMessage());
     assertArrayEquals(othersOutput, Files.readAllBytes(file), "the other run's output stays");
@@ -89,13 +91,7 @@ class ConcurrentChangeTest {
     IOException e =
         assertThrows(
             IOException.class,
-            () ->
-                Patcher.patch(
-                    file,
-                    file,
-                    PatchOptions.defaults(),
-                    false,
-                    whenWriting(() -> Files.write(file, rebuilt))));
+            () -> patchWhileWriting(file, file, () -> Files.write(file, rebuilt)));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertArrayEquals(rebuilt, Files.readAllBytes(file), "the rebuilt file is left as written");
     assertEquals(Set.of("libcounters.so"), Listing.names(dir));
@@ -108,17 +104,14 @@ class ConcurrentChangeTest {
         assertThrows(
             IOException.class,
             () ->
-                Patcher.patch(
+                patchWhileWriting(
                     file,
                     dir.resolve("out"),
-                    PatchOptions.defaults(),
-                    false,
-                    whenWriting(
-                        () -> {
-                          try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                            c.truncate(100);
-                          }
-                        })));
+                    () -> {
+                      try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                        c.truncate(100);
+                      }
+                    }));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     assertFalse(Files.exists(dir.resolve("out")));
