@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -37,23 +37,13 @@ class A64OracleTest {
    */
   static final long BASE = 0x2_0000_0F00L;
 
-  private static KeystoneOracle keystone;
-  private static CapstoneOracle capstone;
+  @AutoClose private static KeystoneOracle keystone;
+  @AutoClose private static CapstoneOracle capstone;
 
   @BeforeAll
   static void open() {
     keystone = KeystoneOracle.open();
     capstone = CapstoneOracle.open();
-  }
-
-  @AfterAll
-  static void close() {
-    if (keystone != null) {
-      keystone.close();
-    }
-    if (capstone != null) {
-      capstone.close();
-    }
   }
 
   @TestFactory

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,18 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class AsmTextTest {
   private static final long SEED = 0xA5_7E47L;
-  private static CapstoneOracle capstone;
+  @AutoClose private static CapstoneOracle capstone;
 
   @BeforeAll
   static void open() {
     capstone = CapstoneOracle.open();
-  }
-
-  @AfterAll
-  static void close() {
-    if (capstone != null) {
-      capstone.close();
-    }
   }
 
   private final Random rnd = new Random(SEED);

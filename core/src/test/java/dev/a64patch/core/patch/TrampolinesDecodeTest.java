@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,18 +87,11 @@ class TrampolinesDecodeTest {
           new Placement(
               "site just above, data just above", 0x3_0000_0100L, 0x3_0000_0000L, 0x3_0001_0000L));
 
-  private static CapstoneOracle capstone;
+  @AutoClose private static CapstoneOracle capstone;
 
   @BeforeAll
   static void open() {
     capstone = CapstoneOracle.open();
-  }
-
-  @AfterAll
-  static void close() {
-    if (capstone != null) {
-      capstone.close();
-    }
   }
 
   static Kind kindUnder(Kind kind, PatchOptions o) {
