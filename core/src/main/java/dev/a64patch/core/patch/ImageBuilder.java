@@ -40,6 +40,7 @@ public final class ImageBuilder {
   private final Sections sections;
   private final Symbols symbols;
   private final String symbolsNote;
+  private final List<SegmentGrowth> growth;
   private ClockImport clock;
 
   private ImageBuilder(ElfFile elf, PatchPlan plan) {
@@ -51,6 +52,7 @@ public final class ImageBuilder {
     this.phdr = ElfRecord.PHDR.in(elf.header());
     this.shdr = ElfRecord.SHDR.in(elf.header());
     this.out = new FileEdits.Recorder(elf.size());
+    this.growth = SegmentGrowth.of(elf, plan.sites());
     java.util.Optional<String> obstacle = TrampolineSymbols.obstacle(elf);
     boolean named = layout.section(NewSection.TRAMPOLINES).isPresent() && obstacle.isEmpty();
     this.symbolsNote = obstacle.orElse(null);
@@ -192,6 +194,13 @@ public final class ImageBuilder {
         // indexes the original FDEs too.
         place(b, at, hdr.get().offset(), hdr.get().vaddr(), hdr.get().size());
       }
+      for (SegmentGrowth g : growth) {
+        if (g.segment() == s.index()) {
+          // Islands in the tail of this code segment: map them (docs/design.md, section 10).
+          phdr.put(b, at, "p_filesz", g.size());
+          phdr.put(b, at, "p_memsz", g.size());
+        }
+      }
       if (s.index() == lastLoad) {
         for (Layout.Segment n : layout.segments()) {
           at = b.position();
@@ -293,6 +302,7 @@ public final class ImageBuilder {
         added.add(s.what().sectionName());
       }
       added.add(Planner.MANIFEST_SECTION);
+      growth.forEach(g -> added.add(SegmentGrowth.SECTION)); // one header each
       if (createsSymtab) {
         added.add(".symtab");
         added.add(".strtab");
@@ -412,6 +422,18 @@ public final class ImageBuilder {
               manifestOffset,
               manifestSize,
               1));
+      for (SegmentGrowth g : growth) {
+        shdr(
+            b,
+            SectionHeader.of(
+                nameOffset(SegmentGrowth.SECTION),
+                SHT_PROGBITS,
+                SHF_ALLOC | SHF_EXECINSTR,
+                g.oldEnd(),
+                g.oldOffsetEnd(),
+                g.newEnd() - g.oldEnd(),
+                4));
+      }
       if (symbols != null) {
         symbols.headers(b, this);
       }

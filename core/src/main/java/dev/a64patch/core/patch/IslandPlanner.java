@@ -24,10 +24,17 @@ final class IslandPlanner {
   /** Free words: start address -> {end address, file offset of start}. */
   private final TreeMap<Long, long[]> free = new TreeMap<>();
 
-  private IslandPlanner(ElfFile elf, List<IslandSpace.Run> runs) {
+  /**
+   * All island space by start address: where each word lies in the file (a segment's tail is not
+   * mapped in the original, so the program headers cannot say).
+   */
+  private final TreeMap<Long, IslandSpace.Run> runs = new TreeMap<>();
+
+  private IslandPlanner(ElfFile elf, List<IslandSpace.Run> space) {
     this.elf = elf;
-    for (IslandSpace.Run r : runs) {
+    for (IslandSpace.Run r : space) {
       free.put(r.address(), new long[] {r.end(), r.offset()});
+      runs.put(r.address(), r);
     }
   }
 
@@ -240,7 +247,8 @@ final class IslandPlanner {
   }
 
   private long offsetOf(long address) {
-    return elf.offsetOf(address).orElseThrow();
+    IslandSpace.Run r = runs.floorEntry(address).getValue();
+    return r.offset() + (address - r.address());
   }
 
   private Island island(Island.Role role, long at, long target, int rt) {

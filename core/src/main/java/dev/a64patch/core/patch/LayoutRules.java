@@ -4,7 +4,10 @@ import static dev.a64patch.elf.ElfConstants.*;
 
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfNames;
+import dev.a64patch.elf.ElfRecord;
 import dev.a64patch.elf.ElfSegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,6 +55,7 @@ final class LayoutRules {
     }
     if (manifest != null) {
       checkNewSegments(elf, manifest, loads, problems);
+      checkOldSegments(elf, manifest, loads, problems);
     }
     return problems;
   }
@@ -84,6 +88,85 @@ final class LayoutRules {
     }
     if (m.section(NewSection.PROGRAM_HEADERS).isPresent() && Layout.isExecutable(elf)) {
       checkAtPhdr(elf, loads, problems);
+    }
+  }
+
+  /**
+   * Every PT_LOAD of the original (whose program header table is still in the file, at the {@code
+   * e_phoff} the manifest's copy of the original ELF header names) is in the patched table as it
+   * was, except that a code segment may be extended over islands in its tail (docs/design.md,
+   * section 10): by exactly as much as they need, within the 64 KiB page that held its end.
+   */
+  private static void checkOldSegments(
+      ElfFile elf, Manifest m, List<ElfSegment> loads, List<String> problems) {
+    ElfRecord.Format ehdr = ElfRecord.EHDR.in(elf.header());
+    ElfRecord.Format phdr = ElfRecord.PHDR.in(elf.header());
+    ByteOrder order =
+        elf.header().isLittleEndian() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    ByteBuffer header = ByteBuffer.wrap(m.originalHeaderBytes()).order(order);
+    long phoff = ehdr.get(header, 0, "e_phoff");
+    long phnum = ehdr.get(header, 0, "e_phnum");
+    if (phoff < 0 || phnum < 0 || phoff + phnum * phdr.size() > elf.size()) {
+      problems.add(
+          String.format("the original program headers at 0x%x lie outside the file", phoff));
+      return;
+    }
+    ByteBuffer table = elf.slice(phoff, phnum * phdr.size()).order(order);
+    for (int k = 0; k < phnum; k++) {
+      int at = k * phdr.size();
+      if (phdr.get(table, at, "p_type") != PT_LOAD) {
+        continue;
+      }
+      long vaddr = phdr.get(table, at, "p_vaddr");
+      ElfSegment now = loads.stream().filter(l -> l.vaddr() == vaddr).findFirst().orElse(null);
+      String was = String.format("the original PT_LOAD at vaddr 0x%x", vaddr);
+      if (now == null) {
+        problems.add(was + " is missing from the program headers");
+      } else if (now.offset() != phdr.get(table, at, "p_offset")
+          || now.flags() != phdr.get(table, at, "p_flags")
+          || now.align() != phdr.get(table, at, "p_align")) {
+        problems.add(was + " has changed: " + now);
+      } else {
+        long filesz = phdr.get(table, at, "p_filesz");
+        long memsz = phdr.get(table, at, "p_memsz");
+        if (now.filesz() != filesz || now.memsz() != memsz) {
+          checkGrowth(m, now, filesz, memsz, was, problems);
+        }
+      }
+    }
+  }
+
+  /** A code segment grown from {@code filesz}/{@code memsz} to end with its last tail island. */
+  private static void checkGrowth(
+      Manifest m, ElfSegment now, long filesz, long memsz, String was, List<String> problems) {
+    long oldEnd = now.vaddr() + memsz;
+    long newEnd = now.vaddr() + now.memsz();
+    long islandsEnd = -1;
+    for (Manifest.Site s : m.sites()) {
+      for (Manifest.Island i : s.islands()) {
+        if (i.address() >= oldEnd && i.address() < newEnd) {
+          islandsEnd = Math.max(islandsEnd, i.address() + 4L * i.original().size());
+        }
+      }
+    }
+    boolean ok =
+        now.isExecutable()
+            && !now.isWritable()
+            && filesz == memsz
+            && now.filesz() == now.memsz()
+            && newEnd > oldEnd
+            && newEnd <= Layout.alignUp(oldEnd, Layout.MIN_ALIGN)
+            && newEnd == islandsEnd;
+    if (!ok) {
+      problems.add(
+          String.format(
+              "%s grew from p_filesz 0x%x p_memsz 0x%x to %s, but only a code segment may grow, and"
+                  + " only to the end of the islands in its tail (%s), within its last 64 KiB page",
+              was,
+              filesz,
+              memsz,
+              now,
+              islandsEnd < 0 ? "there are none" : String.format("0x%x", islandsEnd)));
     }
   }
 

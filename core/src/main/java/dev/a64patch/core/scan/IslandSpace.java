@@ -20,12 +20,25 @@ import java.util.Optional;
  * before the first word that any symbol, any FDE range, any branch, load or address (the {@link
  * EvidenceIndex} of the whole file) touches, and dropped entirely when a relocation writes into
  * them. Precision first: a file without section headers, or whose unwind tables cannot be read, has
- * no island space. The tail of an executable segment's last page is not used: bytes past {@code
- * p_filesz} are only mapped if the segment is extended over them.
+ * no island space. The zero bytes after a code segment's file image ({@link SegmentTail}) are
+ * island space too, under the same cuts; a run there says which segment must be extended to map it.
  */
 public final class IslandSpace {
-  /** {@code words} free words from file offset {@code offset}, mapped at {@code address}. */
-  public record Run(long address, long offset, long words) {
+  /**
+   * {@code words} free words from file offset {@code offset}, mapped at {@code address}; {@code
+   * grows} is the index of the PT_LOAD whose {@code p_filesz}/{@code p_memsz} must be extended to
+   * map them ({@link SegmentTail}), or -1 when they are mapped already.
+   */
+  public record Run(long address, long offset, long words, int grows) {
+    public Run(long address, long offset, long words) {
+      this(address, offset, words, -1);
+    }
+
+    /** True when the run lies past a segment's file image, which must be extended over it. */
+    public boolean inTail() {
+      return grows >= 0;
+    }
+
     public long end() {
       return address + 4 * words;
     }
@@ -48,9 +61,18 @@ public final class IslandSpace {
     if (hasUnwind && unwind.size() == 0) {
       return List.of(); // unwind tables we cannot read could cover any padding
     }
-    List<CodeRegion> regions = CodeRegion.of(elf);
+    List<CodeRegion> regions = new ArrayList<>(CodeRegion.of(elf));
     ByteBuffer bytes = elf.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
     List<long[]> spans = padding(regions, bytes);
+    int padded = regions.size();
+    List<SegmentTail> tails = SegmentTail.of(elf);
+    for (SegmentTail t : tails) {
+      // A region of its own, so that the evidence pass sees references into it.
+      spans.add(new long[] {regions.size(), t.address(), t.end()});
+      regions.add(
+          new CodeRegion(
+              "tail of segment " + t.segment(), -1, t.offset(), t.address(), 4 * t.words(), true));
+    }
     if (spans.isEmpty()) {
       return List.of();
     }
@@ -85,8 +107,9 @@ public final class IslandSpace {
       long end = first < 0 ? s[2] : first;
       if (end > s[1]) {
         CodeRegion r = regions.get((int) s[0]);
-        Run run = new Run(s[1], s[1] - r.address() + r.offset(), (end - s[1]) / 4);
-        if (mappedAsIs(elf, run)) {
+        int grows = s[0] < padded ? -1 : tails.get((int) s[0] - padded).segment();
+        Run run = new Run(s[1], s[1] - r.address() + r.offset(), (end - s[1]) / 4, grows);
+        if (run.inTail() || mappedAsIs(elf, run)) {
           out.add(run);
         }
       }

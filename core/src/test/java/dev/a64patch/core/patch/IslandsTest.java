@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.core.encode.A64;
 import dev.a64patch.core.scan.IslandSpace;
+import dev.a64patch.core.scan.SegmentTail;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Qemu;
 import dev.a64patch.testing.QemuGdb;
@@ -161,7 +162,7 @@ class IslandsTest {
    */
   @Test
   void largeBssIsCrossedByLongIslands() throws Exception {
-    Patcher.Outcome o = bssLibraryPatched("wide", 6);
+    Patcher.Outcome o = bssLibraryPatched("wide", 6, false);
     for (SitePlan site : o.plan().sites()) {
       assertEquals(
           List.of(Island.Role.LONG_TO, Island.Role.LONG_BACK),
@@ -177,7 +178,7 @@ class IslandsTest {
    */
   @Test
   void smallPaddingTakesLongIslandsInPieces() throws Exception {
-    Patcher.Outcome o = bssLibraryPatched("narrow", 4);
+    Patcher.Outcome o = bssLibraryPatched("narrow", 4, false);
     for (SitePlan site : o.plan().sites()) {
       List<Island.Role> roles = site.islands().stream().map(Island::role).toList();
       assertTrue(
@@ -188,14 +189,83 @@ class IslandsTest {
   }
 
   /**
+   * Functions with no padding at all, linked as GNU ld does by default (the next segment 64 KiB
+   * away): the long islands go into the zero bytes after the code segment's file image, and the
+   * patched program headers extend that segment over them, and only that one, only as far as the
+   * last island (readelf). objdump, reading the new {@code .a64patch.islands} section header,
+   * agrees with the manifest on every island; the library runs under qemu with BTI enforced, and
+   * restore is exact.
+   */
+  @Test
+  void segmentTailTakesLongIslandsWhereThereIsNoPadding() throws Exception {
+    Patcher.Outcome o = bssLibraryPatched("tail", 2, true);
+    Path lib = dir.resolve("libtail.so");
+    Path out = dir.resolve("libtail.patched.so");
+    assertTrue(IslandSpace.find(ElfFile.read(lib)).stream().allMatch(IslandSpace.Run::inTail));
+    List<String[]> before = loads(lib);
+    List<String[]> after = loads(out);
+    long islandsEnd = 0;
+    for (SitePlan site : o.plan().sites()) {
+      for (Island i : site.islands()) {
+        islandsEnd = Math.max(islandsEnd, i.end());
+      }
+    }
+    int grown = 0;
+    for (String[] b : before) {
+      String[] a = after.stream().filter(x -> x[2].equals(b[2])).findFirst().orElseThrow();
+      if (b[6].equals("R") && b[7].equals("E")) {
+        long vaddr = Long.decode(b[2]);
+        long oldEnd = vaddr + Long.decode(b[5]);
+        assertTrue(islandsEnd > oldEnd && islandsEnd <= ((oldEnd + 0xffff) & ~0xffffL));
+        assertEquals(islandsEnd - vaddr, Long.decode(a[4]), "p_filesz ends with the islands");
+        assertEquals(islandsEnd - vaddr, Long.decode(a[5]), "p_memsz ends with the islands");
+        assertEquals(List.of(b[1], b[2], b[3]), List.of(a[1], a[2], a[3]), "same place");
+        assertEquals(
+            List.of(b).subList(6, b.length), List.of(a).subList(6, a.length), "flags, p_align");
+        grown++;
+      } else {
+        assertArrayEquals(b, a, "other segments as they were");
+      }
+    }
+    assertEquals(1, grown);
+    Tools.Result sections =
+        Tools.run(
+            List.of(Tools.require("aarch64-linux-gnu-readelf").toString(), "-SW", out.toString()),
+            Duration.ofMinutes(1));
+    assertTrue(
+        sections.stdout().matches("(?s).*\\.a64patch\\.islands\\s+PROGBITS.* AX .*"),
+        sections.stdout());
+    assertTrue(Verifier.verify(ElfFile.read(out)).ok());
+    checkLongIslandsWithObjdump(out);
+    runsAndRestores("tail", o);
+  }
+
+  /** The PT_LOAD lines of {@code readelf -lW}, split into fields. */
+  private static List<String[]> loads(Path file) {
+    Tools.Result r =
+        Tools.run(
+            List.of(Tools.require("aarch64-linux-gnu-readelf").toString(), "-lW", file.toString()),
+            Duration.ofMinutes(1));
+    assertEquals(0, r.exitCode(), r.describe());
+    return r.stdout()
+        .lines()
+        .map(String::trim)
+        .filter(l -> l.startsWith("LOAD "))
+        .map(l -> l.split("\\s+"))
+        .toList();
+  }
+
+  /**
    * A small BTI-marked library whose 200 MiB {@code .bss} lies between its code and the new
    * segment: no chain of B hops can cross that, so each read goes through long islands in the
    * padding next to it ({@code adrp}+{@code add}+{@code br} to a trampoline that starts with {@code
    * bti j}) and returns through others. Under qemu, whose loader maps the library's code with
    * PROT_BTI, a {@code br} to anything but a landing pad would fault. Functions are aligned to
-   * {@code 1 << align}.
+   * {@code 1 << align}. Unless {@code tail}, the library is linked for 4 KiB pages, which leaves
+   * its code segment no tail ({@link SegmentTail}): the padding is all the island space there is.
    */
-  private static Patcher.Outcome bssLibraryPatched(String name, int align) throws Exception {
+  private static Patcher.Outcome bssLibraryPatched(String name, int align, boolean tail)
+      throws Exception {
     List<String> s = new ArrayList<>(List.of(".text"));
     bss(s, align, "f_read", "hint #34", "mrs x0, cntvct_el0", "ret");
     bss(s, align, "f_x16", "hint #34", "mrs x16, cntvct_el0", "mov x0, x16", "ret");
@@ -209,14 +279,16 @@ class IslandsTest {
     Path obj = dir.resolve(name + ".o");
     Path lib = dir.resolve("lib" + name + ".so");
     run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", obj.toString(), src.toString());
-    run(
-        Tools.require("aarch64-linux-gnu-ld").toString(),
-        "-shared",
-        "-z",
-        "force-bti",
-        "-o",
-        lib.toString(),
-        obj.toString());
+    List<String> link =
+        new ArrayList<>(List.of(Tools.require("aarch64-linux-gnu-ld").toString(), "-shared"));
+    link.addAll(List.of("-z", "force-bti", "-o", lib.toString(), obj.toString()));
+    if (!tail) {
+      link.addAll(List.of("-z", "max-page-size=4096")); // no segment tail: padding only
+    }
+    run(link.toArray(String[]::new));
+    if (!tail) {
+      assertEquals(List.of(), SegmentTail.of(ElfFile.read(lib)), "the fixture has no tail");
+    }
     Path out = dir.resolve("lib" + name + ".patched.so");
     Patcher.Outcome o =
         Patcher.patch(lib, out, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
@@ -247,10 +319,13 @@ class IslandsTest {
     run(
         Tools.require("aarch64-linux-gnu-ld").toString(),
         "-shared",
+        "-z",
+        "max-page-size=4096", // no segment tail (SegmentTail)
         "-o",
         lib.toString(),
         obj.toString());
     assertFalse(IslandSpace.find(ElfFile.read(lib)).isEmpty(), "there is padding, only too little");
+    assertEquals(List.of(), SegmentTail.of(ElfFile.read(lib)), "and no segment tail");
     Path out = dir.resolve("libtight.patched.so");
     PatchException e =
         assertThrows(
