@@ -51,6 +51,24 @@ public final class Corpus {
     }
   }
 
+  /**
+   * A program of the second corpus, fetched by .ci/run into the corpus folder's {@code dpdk/}
+   * (Debian's dpdk-test and the libraries it needs): its path, with the library folders to put on
+   * {@code LD_LIBRARY_PATH} to run it.
+   */
+  public static Path dpdkProgram(String name) {
+    Path p = root().resolve("dpdk/root/usr/bin").resolve(name);
+    Tools.assumeAvailable(
+        Files.isRegularFile(p), "dpdk corpus not downloaded: run .ci/run (expected " + p + ")");
+    return p;
+  }
+
+  /** The library folders of the dpdk corpus ({@link #dpdkProgram}), as an LD_LIBRARY_PATH. */
+  public static String dpdkLibraryPath() {
+    Path r = root().resolve("dpdk/root");
+    return r.resolve("usr/lib/aarch64-linux-gnu") + ":" + r.resolve("lib/aarch64-linux-gnu");
+  }
+
   /** Every regular ELF file of the corpus (per its MANIFEST of sha256 and path). */
   public static List<Path> all() {
     Path manifest = root().resolve("MANIFEST");

@@ -236,8 +236,33 @@ class IslandsTest {
         sections.stdout().matches("(?s).*\\.a64patch\\.islands\\s+PROGBITS.* AX .*"),
         sections.stdout());
     assertTrue(Verifier.verify(ElfFile.read(out)).ok());
+    assertTrue(
+        grownBy(out, 4).contains("only to the end of the islands in its tail"),
+        "verify notices a segment grown past its islands");
+    assertTrue(grownBy(out, -4).contains("only to the end of the islands in its tail"));
     checkLongIslandsWithObjdump(out);
     runsAndRestores("tail", o);
+  }
+
+  /**
+   * Verify's problems with a copy of {@code patched} whose grown code segment has {@code delta}
+   * more bytes in p_filesz and p_memsz.
+   */
+  private static String grownBy(Path patched, long delta) throws Exception {
+    Path copy = dir.resolve("grown" + delta);
+    Files.copy(patched, copy);
+    ElfFile elf = ElfFile.read(copy);
+    var code = elf.segments().stream().filter(x -> x.isLoad() && x.vaddr() == 0).findFirst();
+    long at = elf.header().phoff() + 56L * code.orElseThrow().index();
+    try (var ch =
+        java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.WRITE)) {
+      var b = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      b.putLong(code.get().filesz() + delta).putLong(code.get().memsz() + delta).flip();
+      ch.write(b, at + 32); // p_filesz, p_memsz
+    }
+    String problems = String.join("\n", Verifier.verify(ElfFile.read(copy)).problems());
+    Files.delete(copy);
+    return problems;
   }
 
   /** The PT_LOAD lines of {@code readelf -lW}, split into fields. */
