@@ -27,6 +27,8 @@ class CorpusIslandSpaceTallyTest {
     int withRuns = 0;
     int withLong = 0;
     long words = 0;
+    int withTail = 0;
+    long tailWords = 0;
     List<String> none = new ArrayList<>();
     List<String> largeWithout = new ArrayList<>();
     for (Path p : Corpus.all()) {
@@ -56,13 +58,17 @@ class CorpusIslandSpaceTallyTest {
         continue;
       }
       withRuns++;
-      withLong += runs.stream().anyMatch(r -> r.words() >= 4) ? 1 : 0;
-      words += runs.stream().mapToLong(IslandSpace.Run::words).sum();
+      List<IslandSpace.Run> padding = runs.stream().filter(r -> !r.inTail()).toList();
+      withLong += padding.stream().anyMatch(r -> r.words() >= 4) ? 1 : 0;
+      words += padding.stream().mapToLong(IslandSpace.Run::words).sum();
+      withTail += padding.size() < runs.size() ? 1 : 0;
+      tailWords += runs.stream().filter(IslandSpace.Run::inTail).mapToLong(r -> r.words()).sum();
     }
     System.out.printf(
-        "corpus island space: %d linked files with code; %d with island space (%d with a run of"
-            + " 4 words or more), %d free words in all; without any: %s%n",
-        files, withRuns, withLong, words, none);
+        "corpus island space: %d linked files with code; %d with island space; padding: %d free"
+            + " words in all (%d files with a run of 4 words or more); segment tails: %d files,"
+            + " %d words; without any: %s%n",
+        files, withRuns, words, withLong, withTail, tailWords, none);
     assertTrue(files > 0);
     assertEquals(List.of(), largeWithout, "files with over 1 MiB of code and no island space");
   }
