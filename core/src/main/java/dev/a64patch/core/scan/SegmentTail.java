@@ -58,7 +58,7 @@ public record SegmentTail(int segment, long segmentEnd, long address, long offse
   private static Optional<SegmentTail> of(ElfFile elf, ElfSegment s) {
     long end = s.offset() + s.filesz();
     long vend = s.vaddr() + s.memsz();
-    if (s.filesz() == 0 || end < s.offset() || vend < s.vaddr()) {
+    if (s.filesz() == 0 || end < s.offset() || vend < s.vaddr() || vend > Long.MAX_VALUE - PAGE) {
       return Optional.empty();
     }
     long start = alignUp(vend, 16) + MARGIN;
