@@ -1,11 +1,14 @@
 package dev.a64patch.cli;
 
+import dev.a64patch.core.demangle.CxxFilt;
+
 /** Entry point of the {@code a64patch} command. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
     int code = Cli.commandLine(args).execute(args);
+    CxxFilt.closeShared(); // before System.exit, which would wait for it (see there)
     // PrintStream hides write errors: `a64patch scan > /dev/full` must not exit 0.
     if (System.out.checkError()) {
       System.err.println(

@@ -118,6 +118,19 @@ public final class CxxFilt implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Ends the shared process, if one was started; for the end of a run. A c++filt still running at
+   * {@code System.exit} keeps the JDK's process reaper thread blocked in {@code waitpid}, and the
+   * JVM waits up to 300 ms at exit for threads blocked in native code to return (HotSpot's {@code
+   * VM_Exit}): that was most of a small scan's wall time (docs/performance.md, "Third round").
+   */
+  public static void closeShared() {
+    CxxFilt s = shared;
+    if (s != null) {
+      s.close();
+    }
+  }
+
   private static Optional<List<String>> configured() {
     String choice = System.getProperty(SWITCH, "");
     if (choice.equals("off")) {
