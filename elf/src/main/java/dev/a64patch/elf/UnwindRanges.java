@@ -14,7 +14,9 @@ import java.util.Optional;
  * in {@code .eh_frame} its length. Stripped libraries keep these tables because exceptions and
  * backtraces need them, so they tell code from data even where no symbol names the function.
  * Lookups binary-search the table in place, so a library with 100 000 FDEs costs a few reads per
- * address. Files without {@code .eh_frame_hdr} (static executables linked without {@code
+ * address; a caller that asks thousands of times (the island search asks about every span of
+ * padding) gets the table's start column decoded once into an array after {@link
+ * #IN_PLACE_LOOKUPS} lookups. Files without {@code .eh_frame_hdr} (static executables linked without {@code
  * --eh-frame-hdr}, as GCC does for {@code -static}) are indexed by walking {@code .eh_frame} itself
  * once, found by its section header. Format: LSB 5.0 "Exception Frames" and ".eh_frame_hdr".
  */
@@ -33,6 +35,21 @@ public final class UnwindRanges {
   private int tableEnc;
   private int entrySize;
   private long count;
+
+  /**
+   * Lookups answered from the table in place before its start column is decoded into {@link
+   * #tableStarts}: decoding costs about as much as this many in-place lookups, each of which decodes
+   * some 20 entries.
+   */
+  private static final int IN_PLACE_LOOKUPS = 4096;
+
+  /** Largest search table decoded into an array (16 MiB of starts). */
+  private static final long MAX_DECODED = 1 << 21;
+
+  private int lookups;
+
+  /** The search table's initial locations, decoded, once asked often enough; else null. */
+  private long[] tableStarts;
 
   /** FDE ranges read from .eh_frame when there is no search table: sorted starts and ends. */
   private long[] starts;
@@ -82,12 +99,13 @@ public final class UnwindRanges {
       return Optional.empty();
     }
     try {
+      counted();
       long lo = 0;
       long hi = count - 1;
       long found = -1;
       while (lo <= hi) {
         long mid = (lo + hi) >>> 1;
-        if (Long.compareUnsigned(entry(mid, 0), address) <= 0) {
+        if (Long.compareUnsigned(start(mid), address) <= 0) {
           found = mid;
           lo = mid + 1;
         } else {
@@ -97,7 +115,7 @@ public final class UnwindRanges {
       if (found < 0) {
         return Optional.empty();
       }
-      long start = entry(found, 0);
+      long start = start(found);
       long length = fdeLength(entry(found, 1));
       return length > 0 && Long.compareUnsigned(address - start, length) < 0
           ? Optional.of(new Range(start, start + length))
@@ -132,21 +150,46 @@ public final class UnwindRanges {
       long found = count;
       while (lo <= hi) {
         long mid = (lo + hi) >>> 1;
-        if (Long.compareUnsigned(entry(mid, 0), from) >= 0) {
+        if (Long.compareUnsigned(start(mid), from) >= 0) {
           found = mid;
           hi = mid - 1;
         } else {
           lo = mid + 1;
         }
       }
-      if (found >= count || Long.compareUnsigned(entry(found, 0), to) >= 0) {
+      if (found >= count || Long.compareUnsigned(start(found), to) >= 0) {
         return Optional.empty();
       }
-      long start = entry(found, 0);
+      long start = start(found);
       return Optional.of(new Range(start, start + Math.max(4, fdeLength(entry(found, 1)))));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** The initial location of search-table entry {@code i}. */
+  private long start(long i) {
+    return tableStarts != null ? tableStarts[(int) i] : entry(i, 0);
+  }
+
+  /**
+   * Counts a lookup in the search table and decodes its start column once there were {@link
+   * #IN_PLACE_LOOKUPS}. A table with an undecodable entry stays in place: lookups that never touch
+   * that entry still answer, as they did.
+   */
+  private void counted() {
+    if (tableStarts != null || lookups++ != IN_PLACE_LOOKUPS || count > MAX_DECODED) {
+      return;
+    }
+    long[] decoded = new long[(int) count];
+    try {
+      for (int i = 0; i < decoded.length; i++) {
+        decoded[i] = entry(i, 0);
+      }
+    } catch (RuntimeException e) {
+      return;
+    }
+    tableStarts = decoded;
   }
 
   /**
