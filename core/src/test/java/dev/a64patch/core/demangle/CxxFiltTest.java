@@ -182,6 +182,32 @@ class CxxFiltTest {
     assertEquals(List.of("started"), Files.readAllLines(log));
   }
 
+  /**
+   * Bug: a scan that demangled a name left c++filt running until the JVM exited, and the JVM's exit
+   * waits up to 300 ms for a thread blocked in native code (the process reaper, in waitpid for
+   * c++filt): a small scan took 0.65 s instead of 0.3. {@code Main} calls {@link
+   * CxxFilt#closeShared} before {@code System.exit}; it must leave no c++filt running.
+   */
+  @Test
+  void closeSharedEndsTheProcessBeforeExit() throws Exception {
+    adapter();
+    CxxFilt shared = CxxFilt.shared();
+    assertEquals("f()", shared.demangle("_Z1fv"), "the shared adapter found c++filt on PATH");
+    assertTrue(cxxFiltChildren() > 0, "c++filt runs after a demangled name");
+    CxxFilt.closeShared();
+    assertEquals(0, cxxFiltChildren(), "c++filt still running after closeShared");
+    assertEquals("f()", shared.demangle("_Z1fv"), "the adapter starts it again when asked");
+    CxxFilt.closeShared();
+  }
+
+  private static long cxxFiltChildren() {
+    return ProcessHandle.current()
+        .children()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().orElse("").contains("c++filt"))
+        .count();
+  }
+
   private Path script(String name, String body) throws IOException {
     Path p = dir.resolve(name);
     Files.writeString(p, "#!/bin/sh\n" + body + "\n");
