@@ -15,8 +15,8 @@ import java.util.Optional;
  * backtraces need them, so they tell code from data even where no symbol names the function.
  * Lookups binary-search the table in place, so a library with 100 000 FDEs costs a few reads per
  * address; a caller that asks thousands of times (the island search asks about every span of
- * padding) gets the table's start column decoded once into an array after {@link
- * #IN_PLACE_LOOKUPS} lookups. Files without {@code .eh_frame_hdr} (static executables linked without {@code
+ * padding) gets the table's start column decoded once into an array after {@link #IN_PLACE_LOOKUPS}
+ * lookups. Files without {@code .eh_frame_hdr} (static executables linked without {@code
  * --eh-frame-hdr}, as GCC does for {@code -static}) are indexed by walking {@code .eh_frame} itself
  * once, found by its section header. Format: LSB 5.0 "Exception Frames" and ".eh_frame_hdr".
  */
@@ -38,8 +38,8 @@ public final class UnwindRanges {
 
   /**
    * Lookups answered from the table in place before its start column is decoded into {@link
-   * #tableStarts}: decoding costs about as much as this many in-place lookups, each of which decodes
-   * some 20 entries.
+   * #tableStarts}: a scan asks a few times per finding and never pays for decoding a table of a
+   * hundred thousand entries; the island search asks hundreds of thousands of times.
    */
   private static final int IN_PLACE_LOOKUPS = 4096;
 
