@@ -53,12 +53,19 @@ final class EvidenceIndex {
   record Judgement(Evidence evidence, boolean loaded, boolean unreachable) {}
 
   /**
-   * A reference into a run: {@code size} bytes at {@code target} in {@code region}; {@code what}
-   * names it ("bl-target from 0x1234").
+   * A reference into a run: {@code size} bytes at {@code target} in {@code region}, by an
+   * instruction of {@code kind} at {@code from}, or by data that {@code note} names. The name of an
+   * instruction's reference is made only when a judgement shows it: the island search keeps
+   * thousands of references and shows none.
    */
-  private record Hit(int region, long target, int size, Ref kind, String what) {
+  private record Hit(int region, long target, int size, Ref kind, long from, String note) {
     boolean isData() {
       return kind != null && kind.isData();
+    }
+
+    /** Names the reference ("bl-target from 0x1234"). */
+    String what() {
+      return note != null ? note : kind.label + " from 0x" + Long.toHexString(from);
     }
   }
 
@@ -92,7 +99,7 @@ final class EvidenceIndex {
     for (Candidate c : candidates) {
       x.runs.add(x.runBefore(c));
     }
-    x.buildIntervals();
+    x.buildIntervals(LITERAL_MARGIN);
     x.buildPages();
     for (int r = 0; r < regions.size(); r++) {
       x.passOver(r);
@@ -104,15 +111,27 @@ final class EvidenceIndex {
   /**
    * The references into spans of words [start, end) of a region, instead of into the runs before
    * candidates: which padding is the target of a branch, a load or an address (see {@link
-   * IslandSpace}).
+   * IslandSpace}). Only references that touch a span are kept ({@link #firstReference} looks at no
+   * other), so the intervals have no margin.
    */
   static EvidenceIndex overSpans(
       ElfFile elf, List<CodeRegion> regions, ByteBuffer bytes, List<long[]> spans) {
+    return overSpans(elf, regions, bytes, spans, true);
+  }
+
+  /** {@link #overSpans}, with or without the block map ({@link #blocks}): tests compare both. */
+  static EvidenceIndex overSpans(
+      ElfFile elf,
+      List<CodeRegion> regions,
+      ByteBuffer bytes,
+      List<long[]> spans,
+      boolean blockMap) {
     EvidenceIndex x = new EvidenceIndex(elf, regions, bytes);
+    x.blockMap = blockMap;
     for (long[] s : spans) {
       x.runs.add(new Run((int) s[0], s[1], s[2] - 4, -1));
     }
-    x.buildIntervals();
+    x.buildIntervals(0);
     x.buildPages();
     for (int r = 0; r < regions.size(); r++) {
       x.passOver(r);
@@ -250,14 +269,14 @@ final class EvidenceIndex {
     return new Run(c.region(), region.addressOf(at), region.addressOf(c.offset()), -1);
   }
 
-  /**
-   * Sorted, merged intervals [start - 12, address + 4) per run: a 16-byte literal load may begin 12
-   * bytes before the candidate.
-   */
-  private void buildIntervals() {
+  /** Bytes before a run that a 16-byte literal load touching the run may begin at. */
+  private static final int LITERAL_MARGIN = 12;
+
+  /** Sorted, merged intervals [start - margin, address + 4) per run. */
+  private void buildIntervals(int margin) {
     List<long[]> spans = new ArrayList<>();
     for (Run r : runs) {
-      spans.add(new long[] {r.start() - 12, r.address() + 4, perSection ? r.region() : -1});
+      spans.add(new long[] {r.start() - margin, r.address() + 4, perSection ? r.region() : -1});
     }
     spans.sort(Comparator.<long[]>comparingLong(s -> s[2]).thenComparingLong(s -> s[0]));
     List<long[]> merged = new ArrayList<>();
@@ -284,7 +303,7 @@ final class EvidenceIndex {
 
   /** True when [t, t+size) touches a run of {@code region} (any region in linked files). */
   private boolean interesting(int region, long t, int size) {
-    if (t + size <= minLo || t >= maxHi) {
+    if (t + size <= minLo || t >= maxHi || !onMarkedBlock(t, size)) {
       return false;
     }
     int key = perSection ? region : -1;
@@ -507,8 +526,69 @@ final class EvidenceIndex {
   private long pageBase;
   private long pageCount;
 
-  /** Marks the pages of the pre-test: see {@link #near}. */
+  /**
+   * Intervals at or above this number get {@link #blocks}: below it the binary search is as cheap,
+   * and the build spends nothing on a map.
+   */
+  private static final int BLOCK_MAP_INTERVALS = 1024;
+
+  /** Bits the block map takes at most (4 MiB); larger spans of code get larger blocks. */
+  private static final long MAX_BLOCK_BITS = 1L << 25;
+
+  /**
+   * The blocks of {@code 1 << blockShift} bytes (16 and up) from {@code minLo} that an interval
+   * touches, or null: the island search's intervals lie everywhere in the code (every page passes
+   * {@link #near}), yet a branch to a function's start lands on a block without padding, so one bit
+   * test spares the binary search of {@link #interesting} for most references.
+   */
+  private long[] blocks;
+
+  private int blockShift;
+
+  private boolean blockMap = true;
+
+  /**
+   * True when [t, t+size) (at most 16 bytes, touching [minLo, maxHi)) touches a marked block.
+   * Addresses shift as signed numbers, as {@link #interesting} compares them (an interval of a
+   * relocatable object may begin before 0).
+   */
+  private boolean onMarkedBlock(long t, int size) {
+    if (blocks == null) {
+      return true;
+    }
+    long base = minLo >> blockShift;
+    long first = (Math.max(t, minLo) >> blockShift) - base;
+    long last = (Math.min(t + size - 1, maxHi - 1) >> blockShift) - base;
+    for (long b = first; b <= last; b++) {
+      if ((blocks[(int) (b >>> 6)] & (1L << b)) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void buildBlocks() {
+    if (!blockMap || lo.length < BLOCK_MAP_INTERVALS) {
+      return;
+    }
+    int shift = 4;
+    while (((maxHi - 1) >> shift) - (minLo >> shift) + 1 > MAX_BLOCK_BITS) {
+      shift++;
+    }
+    long base = minLo >> shift;
+    long[] map = new long[(int) (((((maxHi - 1) >> shift) - base + 1) + 63) >>> 6)];
+    for (int i = 0; i < lo.length; i++) {
+      for (long b = (lo[i] >> shift) - base; b <= ((hi[i] - 1) >> shift) - base; b++) {
+        map[(int) (b >>> 6)] |= 1L << b;
+      }
+    }
+    blockShift = shift;
+    blocks = map;
+  }
+
+  /** Marks the pages of the pre-test (see {@link #near}) and the blocks of {@link #interesting}. */
   private void buildPages() {
+    buildBlocks();
     long first = Long.MAX_VALUE;
     long last = 0;
     for (CodeRegion c : regions) {
@@ -622,8 +702,7 @@ final class EvidenceIndex {
   private void record(int sourceRegion, long target, int size, Ref kind, long from, List<Hit> out) {
     int region = perSection ? sourceRegion : regionOf(target);
     if (region >= 0) {
-      out.add(
-          new Hit(region, target, size, kind, kind.label + " from 0x" + Long.toHexString(from)));
+      out.add(new Hit(region, target, size, kind, from, null));
     }
   }
 
@@ -705,13 +784,20 @@ final class EvidenceIndex {
   /** Only ELF64 relocations are read: r_info splits into symbol and type as ELF64 does. */
   private static final ElfRecord.Format RELA64 = ElfRecord.RELA.in(ELFCLASS64);
 
+  /** Field offsets of RELA64, looked up once: a file may hold a million relocations. */
+  private static final int R_OFFSET = RELA64.offset("r_offset");
+
+  private static final int R_INFO = RELA64.offset("r_info");
+
+  private static final int R_ADDEND = RELA64.offset("r_addend");
+
   private void relocations(ElfSection s) {
     int size = RELA64.size();
     ByteBuffer b = elf.slice(s.offset(), s.size() - s.size() % size).order(order());
     ElfSymbolTable symbols = linkedTable(s);
     int n = b.limit() / size;
     for (int i = 0; i < n; i++) {
-      long info = RELA64.get(b, i * size, "r_info");
+      long info = b.getLong(i * size + R_INFO);
       int type = (int) info;
       if (type != R_AARCH64_RELATIVE
           && type != R_AARCH64_ABS64
@@ -721,7 +807,7 @@ final class EvidenceIndex {
           && type != R_AARCH64_JUMP26) {
         continue;
       }
-      long addend = RELA64.get(b, i * size, "r_addend");
+      long addend = b.getLong(i * size + R_ADDEND);
       int sym = (int) (info >>> 32);
       long target = addend;
       int shndx = -1;
@@ -740,7 +826,7 @@ final class EvidenceIndex {
       }
       int region = perSection ? regionOfSection(shndx) : regionOf(target);
       if (region >= 0 && interesting(region, target, 4)) {
-        long at = RELA64.get(b, i * size, "r_offset");
+        long at = b.getLong(i * size + R_OFFSET);
         other(region, target, String.format("%s relocation at 0x%x", relocName(type), at));
       }
     }
@@ -785,7 +871,7 @@ final class EvidenceIndex {
 
   private void other(int region, long target, String what) {
     if (region >= 0) {
-      hits.add(new Hit(region, target, 4, null, what));
+      hits.add(new Hit(region, target, 4, null, 0, what));
     }
   }
 
