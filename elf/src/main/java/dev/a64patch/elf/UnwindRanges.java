@@ -43,13 +43,16 @@ public final class UnwindRanges {
    */
   private static final int IN_PLACE_LOOKUPS = 4096;
 
-  /** Largest search table decoded into an array (16 MiB of starts). */
-  private static final long MAX_DECODED = 1 << 21;
+  /** Largest search table decoded into arrays (8 MiB of starts, 8 MiB of lengths). */
+  private static final long MAX_DECODED = 1 << 20;
 
   private int lookups;
 
   /** The search table's initial locations, decoded, once asked often enough; else null. */
   private long[] tableStarts;
+
+  /** With {@link #tableStarts}: each FDE's pc_range once read, else -1. */
+  private long[] tableLengths;
 
   /** FDE ranges read from .eh_frame when there is no search table: sorted starts and ends. */
   private long[] starts;
@@ -116,7 +119,7 @@ public final class UnwindRanges {
         return Optional.empty();
       }
       long start = start(found);
-      long length = fdeLength(entry(found, 1));
+      long length = length(found);
       return length > 0 && Long.compareUnsigned(address - start, length) < 0
           ? Optional.of(new Range(start, start + length))
           : Optional.empty();
@@ -161,10 +164,26 @@ public final class UnwindRanges {
         return Optional.empty();
       }
       long start = start(found);
-      return Optional.of(new Range(start, start + Math.max(4, fdeLength(entry(found, 1)))));
+      return Optional.of(new Range(start, start + Math.max(4, length(found))));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The pc_range of the FDE of search-table entry {@code i}; remembered once the table is decoded
+   * (the island search asks about the same FDE twice per span of padding).
+   */
+  private long length(long i) {
+    if (tableLengths == null) {
+      return fdeLength(entry(i, 1));
+    }
+    long known = tableLengths[(int) i];
+    if (known < 0) {
+      known = fdeLength(entry(i, 1));
+      tableLengths[(int) i] = known;
+    }
+    return known;
   }
 
   /** The initial location of search-table entry {@code i}. */
@@ -189,6 +208,8 @@ public final class UnwindRanges {
     } catch (RuntimeException e) {
       return;
     }
+    tableLengths = new long[decoded.length];
+    java.util.Arrays.fill(tableLengths, -1);
     tableStarts = decoded;
   }
 
