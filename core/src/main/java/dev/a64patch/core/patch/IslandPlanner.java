@@ -185,11 +185,25 @@ final class IslandPlanner {
       if (next < 0) {
         return false;
       }
+      next = lowestInTail(next, goal);
       take(next);
       taken.add(next);
       at = next;
     }
     return true;
+  }
+
+  /**
+   * {@code word}, or when it lies in a segment tail and the first free word of its stretch reaches
+   * {@code goal} as well, that one: a hop into the tail then grows the code segment by as little as
+   * possible (the tail spans less than 64 KiB, nothing against the reach of B).
+   */
+  private long lowestInTail(long word, long goal) {
+    if (!runs.floorEntry(word).getValue().inTail()) {
+      return word;
+    }
+    long first = free.floorKey(word);
+    return Planner.reaches(first, goal) ? first : word;
   }
 
   /** The highest free word in (after, limit], or -1. */
