@@ -62,7 +62,8 @@ final class PatchOptionsMixin {
       defaultValue = "fail",
       paramLabel = "POLICY",
       description =
-          "Sites beyond the +/-128 MiB reach of B that no island in the file's padding reaches:"
+          "Sites beyond the +/-128 MiB reach of B that no island reaches (in the file's padding or"
+              + " its code segment's tail):"
               + " fail (default, write nothing), skip, zero, nop.")
   OutOfRangePolicy outOfRange;
 

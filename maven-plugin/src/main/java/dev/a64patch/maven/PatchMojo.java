@@ -72,9 +72,9 @@ public class PatchMojo extends AbstractA64PatchMojo {
   boolean includeUncertain;
 
   /**
-   * Reads beyond the ±128 MiB reach of a branch that no island in the file's padding reaches
-   * (docs/patching.md, "Islands"): {@code fail} (refuse the file and fail the build), {@code skip},
-   * {@code zero} or {@code nop}.
+   * Reads beyond the ±128 MiB reach of a branch that no island (in the file's padding or its code
+   * segment's tail) reaches (docs/patching.md, "Islands"): {@code fail} (refuse the file and fail
+   * the build), {@code skip}, {@code zero} or {@code nop}.
    */
   @Parameter(property = "a64patch.outOfRange", defaultValue = "fail")
   String outOfRange;

@@ -372,8 +372,9 @@ public final class Planner {
                   sites.size(),
                   sites.get(0).address(),
                   noSpace
-                      ? "the file has no executable padding to place islands in"
-                      : "the executable padding near them has no room for islands"),
+                      ? "the file has no island space (executable padding or a code segment tail)"
+                      : "the island space near them (padding, code segment tail) has no room for"
+                          + " islands"),
               !possible ? null : also == null ? choice : choice.and(also));
       case SKIP -> sites.stream().map(f -> SitePlan.skipped(f, why)).toList();
       case ZERO ->
