@@ -3,6 +3,7 @@ package dev.a64patch.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.a64patch.core.failure.A64PatchException;
 import dev.a64patch.core.failure.Failures;
+import dev.a64patch.core.patch.Verifier;
 import dev.a64patch.core.patch.VerifyReport;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.JsonOutput;
@@ -61,7 +62,7 @@ final class VerifyCommand implements Callable<Integer> {
     ExitCode worst = ExitCode.OK;
     for (Path file : files) {
       try {
-        VerifyReport r = VerifyReport.of(file);
+        VerifyReport r = Verifier.verify(file);
         reports.add(r);
         if (!passes(r)) {
           worst = ExitCode.worse(worst, ExitCode.VERIFY_FAILED);

@@ -9,6 +9,7 @@ import dev.a64patch.core.patch.PatchWriter;
 import dev.a64patch.core.patch.Patcher;
 import dev.a64patch.core.patch.RndrMode;
 import dev.a64patch.core.patch.Strategy;
+import dev.a64patch.core.patch.Verifier;
 import dev.a64patch.core.patch.VerifyReport;
 import dev.a64patch.core.report.FileProblem;
 import dev.a64patch.core.report.PatchReport;
@@ -187,7 +188,7 @@ public class PatchMojo extends AbstractA64PatchMojo {
   private boolean verify(
       Path file, String name, Patcher.Result result, List<String> refused, List<String> broken)
       throws IOException {
-    VerifyReport r = VerifyReport.of(file);
+    VerifyReport r = Verifier.verify(file);
     if (r.ok()) {
       return true;
     }

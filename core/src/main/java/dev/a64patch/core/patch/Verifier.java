@@ -3,13 +3,16 @@ package dev.a64patch.core.patch;
 import dev.a64patch.core.disasm.InstructionDecoder;
 import dev.a64patch.core.encode.A64;
 import dev.a64patch.core.encode.Insn;
+import dev.a64patch.core.io.Mapped;
 import dev.a64patch.core.scan.Confidence;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanOptions;
 import dev.a64patch.core.scan.Scanner;
 import dev.a64patch.core.scan.SysReg;
 import dev.a64patch.elf.ElfFile;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +26,11 @@ import java.util.Set;
  */
 public final class Verifier {
   private Verifier() {}
+
+  /** Reads and verifies {@code file}, a truncation while reading being exit 4 in one line. */
+  public static VerifyReport verify(Path file) throws IOException {
+    return Mapped.use(file, Verifier::verify);
+  }
 
   public static VerifyReport verify(ElfFile elf) {
     List<String> problems = new ArrayList<>();

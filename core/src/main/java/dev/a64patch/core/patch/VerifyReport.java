@@ -1,8 +1,5 @@
 package dev.a64patch.core.patch;
 
-import dev.a64patch.core.io.Mapped;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -42,11 +39,6 @@ public record VerifyReport(
   public VerifyReport(
       String file, boolean patched, int sites, List<String> problems, List<String> notes) {
     this(file, patched, sites, problems, notes, List.of(), null);
-  }
-
-  /** Reads and verifies {@code file}, a truncation while reading being exit 4 in one line. */
-  public static VerifyReport of(Path file) throws IOException {
-    return Mapped.use(file, Verifier::verify);
   }
 
   public boolean ok() {
