@@ -463,12 +463,20 @@ final class EvidenceIndex {
     }
   }
 
-  /** {@link #near}, with the B/BL case (most words that get here) first and short. */
+  /**
+   * {@link #near}, with the B/BL case (most words that get here) first and short; with a block map
+   * the B/BL target is tested on it, as {@link #interesting} will (the island search's intervals
+   * leave no page unmarked).
+   */
   private boolean reaches(int w, int kind, long pc) {
     if (kind > 2 || targetPages == null) {
       return near(w, kind, pc);
     }
-    long page = ((pc + ((long) ((w << 6) >> 6) << 2)) >>> 16) - pageBase;
+    long t = pc + ((long) ((w << 6) >> 6) << 2);
+    if (blocks != null) {
+      return t + 4 > minLo && t < maxHi && onMarkedBlock(t, 4);
+    }
+    long page = (t >>> 16) - pageBase;
     return page >= 0 && page < pageCount && (targetPages[(int) (page >>> 6)] & (1L << page)) != 0;
   }
 
