@@ -52,7 +52,7 @@ public final class ImageBuilder {
     this.phdr = ElfRecord.PHDR.in(elf.header());
     this.shdr = ElfRecord.SHDR.in(elf.header());
     this.out = new FileEdits.Recorder(elf.size());
-    this.growth = SegmentGrowth.of(elf, plan.sites());
+    this.growth = plan.grown();
     java.util.Optional<String> obstacle = TrampolineSymbols.obstacle(elf);
     boolean named = layout.section(NewSection.TRAMPOLINES).isPresent() && obstacle.isEmpty();
     this.symbolsNote = obstacle.orElse(null);

@@ -12,6 +12,7 @@ import java.util.List;
  * @param unwind the unwind information for the trampolines, in their order; null when there are
  *     none, or when the file's own unwind tables cannot be read or reached (then the trampolines
  *     have no CFI and the file keeps its PT_GNU_EH_FRAME)
+ * @param grown the code segments the patched program headers extend over islands in their tail
  */
 public record PatchPlan(
     String file,
@@ -20,9 +21,11 @@ public record PatchPlan(
     List<SitePlan> sites,
     List<DynamicEdit> dynamic,
     List<String> notes,
-    dev.a64patch.core.cfi.UnwindTables unwind) {
+    dev.a64patch.core.cfi.UnwindTables unwind,
+    List<SegmentGrowth> grown) {
   public PatchPlan {
     sites = List.copyOf(sites);
+    grown = List.copyOf(grown);
     dynamic = List.copyOf(dynamic);
     notes = List.copyOf(notes);
   }

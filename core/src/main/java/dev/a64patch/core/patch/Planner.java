@@ -83,7 +83,8 @@ public final class Planner {
         sites,
         shared ? clock.clock().edits(layout) : List.of(),
         notes,
-        unwind);
+        unwind,
+        SegmentGrowth.of(elf, sites));
   }
 
   /** Encodes each placed trampoline at its final address; returns the addresses, in order. */

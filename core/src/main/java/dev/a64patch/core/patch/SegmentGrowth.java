@@ -19,13 +19,18 @@ import java.util.TreeMap;
  * @param oldOffsetEnd its original {@code p_offset + p_filesz}
  * @param size its new {@code p_filesz} = {@code p_memsz}: up to the end of its last island
  */
-record SegmentGrowth(int segment, long vaddr, long oldEnd, long oldOffsetEnd, long size) {
+public record SegmentGrowth(int segment, long vaddr, long oldEnd, long oldOffsetEnd, long size) {
 
   /** The section header that names the grown bytes, so that objdump and strip see them. */
   static final String SECTION = ".a64patch.islands";
 
-  long newEnd() {
+  public long newEnd() {
     return vaddr + size;
+  }
+
+  /** How many bytes the segment grew by. */
+  public long grownBy() {
+    return newEnd() - oldEnd;
   }
 
   /** The segments of {@code elf} that the islands of {@code sites} need extended, by index. */

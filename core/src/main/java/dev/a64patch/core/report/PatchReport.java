@@ -6,6 +6,7 @@ import dev.a64patch.core.patch.Island;
 import dev.a64patch.core.patch.Layout;
 import dev.a64patch.core.patch.PatchPlan;
 import dev.a64patch.core.patch.Patcher;
+import dev.a64patch.core.patch.SegmentGrowth;
 import dev.a64patch.core.patch.SegmentKind;
 import dev.a64patch.core.patch.SitePlan;
 import java.io.IOException;
@@ -70,6 +71,12 @@ public final class PatchReport {
         out.printf(
             "  layout %s: %d bytes of padding, a hole in the file%n",
             l.strategy().id(), l.padding());
+      }
+      for (SegmentGrowth g : p.grown()) {
+        // Said without --verbose too: an original program header changes (docs/design.md, 10).
+        out.printf(
+            "  islands: code segment %d extended by %d bytes over its tail (0x%x-0x%x)%n",
+            g.segment(), g.grownBy(), g.oldEnd(), g.newEnd());
       }
       if (details || e.result() == Patcher.Result.DRY_RUN) {
         table(p, out);
@@ -181,6 +188,15 @@ public final class PatchReport {
       g.writeStringField("layout", p.layout().strategy().id());
       g.writeNumberField("padding", p.layout().padding());
       g.writeNumberField("throughIslands", p.throughIslands());
+      g.writeArrayFieldStart("grownSegments");
+      for (SegmentGrowth grown : p.grown()) {
+        g.writeStartObject();
+        g.writeNumberField("segment", grown.segment());
+        g.writeStringField("from", JsonReport.hex(grown.oldEnd()));
+        g.writeStringField("to", JsonReport.hex(grown.newEnd()));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
       g.writeArrayFieldStart("sites");
       for (SitePlan s : p.sites()) {
         g.writeStartObject();

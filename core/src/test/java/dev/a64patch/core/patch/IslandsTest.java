@@ -3,6 +3,7 @@ package dev.a64patch.core.patch;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.core.encode.A64;
+import dev.a64patch.core.report.PatchReport;
 import dev.a64patch.core.scan.IslandSpace;
 import dev.a64patch.core.scan.SegmentTail;
 import dev.a64patch.elf.ElfFile;
@@ -228,6 +229,36 @@ class IslandsTest {
       }
     }
     assertEquals(1, grown);
+    String vaddr = before.stream().filter(b -> b[7].equals("E")).findFirst().orElseThrow()[2];
+    long oldEnd =
+        Long.decode(vaddr)
+            + Long.decode(before.stream().filter(b -> b[7].equals("E")).findFirst().get()[5]);
+    int index =
+        ElfFile.read(lib).segments().stream()
+            .filter(x -> x.isLoad() && x.isExecutable())
+            .findFirst()
+            .orElseThrow()
+            .index();
+    var entry = new PatchReport.Entry(out.toString(), o.result(), o.plan());
+    java.io.StringWriter text = new java.io.StringWriter();
+    PatchReport.text(List.of(entry), false, new java.io.PrintWriter(text));
+    assertTrue(
+        text.toString()
+            .contains(
+                String.format(
+                    "islands: code segment %d extended by %d bytes over its tail (0x%x-0x%x)",
+                    index, islandsEnd - oldEnd, oldEnd, islandsEnd)),
+        text.toString());
+    java.io.StringWriter json = new java.io.StringWriter();
+    PatchReport.json(List.of(entry), List.of(), false, json);
+    assertTrue(
+        json.toString()
+            .replaceAll("\\s", "")
+            .contains(
+                String.format(
+                    "\"grownSegments\":[{\"segment\":%d,\"from\":\"0x%x\",\"to\":\"0x%x\"}]",
+                    index, oldEnd, islandsEnd)),
+        json.toString());
     Tools.Result sections =
         Tools.run(
             List.of(Tools.require("aarch64-linux-gnu-readelf").toString(), "-SW", out.toString()),
