@@ -68,7 +68,7 @@ if [ -n "${EXPORT:-}" ]; then
 fi
 jar=$(ls "$top"/cli/target/a64patch-cli-*-all.jar | head -n 1)
 # The same JVM flags as the launcher, without its bash start-up and source staleness check.
-java_cmd="java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss4m -jar $jar"
+java_cmd="java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=3 -Xss4m -jar $jar"
 hyperfine --warmup "$warmup" --runs "$runs" -N "${export_args[@]}" \
   -n "./a64patch scan (whole process, $(nproc) jobs)" "$top/a64patch scan ${dirs[*]}" \
   -n "./a64patch scan --jobs 1" "$top/a64patch scan --jobs 1 ${dirs[*]}" \
