@@ -2,7 +2,9 @@ package dev.a64patch.core.patch;
 
 import dev.a64patch.core.encode.A64;
 import dev.a64patch.core.scan.IslandSpace;
+import dev.a64patch.core.scan.SegmentTail;
 import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfSegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -38,12 +40,50 @@ final class IslandPlanner {
     }
   }
 
+  /** True once the padding between functions has been added to the space. */
+  private boolean widened;
+
+  /**
+   * The planner over the code segments' tails; the padding between functions joins when a site
+   * finds no room in them ({@link #widen}). The tails come first because they are one piece next to
+   * the code and cost nothing to find, where finding the padding means reading every word of the
+   * code (about a second for 100 MB); a site in reach of a tail needs no padding at all.
+   */
   static IslandPlanner of(ElfFile elf) {
-    return new IslandPlanner(elf, IslandSpace.find(elf));
+    return new IslandPlanner(elf, IslandSpace.find(elf, false, true));
+  }
+
+  /** Adds the padding between functions to the space, once; false when it was there already. */
+  boolean widen() {
+    if (widened) {
+      return false;
+    }
+    widened = true;
+    for (IslandSpace.Run r : IslandSpace.find(elf, true, false)) {
+      free.put(r.address(), new long[] {r.end(), r.offset()});
+      runs.put(r.address(), r);
+    }
+    return true;
+  }
+
+  /**
+   * False when no chain of hops can reach {@code trampoline}: it lies beyond the reach of B from
+   * the top of every code segment's tail, the highest island space there can be (a large .bss lies
+   * in between). Then looking through the padding for a chain would be wasted.
+   */
+  boolean chainMayReach(long trampoline) {
+    long top = Long.MIN_VALUE;
+    for (ElfSegment s : elf.segments()) {
+      if (s.isLoad() && s.isExecutable()) {
+        top = Math.max(top, Layout.alignUp(s.vaddr() + s.memsz(), SegmentTail.PAGE));
+      }
+    }
+    return top != Long.MIN_VALUE && (trampoline <= top || Planner.reaches(top, trampoline));
   }
 
   /** True when the file has no island space at all. */
   boolean none() {
+    widen();
     return free.isEmpty();
   }
 

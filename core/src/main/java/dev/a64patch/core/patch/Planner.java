@@ -164,19 +164,11 @@ public final class Planner {
       if (islands == null) {
         islands = IslandPlanner.of(elf); // only files with far reads pay for the search
       }
-      Optional<List<Island>> chain = islands.chain(f.address(), at, at + size - 4, f.rt());
-      if (chain.isPresent()) {
-        placed.add(s.through(chain.get()));
-        at += size;
-        continue;
-      }
-      // No chain crosses the gap (a large .bss between the code and the new segment): a long
-      // island near the site jumps there with BR.
       int far = Trampolines.farSize(s.kind(), f.rt(), options);
-      Optional<List<Island>> pair = islands.far(f.address(), at, at + far - 4, f.rt());
-      if (pair.isPresent()) {
-        placed.add(s.through(pair.get()));
-        at += far;
+      Optional<SitePlan> through = throughIslands(islands, s, at, size, far);
+      if (through.isPresent()) {
+        placed.add(through.get());
+        at += through.get().far() ? far : size;
       } else {
         outOfRange.add(s);
       }
@@ -189,11 +181,36 @@ public final class Planner {
       possible = layout.fits();
       also = layout.paddingRemedy(options.maxPadding());
     }
-    boolean noSpace = islands != null && islands.none();
+    boolean noSpace = islands != null && !outOfRange.isEmpty() && islands.none();
     for (SitePlan s : outOfRange(elf, outOfRange, options, possible, also, noSpace)) {
       sites.set(indexOf(sites, s.finding()), s);
     }
     return placed;
+  }
+
+  /**
+   * {@code s} through a chain of islands to its trampoline at {@code at} ({@code size} bytes), or
+   * where no chain crosses the gap (a large .bss between the code and the new segment), through
+   * long islands near the site that jump to it with BR ({@code far} bytes); empty when the island
+   * space has no room for either.
+   */
+  private static Optional<SitePlan> throughIslands(
+      IslandPlanner islands, SitePlan s, long at, int size, int far) {
+    Finding f = s.finding();
+    // A chain (no register, no stack) before long islands; the code segments' tails before the
+    // padding between functions, which is only searched when they have no room (IslandPlanner.of).
+    Optional<List<Island>> chain = islands.chain(f.address(), at, at + size - 4, f.rt());
+    if (chain.isEmpty() && islands.chainMayReach(at) && islands.widen()) {
+      chain = islands.chain(f.address(), at, at + size - 4, f.rt());
+    }
+    if (chain.isPresent()) {
+      return Optional.of(s.through(chain.get()));
+    }
+    Optional<List<Island>> pair = islands.far(f.address(), at, at + far - 4, f.rt());
+    if (pair.isEmpty() && islands.widen()) {
+      pair = islands.far(f.address(), at, at + far - 4, f.rt());
+    }
+    return pair.map(s::through);
   }
 
   /**

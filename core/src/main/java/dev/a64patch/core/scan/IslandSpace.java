@@ -50,6 +50,15 @@ public final class IslandSpace {
 
   /** The runs of a linked file, in address order; empty when it has none or may have none. */
   public static List<Run> find(ElfFile elf) {
+    return find(elf, true, true);
+  }
+
+  /**
+   * The runs in the padding between functions ({@code padding}) and in the code segments' tails
+   * ({@code tails}), under the same cuts. The tails alone are cheap to find: the padding means
+   * testing every word of the code, and then looking for references into each of its runs.
+   */
+  public static List<Run> find(ElfFile elf, boolean padding, boolean tails) {
     int type = elf.header().type();
     if ((type != ET_EXEC && type != ET_DYN) || !elf.hasSectionHeaders()) {
       return List.of();
@@ -63,10 +72,10 @@ public final class IslandSpace {
     }
     List<CodeRegion> regions = new ArrayList<>(CodeRegion.of(elf));
     ByteBuffer bytes = elf.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    List<long[]> spans = padding(regions, bytes);
+    List<long[]> spans = padding ? padding(regions, bytes) : new ArrayList<>();
     int padded = regions.size();
-    List<SegmentTail> tails = SegmentTail.of(elf);
-    for (SegmentTail t : tails) {
+    List<SegmentTail> ends = tails ? SegmentTail.of(elf) : List.of();
+    for (SegmentTail t : ends) {
       // A region of its own, so that the evidence pass sees references into it.
       spans.add(new long[] {regions.size(), t.address(), t.end()});
       regions.add(
@@ -107,7 +116,7 @@ public final class IslandSpace {
       long end = first < 0 ? s[2] : first;
       if (end > s[1]) {
         CodeRegion r = regions.get((int) s[0]);
-        int grows = s[0] < padded ? -1 : tails.get((int) s[0] - padded).segment();
+        int grows = s[0] < padded ? -1 : ends.get((int) s[0] - padded).segment();
         Run run = new Run(s[1], s[1] - r.address() + r.offset(), (end - s[1]) / 4, grows);
         if (run.inTail() || mappedAsIs(elf, run)) {
           out.add(run);

@@ -66,6 +66,8 @@ class IslandManifestTest {
     run(
         Tools.require("aarch64-linux-gnu-ld").toString(),
         "-shared",
+        "-z",
+        "max-page-size=4096", // no segment tail: the islands replace nop padding
         "-o",
         original.toString(),
         obj.toString());
