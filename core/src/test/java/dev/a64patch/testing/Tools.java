@@ -67,6 +67,16 @@ public final class Tools {
     assumeTrue(false, reason);
   }
 
+  /**
+   * Runs a build or inspection tool that must succeed (an assembler, a linker, readelf): fails the
+   * test with the command and its output otherwise.
+   */
+  public static Result runOk(String... command) {
+    Result r = run(List.of(command), Duration.ofMinutes(2));
+    org.junit.jupiter.api.Assertions.assertEquals(0, r.exitCode(), r.describe());
+    return r;
+  }
+
   public static Result run(List<String> command, Duration timeout) {
     return run(command, timeout, Map.of(), null);
   }

@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -62,8 +61,9 @@ class IslandManifestTest {
             ""));
     Path obj = dir.resolve("bss.o");
     original = dir.resolve("libbss.so");
-    run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", obj.toString(), src.toString());
-    run(
+    Tools.runOk(
+        Tools.require("aarch64-linux-gnu-as").toString(), "-o", obj.toString(), src.toString());
+    Tools.runOk(
         Tools.require("aarch64-linux-gnu-ld").toString(),
         "-shared",
         "-z",
@@ -225,10 +225,5 @@ class IslandManifestTest {
 
   private Path withManifest(byte[] manifest) throws IOException {
     return patched.withManifest(manifest, dir.resolve("tampered.so"));
-  }
-
-  private static void run(String... command) {
-    Tools.Result r = Tools.run(List.of(command), Duration.ofMinutes(1));
-    assertEquals(0, r.exitCode(), r.describe());
   }
 }

@@ -76,9 +76,9 @@ class IslandsTest {
     Path obj = dir.resolve("big.o");
     library = dir.resolve("libbig.so");
     pie = dir.resolve("bigpie");
-    run(as.toString(), "-o", obj.toString(), src.toString());
-    run(ld.toString(), "-shared", "-o", library.toString(), obj.toString());
-    run(
+    Tools.runOk(as.toString(), "-o", obj.toString(), src.toString());
+    Tools.runOk(ld.toString(), "-shared", "-o", library.toString(), obj.toString());
+    Tools.runOk(
         gcc.toString(),
         "-O1",
         "-fPIE",
@@ -100,11 +100,6 @@ class IslandsTest {
     }
     s.add(".size " + name + ", .-" + name);
     s.add(".p2align 20"); // up to 1 MiB of nops, as compilers align functions
-  }
-
-  private static void run(String... command) {
-    Tools.Result r = Tools.run(List.of(command), Duration.ofMinutes(2));
-    assertEquals(0, r.exitCode(), r.describe());
   }
 
   @Test
@@ -260,9 +255,7 @@ class IslandsTest {
                     index, oldEnd, islandsEnd)),
         json.toString());
     Tools.Result sections =
-        Tools.run(
-            List.of(Tools.require("aarch64-linux-gnu-readelf").toString(), "-SW", out.toString()),
-            Duration.ofMinutes(1));
+        Tools.runOk(Tools.require("aarch64-linux-gnu-readelf").toString(), "-SW", out.toString());
     assertTrue(
         sections.stdout().matches("(?s).*\\.a64patch\\.islands\\s+PROGBITS.* AX .*"),
         sections.stdout());
@@ -298,12 +291,9 @@ class IslandsTest {
 
   /** The PT_LOAD lines of {@code readelf -lW}, split into fields. */
   private static List<String[]> loads(Path file) {
-    Tools.Result r =
-        Tools.run(
-            List.of(Tools.require("aarch64-linux-gnu-readelf").toString(), "-lW", file.toString()),
-            Duration.ofMinutes(1));
-    assertEquals(0, r.exitCode(), r.describe());
-    return r.stdout()
+    return Tools.runOk(
+            Tools.require("aarch64-linux-gnu-readelf").toString(), "-lW", file.toString())
+        .stdout()
         .lines()
         .map(String::trim)
         .filter(l -> l.startsWith("LOAD "))
@@ -334,14 +324,15 @@ class IslandsTest {
     Files.writeString(src, String.join("\n", s) + "\n");
     Path obj = dir.resolve(name + ".o");
     Path lib = dir.resolve("lib" + name + ".so");
-    run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", obj.toString(), src.toString());
+    Tools.runOk(
+        Tools.require("aarch64-linux-gnu-as").toString(), "-o", obj.toString(), src.toString());
     List<String> link =
         new ArrayList<>(List.of(Tools.require("aarch64-linux-gnu-ld").toString(), "-shared"));
     link.addAll(List.of("-z", "force-bti", "-o", lib.toString(), obj.toString()));
     if (!tail) {
       link.addAll(List.of("-z", "max-page-size=4096")); // no segment tail: padding only
     }
-    run(link.toArray(String[]::new));
+    Tools.runOk(link.toArray(String[]::new));
     if (!tail) {
       assertEquals(List.of(), SegmentTail.of(ElfFile.read(lib)), "the fixture has no tail");
     }
@@ -371,8 +362,9 @@ class IslandsTest {
     Files.writeString(src, String.join("\n", s) + "\n");
     Path obj = dir.resolve("tight.o");
     Path lib = dir.resolve("libtight.so");
-    run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", obj.toString(), src.toString());
-    run(
+    Tools.runOk(
+        Tools.require("aarch64-linux-gnu-as").toString(), "-o", obj.toString(), src.toString());
+    Tools.runOk(
         Tools.require("aarch64-linux-gnu-ld").toString(),
         "-shared",
         "-z",
@@ -474,7 +466,7 @@ class IslandsTest {
             "}",
             ""));
     Path exe = dir.resolve("bsspie");
-    run(
+    Tools.runOk(
         Tools.require("aarch64-linux-gnu-gcc").toString(),
         "-O1",
         "-fomit-frame-pointer",

@@ -7,7 +7,6 @@ import dev.a64patch.elf.ElfSymbol;
 import dev.a64patch.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,8 +65,8 @@ class IslandSpaceTest {
     Files.writeString(s, src);
     Path o = dir.resolve("pads.o");
     Path so = dir.resolve("libpads.so");
-    run(as.toString(), "-o", o.toString(), s.toString());
-    run(ld.toString(), "-shared", "--eh-frame-hdr", "-o", so.toString(), o.toString());
+    Tools.runOk(as.toString(), "-o", o.toString(), s.toString());
+    Tools.runOk(ld.toString(), "-shared", "--eh-frame-hdr", "-o", so.toString(), o.toString());
     ElfFile elf = ElfFile.read(so);
     List<IslandSpace.Run> runs = IslandSpace.find(elf);
     assertTrue(runs.contains(run(elf, "free", 4)), runs.toString());
@@ -101,10 +100,5 @@ class IslandSpaceTest {
         ".type " + name + ", %function",
         name + ": " + String.join("; ", body),
         ".size " + name + ", .-" + name);
-  }
-
-  private static void run(String... command) {
-    Tools.Result r = Tools.run(List.of(command), Duration.ofMinutes(1));
-    assertEquals(0, r.exitCode(), r.describe());
   }
 }
