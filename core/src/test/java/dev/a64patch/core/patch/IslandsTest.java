@@ -14,7 +14,6 @@ import dev.a64patch.testing.Tools;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -553,16 +552,7 @@ class IslandsTest {
 
   /** The address objdump sees {@code adrp; add; br} at {@code at} compute. */
   private static long addressComputed(Path objdump, Path file, long at) {
-    Tools.Result r =
-        Tools.run(
-            List.of(
-                objdump.toString(),
-                "-d",
-                String.format("--start-address=0x%x", at),
-                String.format("--stop-address=0x%x", at + 12),
-                file.toString()),
-            Duration.ofMinutes(1));
-    assertEquals(0, r.exitCode(), r.describe());
+    Tools.Result r = disassembly(objdump, file, at, 12);
     long page = -1;
     long low = -1;
     boolean br = false;
@@ -638,17 +628,18 @@ class IslandsTest {
     }
   }
 
+  /** objdump's disassembly of {@code bytes} bytes of {@code file} from address {@code at}. */
+  private static Tools.Result disassembly(Path objdump, Path file, long at, int bytes) {
+    return Tools.runOk(
+        objdump.toString(),
+        "-d",
+        String.format("--start-address=0x%x", at),
+        String.format("--stop-address=0x%x", at + bytes),
+        file.toString());
+  }
+
   private static long branchTarget(Path objdump, Path file, long address) {
-    Tools.Result r =
-        Tools.run(
-            List.of(
-                objdump.toString(),
-                "-d",
-                String.format("--start-address=0x%x", address),
-                String.format("--stop-address=0x%x", address + 4),
-                file.toString()),
-            Duration.ofMinutes(1));
-    assertEquals(0, r.exitCode(), r.describe());
+    Tools.Result r = disassembly(objdump, file, address, 4);
     for (String line : r.stdout().split("\n")) {
       Matcher x = B.matcher(line);
       if (x.find() && Long.parseLong(x.group(1), 16) == address) {
