@@ -2,12 +2,18 @@ package dev.a64patch.core.patch;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.a64patch.core.closure.Launch;
+import dev.a64patch.core.closure.Preparation;
+import dev.a64patch.core.closure.PrepareRequest;
+import dev.a64patch.core.closure.Preparer;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Corpus;
 import dev.a64patch.testing.Qemu;
 import dev.a64patch.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,15 +62,60 @@ class DpdkTestProgramTest {
     assertEquals(-1L, Files.mismatch(restored, original), "restore is byte-exact");
   }
 
+  /**
+   * The whole program, as a user prepares it for rr: {@code prepare} writes patched copies of
+   * dpdk-test and of every Debian library of its closure that reads the counter (librte_eal and
+   * others), with the shared clock preloaded, and leaves the originals alone. The prepared program
+   * passes the benchmark with identical output on two runs.
+   */
+  @Test
+  void thePreparedProgramRunsWithOneClock() throws Exception {
+    Path program = Corpus.dpdkProgram("dpdk-test");
+    byte[] before = Files.readAllBytes(program);
+    PrepareRequest request =
+        new PrepareRequest(
+            program,
+            Path.of(Qemu.SYSROOT),
+            List.of(Corpus.dpdkLibraryPath().split(":")),
+            null,
+            List.of(),
+            dir.resolve("prepared"),
+            dir.resolve("cache"),
+            PatchOptions.defaults(),
+            List.of());
+    Preparation p = Preparer.prepare(request);
+    long patchedLibraries;
+    try (var files = Files.list(p.output())) {
+      patchedLibraries =
+          files.filter(f -> f.getFileName().toString().startsWith("librte_")).count();
+    }
+    assertTrue(patchedLibraries > 1, "patched copies of the DPDK libraries that read the counter");
+    assertEquals(p.output().resolve("dpdk-test"), p.program());
+    assertTrue(p.env().get("LD_PRELOAD").contains("liba64patch-clock.so"), p.env().toString());
+    List<String> prefix = List.of(Tools.require("qemu-aarch64").toString(), "-L", Qemu.SYSROOT);
+    List<String> argv = new ArrayList<>(Launch.of(p, prefix, List.of(), ARGS).argv());
+    argv.addAll(1, List.of("-E", "DPDK_TEST=stack_perf_autotest"));
+    String first = withoutEal(Tools.run(argv, Duration.ofSeconds(120)));
+    assertTrue(first.contains("Test OK"), first);
+    assertEquals(first, withoutEal(Tools.run(argv, Duration.ofSeconds(120))), "identical runs");
+    assertArrayEquals(before, Files.readAllBytes(program), "the original is left alone");
+  }
+
+  /** EAL's arguments for one core, no huge pages, no devices. */
+  private static final List<String> ARGS =
+      List.of("--no-huge", "--no-pci", "-m", "64", "--no-shconf", "-l", "0", "--no-telemetry");
+
   /** The output of dpdk-test's stack benchmark on one core, without EAL's start-up lines. */
   private static String benchmark(Path program) {
-    Tools.Result r =
+    return withoutEal(
         Qemu.run(
             program,
-            List.of(
-                "--no-huge", "--no-pci", "-m", "64", "--no-shconf", "-l", "0", "--no-telemetry"),
+            ARGS,
             Map.of(
-                "LD_LIBRARY_PATH", Corpus.dpdkLibraryPath(), "DPDK_TEST", "stack_perf_autotest"));
+                "LD_LIBRARY_PATH", Corpus.dpdkLibraryPath(), "DPDK_TEST", "stack_perf_autotest")));
+  }
+
+  private static String withoutEal(Tools.Result r) {
     assertEquals(0, r.exitCode(), r.describe());
     return r.stdout().lines().filter(l -> !l.startsWith("EAL")).reduce("", (a, b) -> a + b + "\n");
   }
