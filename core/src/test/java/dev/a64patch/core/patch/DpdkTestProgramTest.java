@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * section 10). Verify passes, restore is byte-exact, and the patched program runs under qemu with
  * the Debian libraries it links: its stack benchmark, which times push and pop with the counter it
  * reads, passes, prints identical figures on two runs (zero cycles: the patched counter advances by
- * one step per read), where the original prints figures that vary.
+ * one step per read), where the original prints figures that vary. And as a whole program: {@code
+ * prepare} of its closure runs the same way with the shared clock.
  */
 class DpdkTestProgramTest {
   @TempDir Path dir;
