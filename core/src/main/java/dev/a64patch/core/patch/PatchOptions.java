@@ -71,6 +71,16 @@ public record PatchOptions(
         s, registers, step, frequency, includeUncertain, outOfRange, rndr, maxPadding);
   }
 
+  public PatchOptions withOutOfRange(OutOfRangePolicy p) {
+    return new PatchOptions(
+        strategy, registers, step, frequency, includeUncertain, p, rndr, maxPadding);
+  }
+
+  public PatchOptions withMaxPadding(long bytes) {
+    return new PatchOptions(
+        strategy, registers, step, frequency, includeUncertain, outOfRange, rndr, bytes);
+  }
+
   /**
    * The registers this run rewrites: the four counters (and CNTFRQ_EL0 under {@code clock}), or the
    * user's choice; RNDR/RNDRRS only with an RNDR mode; PMCCNTR_EL0 never.

@@ -384,17 +384,7 @@ class IslandsTest {
             "choose", dev.a64patch.core.failure.Setting.OUT_OF_RANGE, "skip", "zero", "nop"),
         e.remedy().orElseThrow());
     assertFalse(Files.exists(out));
-    PatchOptions d = PatchOptions.defaults();
-    PatchOptions zero =
-        new PatchOptions(
-            d.strategy(),
-            d.registers(),
-            d.step(),
-            d.frequency(),
-            d.includeUncertain(),
-            OutOfRangePolicy.ZERO,
-            d.rndr(),
-            d.maxPadding());
+    PatchOptions zero = PatchOptions.defaults().withOutOfRange(OutOfRangePolicy.ZERO);
     Patcher.Outcome o = Patcher.patch(lib, out, zero, false, PatchWriter.Hooks.NONE);
     assertEquals(SitePlan.Action.IN_PLACE, o.plan().sites().get(0).action());
     assertTrue(Verifier.verify(ElfFile.read(out)).ok());
@@ -476,17 +466,7 @@ class IslandsTest {
         exe.toString(),
         c.toString());
     Path out = dir.resolve("bsspie.patched");
-    PatchOptions d = PatchOptions.defaults();
-    PatchOptions roomy =
-        new PatchOptions(
-            d.strategy(),
-            d.registers(),
-            d.step(),
-            d.frequency(),
-            d.includeUncertain(),
-            d.outOfRange(),
-            d.rndr(),
-            300L << 20);
+    PatchOptions roomy = PatchOptions.defaults().withMaxPadding(300L << 20);
     Patcher.Outcome o = Patcher.patch(exe, out, roomy, false, PatchWriter.Hooks.NONE);
     assertTrue(o.plan().sites().get(0).far(), "through a long island");
     out.toFile().setExecutable(true);
