@@ -78,6 +78,11 @@ public final class Cli {
     return cl;
   }
 
+  /** True when {@code name} is a subcommand's name. */
+  static boolean isSubcommand(String name) {
+    return SUBCOMMANDS.containsKey(name);
+  }
+
   private static <E extends Enum<E>> void vocabulary(CommandLine cl, Class<E> type) {
     cl.registerConverter(
         type,

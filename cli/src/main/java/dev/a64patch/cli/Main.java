@@ -7,6 +7,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Preload.begin(args);
     int code = Cli.commandLine(args).execute(args);
     CxxFilt.closeShared(); // before System.exit, which would wait for it (see there)
     // PrintStream hides write errors: `a64patch scan > /dev/full` must not exit 0.

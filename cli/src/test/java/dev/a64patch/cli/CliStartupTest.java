@@ -1,6 +1,7 @@
 package dev.a64patch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
@@ -21,6 +22,29 @@ class CliStartupTest {
       assertTrue(
           cl.getSubcommands().keySet().containsAll(Set.of("scan", "patch", "restore", "verify")),
           String.join(" ", args) + ": " + cl.getSubcommands().keySet());
+    }
+  }
+
+  /** Capstone and c++filt are preloaded for the commands that scan, and only for them. */
+  @Test
+  void preloadOnlyForCommandsThatScan() {
+    for (String[] args :
+        new String[][] {
+          {"scan", "x.so"}, {"patch", "x.so"}, {"verify", "x.so"}, {"prepare", "p"}, {"lib.so"}
+        }) {
+      assertTrue(Preload.scans(args), String.join(" ", args));
+    }
+    for (String[] args :
+        new String[][] {
+          {},
+          {"--version"},
+          {"--help"},
+          {"help", "scan"},
+          {"restore", "x.so"},
+          {"doctor"},
+          {"runtime", "-o", "d"}
+        }) {
+      assertFalse(Preload.scans(args), String.join(" ", args));
     }
   }
 

@@ -78,6 +78,9 @@ public final class CxxFilt implements AutoCloseable {
 
   private static volatile CxxFilt shared;
 
+  /** Set by {@link #closeShared}: the run is ending, and {@link #startShared} starts nothing. */
+  private static volatile boolean ended;
+
   private static ScheduledExecutorService watchdog;
 
   private final Optional<List<String>> command;
@@ -125,6 +128,7 @@ public final class CxxFilt implements AutoCloseable {
    * VM_Exit}): that was most of a small scan's wall time (docs/performance.md, "Third round").
    */
   public static void closeShared() {
+    ended = true; // before reading shared: a start() that has not begun will see it and not start
     CxxFilt s = shared;
     if (s != null) {
       s.close();
@@ -148,6 +152,35 @@ public final class CxxFilt implements AutoCloseable {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Starts the process now, if it is configured and not running: for a thread that does it while
+   * the command line is still being parsed (docs/performance.md). A failure to start counts as one
+   * failed exchange, as it would on first use.
+   */
+  public synchronized void start() {
+    if (command.isPresent() && process == null && failures < MAX_FAILURES) {
+      try {
+        launch();
+      } catch (IOException e) {
+        failures++;
+        stop();
+      }
+    }
+  }
+
+  /**
+   * {@link #start} of the shared adapter, unless {@link #closeShared} has been called: a process
+   * started after that would still run at {@code System.exit}.
+   */
+  public static void startShared() {
+    CxxFilt s = shared();
+    synchronized (s) {
+      if (!ended) { // read after shared was set: closeShared sees s or this sees ended
+        s.start();
+      }
+    }
   }
 
   /** The demangled form of {@code name}, or {@code name} itself. */
@@ -216,7 +249,7 @@ public final class CxxFilt implements AutoCloseable {
     }
     try {
       if (process == null) {
-        start();
+        launch();
       }
       Process p = process;
       ScheduledFuture<?> alarm =
@@ -246,7 +279,7 @@ public final class CxxFilt implements AutoCloseable {
     }
   }
 
-  private void start() throws IOException {
+  private void launch() throws IOException {
     process =
         new ProcessBuilder(command.orElseThrow())
             .redirectError(ProcessBuilder.Redirect.DISCARD)

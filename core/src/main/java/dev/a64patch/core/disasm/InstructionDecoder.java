@@ -25,6 +25,15 @@ public interface InstructionDecoder extends AutoCloseable {
     return CapstoneSupport.open();
   }
 
+  /**
+   * Loads Capstone now, if it is not loaded yet: for a thread that does it while the command line
+   * is still being parsed (docs/performance.md). Never fails; a failure is remembered as the {@link
+   * #unavailableReason()}.
+   */
+  static void load() {
+    CapstoneSupport.unavailableReason();
+  }
+
   /** Why Capstone could not be loaded, or empty when it works on this platform. */
   static Optional<String> unavailableReason() {
     return CapstoneSupport.unavailableReason();

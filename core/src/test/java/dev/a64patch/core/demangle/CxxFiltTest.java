@@ -200,6 +200,56 @@ class CxxFiltTest {
     CxxFilt.closeShared();
   }
 
+  /**
+   * {@code start} launches the process ahead of the first name (the start-up thread's work), the
+   * first names then go to that same process, and a start after a failed launch is counted like a
+   * failed exchange.
+   */
+  @Test
+  void startLaunchesTheProcessOnceAheadOfTheFirstName() throws Exception {
+    adapter();
+    Path log = dir.resolve("starts.log");
+    Path counting =
+        script("counting", "echo started >> '" + log + "'\nexec '" + oracle.executable() + "'");
+    try (CxxFilt filt =
+        new CxxFilt(Optional.of(List.of(counting.toString())), Duration.ofSeconds(30))) {
+      filt.start();
+      waitFor(() -> Files.exists(log));
+      assertEquals(List.of("started"), Files.readAllLines(log), "started before any name");
+      filt.start();
+      assertEquals("f()", filt.demangle("_Z1fv"));
+      assertEquals(List.of("started"), Files.readAllLines(log), "one process for both");
+    }
+    try (CxxFilt missing =
+        new CxxFilt(
+            Optional.of(List.of(dir.resolve("absent").toString())), Duration.ofSeconds(30))) {
+      missing.start(); // must not throw
+      assertEquals("_Z1fv", missing.demangle("_Z1fv"), "names come back unchanged");
+    }
+  }
+
+  /**
+   * Bug guarded against: the start-up thread may reach {@code start} after {@code Main} has called
+   * {@link CxxFilt#closeShared}; a c++filt started then would make the JVM's exit wait for it.
+   */
+  @Test
+  void startAfterCloseSharedStartsNothing() throws Exception {
+    adapter();
+    CxxFilt.closeShared();
+    CxxFilt.startShared();
+    assertEquals(0, cxxFiltChildren(), "c++filt started after closeShared");
+    assertEquals("f()", CxxFilt.shared().demangle("_Z1fv"), "asking still starts it");
+    CxxFilt.closeShared();
+    assertEquals(0, cxxFiltChildren());
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
+      Thread.sleep(10);
+    }
+  }
+
   private static long cxxFiltChildren() {
     return ProcessHandle.current()
         .children()
