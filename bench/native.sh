@@ -31,14 +31,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -o "$work/floor" "$top/bench/floor.c"
 python3 "$top/bench/make-image.py" "$big" 1024 "$work/image" >/dev/null
-"$top/a64patch" --version >/dev/null # builds the jar and its start-up archive first
+# A clean build of the jar and its start-up archive: an incremental build keeps classes compiled
+# with older compiler arguments (docs/performance.md, "Fourth round").
+build() { (cd "$1" && mvn -q -B -DskipTests -pl cli -am clean package >/dev/null) || exit 1; }
+build "$top"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -n 1)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "small: $small ($(du -k "$small" | cut -f1) KiB); big: $big ($(du -m "$big" | cut -f1) MiB); image: 1024 MiB"
 a=$top/a64patch
 b=${BEFORE:+$BEFORE/a64patch}
-[ -z "$b" ] || "$b" --version >/dev/null
+[ -z "$b" ] || build "$BEFORE"
 # h NAME [hyperfine options] COMMAND...: medians (wall) and mean CPU (user + system) of each
 # command, and each median's ratio to the last command's (the reference) from the same run.
 h() {
