@@ -78,7 +78,7 @@ public enum ExitCode {
   static Map<String, String> helpList() {
     Map<String, String> m = new LinkedHashMap<>();
     for (ExitCode c : values()) {
-      m.put(String.format("%2d", c.code), c.meaning);
+      m.put((c.code < 10 ? " " : "") + c.code, c.meaning); // built on every run: no Formatter
     }
     return m;
   }

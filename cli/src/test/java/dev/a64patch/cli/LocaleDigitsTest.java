@@ -1,0 +1,46 @@
+package dev.a64patch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.a64patch.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bug: under a locale whose digits are not ASCII (ar-EG), the text report printed its counts in
+ * Arabic-Indic digits ("reads: ٥٤ (٥٣ high, ١ uncertain)") next to ASCII ones, because the report
+ * formats with String.format and the JVM's default locale. Reports are data: ASCII digits always.
+ */
+class LocaleDigitsTest {
+  @TempDir Path dir;
+
+  @Test
+  void anArabicLocaleStillGetsAsciiDigits() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path out = dir.resolve("out");
+    Process p =
+        new ProcessBuilder(
+                java.toString(),
+                "-Duser.language=ar",
+                "-Duser.country=EG",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "scan",
+                TestData.bin("counters-gcc-pie").toString())
+            .redirectOutput(out.toFile())
+            .redirectError(dir.resolve("err").toFile())
+            .start();
+    assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err")));
+    String report = Files.readString(out);
+    assertTrue(report.contains("reads:"), report);
+    assertTrue(
+        report.chars().noneMatch(c -> Character.isDigit(c) && (c < '0' || c > '9')),
+        "non-ASCII digits in:\n" + report);
+  }
+}
