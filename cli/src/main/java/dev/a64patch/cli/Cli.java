@@ -12,9 +12,8 @@ import picocli.CommandLine;
 /** Builds the configured picocli command line; tests use it with their own writers. */
 public final class Cli {
   /**
-   * Every subcommand, in the order {@code --help} lists them. picocli builds a command's model by
-   * reflection when the command is added, about 40 ms per subcommand on a cold JVM, so a run of
-   * {@code a64patch scan ...} adds only the scan command (docs/performance.md, "Start-up").
+   * Every subcommand's model, in the order {@code --help} lists them. A run of {@code a64patch scan
+   * ...} builds only the scan command's (docs/performance.md, "Start-up").
    */
   private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
 
@@ -24,15 +23,15 @@ public final class Cli {
     if (System.getProperty("picocli.converters.excludes") == null) {
       System.setProperty("picocli.converters.excludes", "^(?!java\\.nio\\.file\\.Path$).*");
     }
-    SUBCOMMANDS.put("scan", ScanCommand::new);
-    SUBCOMMANDS.put("patch", PatchCommand::new);
-    SUBCOMMANDS.put("restore", RestoreCommand::new);
-    SUBCOMMANDS.put("verify", VerifyCommand::new);
-    SUBCOMMANDS.put("prepare", PrepareCommand::new);
-    SUBCOMMANDS.put("run", LaunchCommand.Run::new);
-    SUBCOMMANDS.put("record", LaunchCommand.Record::new);
-    SUBCOMMANDS.put("doctor", DoctorCommand::new);
-    SUBCOMMANDS.put("runtime", RuntimeCommand::new);
+    SUBCOMMANDS.put("scan", () -> new ScanCommand().model());
+    SUBCOMMANDS.put("patch", () -> new PatchCommand().model());
+    SUBCOMMANDS.put("restore", () -> new RestoreCommand().model());
+    SUBCOMMANDS.put("verify", () -> new VerifyCommand().model());
+    SUBCOMMANDS.put("prepare", () -> new PrepareCommand().model());
+    SUBCOMMANDS.put("run", () -> new LaunchCommand.Run().model());
+    SUBCOMMANDS.put("record", () -> new LaunchCommand.Record().model());
+    SUBCOMMANDS.put("doctor", () -> new DoctorCommand().model());
+    SUBCOMMANDS.put("runtime", () -> new RuntimeCommand().model());
     SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
   }
 
@@ -49,7 +48,7 @@ public final class Cli {
    * of them are, so listings and messages are the same as with the whole model.
    */
   public static CommandLine commandLine(String[] args) {
-    CommandLine cl = new CommandLine(new A64PatchCommand());
+    CommandLine cl = new CommandLine(new A64PatchCommand().model());
     String first = args.length > 0 ? args[0] : "";
     if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
       cl.addSubcommand(first, SUBCOMMANDS.get(first).get());

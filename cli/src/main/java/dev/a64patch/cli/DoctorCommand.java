@@ -14,39 +14,44 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(
-    name = "doctor",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Says what decides whether rr will record and replay a program here.",
-      "Checks: the kernel (6.12 and later"
-          + " trap counter reads themselves), LSE atomics, rr and its version, perf_event_paranoid;"
-          + " and for PROGRAM, its closure: missing libraries, objects that read the counter,"
-          + " whether it is prepared, and JIT engines whose generated code no static rewrite reaches."
-          + " Exit 0 unless PROGRAM's closure has a missing library (7)."
-    },
-    footer = {
-      "%nExamples:",
-      "  a64patch doctor",
-      "  a64patch doctor ./myprogram",
-      "  a64patch doctor --root /srv/arm64-image --format json \\",
-      "      /srv/arm64-image/usr/bin/app"
-    })
 final class DoctorCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  private static final String[] DESCRIPTION = {
+    "Says what decides whether rr will record and replay a program here.",
+    "Checks: the kernel (6.12 and later"
+        + " trap counter reads themselves), LSE atomics, rr and its version, perf_event_paranoid;"
+        + " and for PROGRAM, its closure: missing libraries, objects that read the counter,"
+        + " whether it is prepared, and JIT engines whose generated code no static rewrite reaches."
+        + " Exit 0 unless PROGRAM's closure has a missing library (7)."
+  };
 
-  @Parameters(arity = "0..1", paramLabel = "PROGRAM", description = "A program to examine.")
+  private static final String[] FOOTER = {
+    "%nExamples:",
+    "  a64patch doctor",
+    "  a64patch doctor ./myprogram",
+    "  a64patch doctor --root /srv/arm64-image --format json \\",
+    "      /srv/arm64-image/usr/bin/app"
+  };
+
+  CommandSpec spec;
   Path program;
+  PrepareOptionsMixin prepare;
+  FormatOption format;
 
-  @Mixin PrepareOptionsMixin prepare;
-
-  @Mixin FormatOption format;
+  /** The command's picocli model, bound to this object's fields. */
+  CommandSpec model() {
+    spec = CommandModel.command("doctor", this, DESCRIPTION, FOOTER);
+    spec.addPositional(
+        CommandModel.positional(() -> program, v -> program = v, Path.class)
+            .arity("0..1")
+            .paramLabel("PROGRAM")
+            .description("A program to examine.")
+            .build());
+    prepare = new PrepareOptionsMixin().addTo(spec);
+    format = new FormatOption().addTo(spec);
+    return spec;
+  }
 
   @Override
   public Integer call() throws IOException {

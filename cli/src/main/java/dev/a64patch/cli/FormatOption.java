@@ -3,9 +3,7 @@ package dev.a64patch.cli;
 import dev.a64patch.core.Names;
 import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code --format} option of every command: scan writes all formats, the others text and json.
@@ -20,15 +18,21 @@ final class FormatOption {
 
   private static final Set<Format> REPORTS_ONLY = Set.of(Format.SARIF, Format.CSV);
 
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec command;
+  private CommandSpec command;
+  private Format format;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      paramLabel = "FORMAT",
-      description = "Output format: text (default) or json; scan also writes sarif and csv.")
-  Format format;
+  /** Adds {@code --format} to {@code command}. */
+  FormatOption addTo(CommandSpec command) {
+    this.command = command;
+    command.addOption(
+        CommandModel.option(() -> format, v -> format = v, Format.class)
+            .names("--format")
+            .defaultValue("text")
+            .paramLabel("FORMAT")
+            .description("Output format: text (default) or json; scan also writes sarif and csv.")
+            .build());
+    return this;
+  }
 
   /** The chosen format; sarif and csv only for scan. */
   Format get() {

@@ -12,37 +12,48 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code run} and {@code record}: prepare (from the cache when nothing changed), then execute. */
 abstract class LaunchCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Mixin PrepareOptionsMixin prepare;
-
-  @Option(
-      names = "--exec-prefix",
-      paramLabel = "COMMAND",
-      description =
-          "Words to put before the command, split on spaces, e.g. \"qemu-aarch64 -L ROOT\" on a"
-              + " foreign host (for qemu the variables are passed as -E KEY=VALUE).")
+  CommandSpec spec;
+  PrepareOptionsMixin prepare;
   String execPrefix;
-
-  @Option(
-      names = "--dry-run",
-      description = "Print the exact command line (environment and argv) instead of executing it.")
   boolean dryRun;
-
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "PROGRAM ARGS",
-      description = "The program and its arguments (after --).")
   List<String> command;
+
+  /** The command's picocli model, bound to this object's fields. */
+  CommandSpec model() {
+    spec = CommandModel.command(name(), this, description(), footer());
+    prepare = new PrepareOptionsMixin().addTo(spec);
+    spec.addOption(
+        CommandModel.option(() -> execPrefix, v -> execPrefix = v, String.class)
+            .names("--exec-prefix")
+            .paramLabel("COMMAND")
+            .description(
+                "Words to put before the command, split on spaces, e.g. \"qemu-aarch64 -L ROOT\" on"
+                    + " a foreign host (for qemu the variables are passed as -E KEY=VALUE).")
+            .build());
+    spec.addOption(
+        CommandModel.option(() -> dryRun, v -> dryRun = v, boolean.class)
+            .names("--dry-run")
+            .description(
+                "Print the exact command line (environment and argv) instead of executing it.")
+            .build());
+    spec.addPositional(
+        CommandModel.positional(() -> command, v -> command = v, List.class, String.class)
+            .arity("1..*")
+            .paramLabel("PROGRAM ARGS")
+            .description("The program and its arguments (after --).")
+            .build());
+    return spec;
+  }
+
+  abstract String name();
+
+  abstract String[] description();
+
+  abstract String[] footer();
 
   /** The words before the program, e.g. rr record. */
   abstract List<String> tool();
@@ -111,44 +122,64 @@ abstract class LaunchCommand implements Callable<Integer> {
     return t;
   }
 
-  @Command(
-      name = "run",
-      mixinStandardHelpOptions = true,
-      description = {
+  static final class Run extends LaunchCommand {
+    @Override
+    String name() {
+      return "run";
+    }
+
+    @Override
+    String[] description() {
+      return new String[] {
         "Prepares PROGRAM, then runs it with the prepared environment.",
-        "Prepares PROGRAM (see 'a64patch prepare'; from the cache when nothing changed), then runs it"
-            + " with the prepared environment. Exit status: the program's, or a64patch's own codes"
-            + " when preparing fails."
-      },
-      footer = {
+        "Prepares PROGRAM (see 'a64patch prepare'; from the cache when nothing changed), then runs"
+            + " it with the prepared environment. Exit status: the program's, or a64patch's own"
+            + " codes when preparing fails."
+      };
+    }
+
+    @Override
+    String[] footer() {
+      return new String[] {
         "%nExamples:",
         "  a64patch run -- ./myprogram --its-option",
         "  a64patch run --root /usr/aarch64-linux-gnu \\",
         "      --exec-prefix \"qemu-aarch64 -L /usr/aarch64-linux-gnu\" -- ./prog",
         "  a64patch run --dry-run -- ./myprogram"
-      })
-  static final class Run extends LaunchCommand {
+      };
+    }
+
     @Override
     List<String> tool() {
       return List.of();
     }
   }
 
-  @Command(
-      name = "record",
-      mixinStandardHelpOptions = true,
-      description = {
+  static final class Record extends LaunchCommand {
+    @Override
+    String name() {
+      return "record";
+    }
+
+    @Override
+    String[] description() {
+      return new String[] {
         "Prepares PROGRAM, then records it with rr record.",
-        "Prepares PROGRAM (see 'a64patch prepare'), then records it with 'rr record' in the prepared"
-            + " environment. Replay with 'rr replay' as usual."
-      },
-      footer = {
+        "Prepares PROGRAM (see 'a64patch prepare'), then records it with 'rr record' in the"
+            + " prepared environment. Replay with 'rr replay' as usual."
+      };
+    }
+
+    @Override
+    String[] footer() {
+      return new String[] {
         "%nExamples:",
         "  a64patch record -- ./myprogram --its-option",
         "  a64patch record --also /usr/lib/myapp/plugins -- ./myprogram",
         "  a64patch record --dry-run -- ./myprogram"
-      })
-  static final class Record extends LaunchCommand {
+      };
+    }
+
     @Override
     List<String> tool() {
       return new ArrayList<>(List.of("rr", "record"));

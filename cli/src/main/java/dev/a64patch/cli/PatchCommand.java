@@ -20,57 +20,64 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(
-    name = "patch",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Rewrites every counter read so that it yields a replay-deterministic value.",
-      "Files are patched in place, atomically (temporary file, fsync, rename), unless -o is"
-          + " given. A file patched before is recognised: with the same options nothing changes;"
-          + " with other options it is re-patched from its original. 'a64patch restore' gives the"
-          + " original back byte for byte."
-    },
-    footer = {
-      "%nExamples:",
-      "  a64patch libtcmalloc.so           (the same as: a64patch patch libtcmalloc.so)",
-      "  a64patch patch --dry-run libabsl_base.so.20220623",
-      "  a64patch patch --strategy clock -o myprog.patched myprog",
-      "  a64patch patch --include-uncertain --format json librte_eal.so.23"
-    })
 final class PatchCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  private static final String[] DESCRIPTION = {
+    "Rewrites every counter read so that it yields a replay-deterministic value.",
+    "Files are patched in place, atomically (temporary file, fsync, rename), unless -o is"
+        + " given. A file patched before is recognised: with the same options nothing changes;"
+        + " with other options it is re-patched from its original. 'a64patch restore' gives the"
+        + " original back byte for byte."
+  };
 
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "FILE",
-      description = "ELF executables or shared libraries.")
+  private static final String[] FOOTER = {
+    "%nExamples:",
+    "  a64patch libtcmalloc.so           (the same as: a64patch patch libtcmalloc.so)",
+    "  a64patch patch --dry-run libabsl_base.so.20220623",
+    "  a64patch patch --strategy clock -o myprog.patched myprog",
+    "  a64patch patch --include-uncertain --format json librte_eal.so.23"
+  };
+
+  CommandSpec spec;
   List<Path> files;
-
-  @Mixin PatchOptionsMixin patchOptions;
-
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "OUT",
-      description =
-          "Write the result to OUT (a directory when several FILEs are given); the input is not changed.")
+  PatchOptionsMixin patchOptions;
   Path output;
-
-  @Option(
-      names = "--dry-run",
-      description = "Print the plan (sites, strategy, new segments) and write nothing.")
   boolean dryRun;
-
-  @Option(names = "--verbose", description = "List every site, as --dry-run does.")
   boolean verbose;
+  FormatOption format;
 
-  @Mixin FormatOption format;
+  /** The command's picocli model, bound to this object's fields. */
+  CommandSpec model() {
+    spec = CommandModel.command("patch", this, DESCRIPTION, FOOTER);
+    spec.addPositional(
+        CommandModel.positional(() -> files, v -> files = v, List.class, Path.class)
+            .arity("1..*")
+            .paramLabel("FILE")
+            .description("ELF executables or shared libraries.")
+            .build());
+    patchOptions = new PatchOptionsMixin().addTo(spec);
+    spec.addOption(
+        CommandModel.option(() -> output, v -> output = v, Path.class)
+            .names("-o", "--output")
+            .paramLabel("OUT")
+            .description(
+                "Write the result to OUT (a directory when several FILEs are given); the input is"
+                    + " not changed.")
+            .build());
+    spec.addOption(
+        CommandModel.option(() -> dryRun, v -> dryRun = v, boolean.class)
+            .names("--dry-run")
+            .description("Print the plan (sites, strategy, new segments) and write nothing.")
+            .build());
+    spec.addOption(
+        CommandModel.option(() -> verbose, v -> verbose = v, boolean.class)
+            .names("--verbose")
+            .description("List every site, as --dry-run does.")
+            .build());
+    format = new FormatOption().addTo(spec);
+    return spec;
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -12,44 +12,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(
-    name = "prepare",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Writes patched copies of a program's libraries and the environment that loads them.",
-      "Makes a program replay-ready without touching a file the system owns: resolves the objects"
-          + " the dynamic linker will load (as glibc's ld.so does), scans each one, writes patched"
-          + " copies of those that read the counter into one directory, and writes the environment"
-          + " that makes the loader pick them (DIR/env). A second run with nothing changed writes"
-          + " nothing. See docs/prepare.md."
-    },
-    footer = {
-      "%nExamples:",
-      "  a64patch prepare ./myprogram",
-      "  env $(cat ~/.cache/a64patch/prepare/*-myprogram/env) rr record ./myprogram",
-      "  a64patch prepare -o /tmp/prep --also /usr/lib/myapp/plugins ./myprogram",
-      "  a64patch prepare --root /srv/arm64-image --library-path /opt/app/lib \\",
-      "      /srv/arm64-image/opt/app/bin/app",
-      "  a64patch prepare --format json ./myprogram"
-    })
 final class PrepareCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  private static final String[] DESCRIPTION = {
+    "Writes patched copies of a program's libraries and the environment that loads them.",
+    "Makes a program replay-ready without touching a file the system owns: resolves the objects"
+        + " the dynamic linker will load (as glibc's ld.so does), scans each one, writes patched"
+        + " copies of those that read the counter into one directory, and writes the environment"
+        + " that makes the loader pick them (DIR/env). A second run with nothing changed writes"
+        + " nothing. See docs/prepare.md."
+  };
 
-  @Parameters(
-      index = "0",
-      paramLabel = "PROGRAM",
-      description = "The executable (a path on this machine).")
+  private static final String[] FOOTER = {
+    "%nExamples:",
+    "  a64patch prepare ./myprogram",
+    "  env $(cat ~/.cache/a64patch/prepare/*-myprogram/env) rr record ./myprogram",
+    "  a64patch prepare -o /tmp/prep --also /usr/lib/myapp/plugins ./myprogram",
+    "  a64patch prepare --root /srv/arm64-image --library-path /opt/app/lib \\",
+    "      /srv/arm64-image/opt/app/bin/app",
+    "  a64patch prepare --format json ./myprogram"
+  };
+
+  CommandSpec spec;
   Path program;
+  PrepareOptionsMixin prepare;
+  FormatOption format;
 
-  @Mixin PrepareOptionsMixin prepare;
-
-  @Mixin FormatOption format;
+  /** The command's picocli model, bound to this object's fields. */
+  CommandSpec model() {
+    spec = CommandModel.command("prepare", this, DESCRIPTION, FOOTER);
+    spec.addPositional(
+        CommandModel.positional(() -> program, v -> program = v, Path.class)
+            .index("0")
+            .paramLabel("PROGRAM")
+            .description("The executable (a path on this machine).")
+            .build());
+    prepare = new PrepareOptionsMixin().addTo(spec);
+    format = new FormatOption().addTo(spec);
+    return spec;
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -13,39 +13,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(
-    name = "restore",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Gives back a file as it was before 'a64patch patch', byte for byte.",
-      "The original is rebuilt from the manifest stored in the patched file, and written in"
-          + " place (atomically) unless -o is given."
-    },
-    footer = {
-      "%nExamples:",
-      "  a64patch restore libtcmalloc.so",
-      "  a64patch restore -o original.so patched.so"
-    })
 final class RestoreCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  private static final String[] DESCRIPTION = {
+    "Gives back a file as it was before 'a64patch patch', byte for byte.",
+    "The original is rebuilt from the manifest stored in the patched file, and written in"
+        + " place (atomically) unless -o is given."
+  };
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files patched by a64patch.")
+  private static final String[] FOOTER = {
+    "%nExamples:",
+    "  a64patch restore libtcmalloc.so",
+    "  a64patch restore -o original.so patched.so"
+  };
+
+  CommandSpec spec;
   List<Path> files;
-
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "OUT",
-      description = "Write the original to OUT (a directory when several FILEs are given).")
   Path output;
+  FormatOption format;
 
-  @Mixin FormatOption format;
+  /** The command's picocli model, bound to this object's fields. */
+  CommandSpec model() {
+    spec = CommandModel.command("restore", this, DESCRIPTION, FOOTER);
+    spec.addPositional(
+        CommandModel.positional(() -> files, v -> files = v, List.class, Path.class)
+            .arity("1..*")
+            .paramLabel("FILE")
+            .description("Files patched by a64patch.")
+            .build());
+    spec.addOption(
+        CommandModel.option(() -> output, v -> output = v, Path.class)
+            .names("-o", "--output")
+            .paramLabel("OUT")
+            .description("Write the original to OUT (a directory when several FILEs are given).")
+            .build());
+    format = new FormatOption().addTo(spec);
+    return spec;
+  }
 
   /** One restored file, for the JSON report. */
   private record Restored(Path path, Path output) {}

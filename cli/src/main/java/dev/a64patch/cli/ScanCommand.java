@@ -15,100 +15,111 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(
-    name = "scan",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Lists every read of the counter, frequency, random and PMU registers in AArch64 ELF files.",
-      "PATH may be a file, a directory (searched recursively; non-ELF files are counted, ELF"
-          + " files of other machines skipped) or a jar/zip/aar/apk archive (searched for ELF"
-          + " entries, named ARCHIVE!/ENTRY)."
-    },
-    footer = {
-      "%nExamples:",
-      "  a64patch scan libabsl_base.so.20220623.0.0",
-      "  a64patch scan --registers counters --context 2 ./myprog",
-      "  a64patch scan /usr/lib/aarch64-linux-gnu",
-      "  a64patch scan --format sarif -o scan.sarif --fail-on counters build/ libs/",
-      "%nReport formats: docs/batch-scan.md; the JSON schema: docs/json-schema.md."
-    })
+/** {@code a64patch scan}. */
 final class ScanCommand implements Callable<Integer> {
   enum GateConfidence {
     HIGH,
     ANY
   }
 
-  @Spec CommandSpec spec;
+  private static final String[] DESCRIPTION = {
+    "Lists every read of the counter, frequency, random and PMU registers in AArch64 ELF files.",
+    "PATH may be a file, a directory (searched recursively; non-ELF files are counted, ELF"
+        + " files of other machines skipped) or a jar/zip/aar/apk archive (searched for ELF"
+        + " entries, named ARCHIVE!/ENTRY)."
+  };
 
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "PATH",
-      description = "ELF files, directories and archives to scan.")
+  private static final String[] FOOTER = {
+    "%nExamples:",
+    "  a64patch scan libabsl_base.so.20220623.0.0",
+    "  a64patch scan --registers counters --context 2 ./myprog",
+    "  a64patch scan /usr/lib/aarch64-linux-gnu",
+    "  a64patch scan --format sarif -o scan.sarif --fail-on counters build/ libs/",
+    "%nReport formats: docs/batch-scan.md; the JSON schema: docs/json-schema.md."
+  };
+
+  CommandSpec spec;
   List<Path> paths;
-
-  @Mixin FormatOption format;
-
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "FILE",
-      description =
-          "Write the report to FILE instead of stdout (replaced atomically when complete).")
+  FormatOption format;
   Path output;
-
-  @Option(
-      names = "--context",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "Show N instructions of disassembly before and after each read.")
   int context;
-
-  @Option(
-      names = "--registers",
-      paramLabel = "LIST",
-      converter = RegisterList.class,
-      defaultValue = "all",
-      description =
-          "Registers to look for, comma-separated: all (default), counters, or names such as CNTVCT_EL0,CNTFRQ_EL0.")
   Set<SysReg> registers;
-
-  @Option(
-      names = {"-j", "--jobs"},
-      paramLabel = "N",
-      description = "Scan N files in parallel (default: the number of processors).")
   Integer jobs;
-
-  @Option(
-      names = "--fail-on",
-      paramLabel = "LIST",
-      converter = RegisterList.class,
-      description =
-          "Exit with 1 when a read of one of these registers is found (same names as --registers), "
-              + "unless an error (3, 4) takes precedence. For CI gates.")
   Set<SysReg> failOn;
-
-  @Option(
-      names = "--fail-on-confidence",
-      paramLabel = "LEVEL",
-      defaultValue = "any",
-      description =
-          "Which reads --fail-on counts: any (default), or high (high-confidence reads only).")
   GateConfidence failOnConfidence;
-
-  @Option(
-      names = "--sarif-start-line",
-      description =
-          "SARIF: give every result region.startLine 1 instead of a byte region, and locate reads in "
-              + "archive entries at the archive, as GitHub code scanning needs a line in a file of the "
-              + "repository before it shows a result.")
   boolean sarifStartLine;
+
+  /** The command's picocli model, bound to this object's fields. */
+  CommandSpec model() {
+    spec = CommandModel.command("scan", this, DESCRIPTION, FOOTER);
+    spec.addPositional(
+        CommandModel.positional(() -> paths, v -> paths = v, List.class, Path.class)
+            .arity("1..*")
+            .paramLabel("PATH")
+            .description("ELF files, directories and archives to scan.")
+            .build());
+    format = new FormatOption().addTo(spec);
+    spec.addOption(
+        CommandModel.option(() -> output, v -> output = v, Path.class)
+            .names("-o", "--output")
+            .paramLabel("FILE")
+            .description(
+                "Write the report to FILE instead of stdout (replaced atomically when complete).")
+            .build());
+    spec.addOption(
+        CommandModel.option(() -> context, v -> context = v, int.class)
+            .names("--context")
+            .defaultValue("0")
+            .paramLabel("N")
+            .description("Show N instructions of disassembly before and after each read.")
+            .build());
+    spec.addOption(
+        CommandModel.option(() -> registers, v -> registers = v, Set.class, SysReg.class)
+            .names("--registers")
+            .paramLabel("LIST")
+            .converters(new RegisterList())
+            .defaultValue("all")
+            .description(
+                "Registers to look for, comma-separated: all (default), counters, or names such as"
+                    + " CNTVCT_EL0,CNTFRQ_EL0.")
+            .build());
+    spec.addOption(
+        CommandModel.option(() -> jobs, v -> jobs = v, Integer.class)
+            .names("-j", "--jobs")
+            .paramLabel("N")
+            .description("Scan N files in parallel (default: the number of processors).")
+            .build());
+    spec.addOption(
+        CommandModel.option(() -> failOn, v -> failOn = v, Set.class, SysReg.class)
+            .names("--fail-on")
+            .paramLabel("LIST")
+            .converters(new RegisterList())
+            .description(
+                "Exit with 1 when a read of one of these registers is found (same names as"
+                    + " --registers), unless an error (3, 4) takes precedence. For CI gates.")
+            .build());
+    spec.addOption(
+        CommandModel.option(() -> failOnConfidence, v -> failOnConfidence = v, GateConfidence.class)
+            .names("--fail-on-confidence")
+            .paramLabel("LEVEL")
+            .defaultValue("any")
+            .description(
+                "Which reads --fail-on counts: any (default), or high (high-confidence reads"
+                    + " only).")
+            .build());
+    spec.addOption(
+        CommandModel.option(() -> sarifStartLine, v -> sarifStartLine = v, boolean.class)
+            .names("--sarif-start-line")
+            .description(
+                "SARIF: give every result region.startLine 1 instead of a byte region, and locate"
+                    + " reads in archive entries at the archive, as GitHub code scanning needs a"
+                    + " line in a file of the repository before it shows a result.")
+            .build());
+    return spec;
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -15,43 +15,48 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(
-    name = "verify",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Checks that patched files are laid out, branched and patched as a64patch means them.",
-      "Checks the program header layout rules; that every recorded site branches to a"
-          + " trampoline (directly or through its islands) that decodes (Capstone) to the"
-          + " expected code and returns to site+4; and"
-          + " that no read that should have been patched is left. Exit 5 when anything is wrong."
-    },
-    footer = {
-      "%nExamples:",
-      "  a64patch verify libtcmalloc.so",
-      "  a64patch verify --format json build/lib/*.so"
-    })
 final class VerifyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  private static final String[] DESCRIPTION = {
+    "Checks that patched files are laid out, branched and patched as a64patch means them.",
+    "Checks the program header layout rules; that every recorded site branches to a"
+        + " trampoline (directly or through its islands) that decodes (Capstone) to the"
+        + " expected code and returns to site+4; and"
+        + " that no read that should have been patched is left. Exit 5 when anything is wrong."
+  };
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files patched by a64patch.")
+  private static final String[] FOOTER = {
+    "%nExamples:",
+    "  a64patch verify libtcmalloc.so",
+    "  a64patch verify --format json build/lib/*.so"
+  };
+
+  CommandSpec spec;
   List<Path> files;
-
-  @Mixin FormatOption format;
-
-  @Option(
-      names = "--allow-unpatched",
-      description = {
-        "Pass even when reads the patch options select were left unpatched (out of reach of a",
-        "branch, or uncertain without --include-uncertain); they are listed either way."
-      })
+  FormatOption format;
   boolean allowUnpatched;
+
+  /** The command's picocli model, bound to this object's fields. */
+  CommandSpec model() {
+    spec = CommandModel.command("verify", this, DESCRIPTION, FOOTER);
+    spec.addPositional(
+        CommandModel.positional(() -> files, v -> files = v, List.class, Path.class)
+            .arity("1..*")
+            .paramLabel("FILE")
+            .description("Files patched by a64patch.")
+            .build());
+    format = new FormatOption().addTo(spec);
+    spec.addOption(
+        CommandModel.option(() -> allowUnpatched, v -> allowUnpatched = v, boolean.class)
+            .names("--allow-unpatched")
+            .description(
+                "Pass even when reads the patch options select were left unpatched (out of reach"
+                    + " of a",
+                "branch, or uncertain without --include-uncertain); they are listed either way.")
+            .build());
+    return spec;
+  }
 
   @Override
   public Integer call() throws IOException {
