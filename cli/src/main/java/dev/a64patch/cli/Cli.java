@@ -32,7 +32,7 @@ public final class Cli {
     SUBCOMMANDS.put("record", () -> new LaunchCommand.Record().model());
     SUBCOMMANDS.put("doctor", () -> new DoctorCommand().model());
     SUBCOMMANDS.put("runtime", () -> new RuntimeCommand().model());
-    SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+    SUBCOMMANDS.put("help", () -> new HelpCommand().model());
   }
 
   private Cli() {}

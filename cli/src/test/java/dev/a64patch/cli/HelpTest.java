@@ -62,4 +62,40 @@ class HelpTest {
       }
     }
   }
+
+  /**
+   * {@code help COMMAND} prints what {@code COMMAND --help} prints; an unknown one is a usage
+   * error.
+   */
+  @Test
+  void helpCommandShowsTheNamedCommandsHelp() {
+    for (String name : List.of("scan", "patch", "verify", "doctor")) {
+      CliRunner.Run viaHelp = CliRunner.run("help", name);
+      CliRunner.Run direct = CliRunner.run(name, "--help");
+      assertEquals(0, viaHelp.exitCode(), viaHelp.err());
+      assertEquals(direct.out(), viaHelp.out(), name);
+    }
+    CliRunner.Run top = CliRunner.run("help");
+    assertEquals(CliRunner.run("--help").out(), top.out());
+    CliRunner.Run unknown = CliRunner.run("help", "nosuch");
+    assertEquals(ExitCode.USAGE.code(), unknown.exitCode());
+    assertTrue(unknown.err().contains("Unknown subcommand 'nosuch'"), unknown.err());
+    CliRunner.Run own = CliRunner.run("help", "--help");
+    assertTrue(
+        own.out().startsWith("Display help information about the specified command."), own.out());
+    assertTrue(own.out().contains("Usage: a64patch help [-h] [COMMAND]"), own.out());
+  }
+
+  /** Every command answers -V and --version with the version, as the top-level command does. */
+  @Test
+  void everyCommandPrintsTheVersion() {
+    String version = CliRunner.run("--version").out();
+    assertTrue(version.matches("a64patch \\S+\\R"), version);
+    for (CommandLine c : commands()) {
+      String name = c.getCommandName();
+      if (!name.equals("a64patch")) {
+        assertEquals(version, CliRunner.run(name, "-V").out(), name);
+      }
+    }
+  }
 }
