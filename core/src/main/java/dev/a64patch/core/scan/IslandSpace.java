@@ -86,7 +86,13 @@ public final class IslandSpace {
       return List.of();
     }
     Symbols symbols = Symbols.of(elf);
-    long[] written = relocated(elf);
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (long[] s : spans) {
+      lo = Math.min(lo, s[1]);
+      hi = Math.max(hi, s[2]);
+    }
+    long[] written = relocated(elf, lo, hi);
     List<long[]> kept = new ArrayList<>();
     for (long[] s : spans) {
       long start = s[1];
@@ -172,8 +178,12 @@ public final class IslandSpace {
   }
 
   /** The addresses the dynamic relocations write, sorted: such words are data. */
-  private static long[] relocated(ElfFile elf) {
-    List<Long> at = new ArrayList<>();
+  private static long[] relocated(ElfFile elf, long lo, long hi) {
+    // Only the offsets inside [lo, hi), where the spans are: a large library has about a million
+    // relocations, and a search of the code segments' tails alone needs none of them (boxing and
+    // sorting them all took most of patch's island search: docs/performance.md, "Fourth round").
+    long[] at = new long[64];
+    int n = 0;
     ByteOrder order =
         elf.header().isLittleEndian() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
     try {
@@ -185,13 +195,19 @@ public final class IslandSpace {
         }
         ByteBuffer b = elf.slice(s.offset(), s.size() - s.size() % entry).order(order);
         for (int i = 0; i < b.limit() / entry; i++) {
-          at.add(b.getLong(i * entry));
+          long offset = b.getLong(i * entry);
+          if (offset >= lo && offset < hi) {
+            if (n == at.length) {
+              at = Arrays.copyOf(at, 2 * n);
+            }
+            at[n++] = offset;
+          }
         }
       }
     } catch (ElfException | IndexOutOfBoundsException e) {
       return new long[] {Long.MIN_VALUE, Long.MAX_VALUE - 1}; // unreadable: trust no padding
     }
-    long[] out = at.stream().mapToLong(Long::longValue).toArray();
+    long[] out = Arrays.copyOf(at, n);
     Arrays.sort(out);
     return out;
   }
