@@ -1,5 +1,6 @@
 package dev.a64patch.cli;
 
+import dev.a64patch.core.demangle.CxxFilt;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -22,6 +23,8 @@ final class CdsTraining {
   public static void main(String[] args) throws IOException {
     Path program = Path.of(args[0]);
     Path work = Files.createTempDirectory("a64patch-cds");
+    Preload.begin(new String[] {"scan"}); // its classes too, as Main starts it
+    CxxFilt.shared().demangle("_Z1fv"); // the test program is C: no name of it is demangled
     try {
       Path patched = work.resolve("patched");
       Path restored = work.resolve("restored");
@@ -45,6 +48,7 @@ final class CdsTraining {
         cl.execute(argv);
       }
     } finally {
+      CxxFilt.closeShared();
       try (Stream<Path> files = Files.walk(work)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(p);
