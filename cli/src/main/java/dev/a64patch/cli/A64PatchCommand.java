@@ -36,11 +36,12 @@ final class A64PatchCommand implements Callable<Integer> {
   CommandSpec model() {
     spec = CommandModel.command("a64patch", this, DESCRIPTION, FOOTER);
     spec.addPositional(
-        CommandModel.positional(() -> files, v -> files = v, List.class, Path.class)
-            .arity("0..*")
-            .paramLabel("FILE")
-            .description("Files to patch (see 'a64patch patch --help').")
-            .build());
+        CommandModel.paths(
+            () -> files,
+            v -> files = v,
+            "0..*",
+            "FILE",
+            "Files to patch (see 'a64patch patch --help')."));
     patchOptions = new PatchOptionsMixin().addTo(spec);
     spec.addOption(
         CommandModel.option(() -> output, v -> output = v, Path.class)

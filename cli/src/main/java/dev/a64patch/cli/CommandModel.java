@@ -1,6 +1,8 @@
 package dev.a64patch.cli;
 
 import dev.a64patch.core.Version;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import picocli.CommandLine.IVersionProvider;
@@ -64,6 +66,20 @@ final class CommandModel {
       Supplier<T> get, Consumer<T> set, Class<?> type, Class<?>... elements) {
     Binding<T> b = new Binding<>(get, set);
     return PositionalParamSpec.builder().type(type).auxiliaryTypes(elements).getter(b).setter(b);
+  }
+
+  /** The paths a command works on: positional parameters, {@code arity} of them. */
+  static PositionalParamSpec paths(
+      Supplier<List<Path>> get,
+      Consumer<List<Path>> set,
+      String arity,
+      String label,
+      String description) {
+    return positional(get, set, List.class, Path.class)
+        .arity(arity)
+        .paramLabel(label)
+        .description(description)
+        .build();
   }
 
   /** A field of a command, as picocli reads and writes it. */

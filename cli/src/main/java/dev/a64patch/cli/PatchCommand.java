@@ -51,11 +51,8 @@ final class PatchCommand implements Callable<Integer> {
   CommandSpec model() {
     spec = CommandModel.command("patch", this, DESCRIPTION, FOOTER);
     spec.addPositional(
-        CommandModel.positional(() -> files, v -> files = v, List.class, Path.class)
-            .arity("1..*")
-            .paramLabel("FILE")
-            .description("ELF executables or shared libraries.")
-            .build());
+        CommandModel.paths(
+            () -> files, v -> files = v, "1..*", "FILE", "ELF executables or shared libraries."));
     patchOptions = new PatchOptionsMixin().addTo(spec);
     spec.addOption(
         CommandModel.option(() -> output, v -> output = v, Path.class)

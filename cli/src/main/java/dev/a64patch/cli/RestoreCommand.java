@@ -37,11 +37,8 @@ final class RestoreCommand implements Callable<Integer> {
   CommandSpec model() {
     spec = CommandModel.command("restore", this, DESCRIPTION, FOOTER);
     spec.addPositional(
-        CommandModel.positional(() -> files, v -> files = v, List.class, Path.class)
-            .arity("1..*")
-            .paramLabel("FILE")
-            .description("Files patched by a64patch.")
-            .build());
+        CommandModel.paths(
+            () -> files, v -> files = v, "1..*", "FILE", "Files patched by a64patch."));
     spec.addOption(
         CommandModel.option(() -> output, v -> output = v, Path.class)
             .names("-o", "--output")

@@ -56,11 +56,12 @@ final class ScanCommand implements Callable<Integer> {
   CommandSpec model() {
     spec = CommandModel.command("scan", this, DESCRIPTION, FOOTER);
     spec.addPositional(
-        CommandModel.positional(() -> paths, v -> paths = v, List.class, Path.class)
-            .arity("1..*")
-            .paramLabel("PATH")
-            .description("ELF files, directories and archives to scan.")
-            .build());
+        CommandModel.paths(
+            () -> paths,
+            v -> paths = v,
+            "1..*",
+            "PATH",
+            "ELF files, directories and archives to scan."));
     format = new FormatOption().addTo(spec);
     spec.addOption(
         CommandModel.option(() -> output, v -> output = v, Path.class)

@@ -41,11 +41,8 @@ final class VerifyCommand implements Callable<Integer> {
   CommandSpec model() {
     spec = CommandModel.command("verify", this, DESCRIPTION, FOOTER);
     spec.addPositional(
-        CommandModel.positional(() -> files, v -> files = v, List.class, Path.class)
-            .arity("1..*")
-            .paramLabel("FILE")
-            .description("Files patched by a64patch.")
-            .build());
+        CommandModel.paths(
+            () -> files, v -> files = v, "1..*", "FILE", "Files patched by a64patch."));
     format = new FormatOption().addTo(spec);
     spec.addOption(
         CommandModel.option(() -> allowUnpatched, v -> allowUnpatched = v, boolean.class)

@@ -149,12 +149,8 @@ class CxxFiltTest {
 
   @Test
   void oneProcessPerRunStartedOnlyForMangledNames() throws Exception {
-    adapter();
     Path log = dir.resolve("starts.log");
-    Path counting =
-        script("counting", "echo started >> '" + log + "'\nexec '" + oracle.executable() + "'");
-    try (CxxFilt filt =
-        new CxxFilt(Optional.of(List.of(counting.toString())), Duration.ofSeconds(30))) {
+    try (CxxFilt filt = counting(log)) {
       assertEquals(
           List.of("main", "lc_vct_x0", "weird name", "_Zweird name"),
           filt.demangle(List.of("main", "lc_vct_x0", "weird name", "_Zweird name")));
@@ -207,12 +203,8 @@ class CxxFiltTest {
    */
   @Test
   void startLaunchesTheProcessOnceAheadOfTheFirstName() throws Exception {
-    adapter();
     Path log = dir.resolve("starts.log");
-    Path counting =
-        script("counting", "echo started >> '" + log + "'\nexec '" + oracle.executable() + "'");
-    try (CxxFilt filt =
-        new CxxFilt(Optional.of(List.of(counting.toString())), Duration.ofSeconds(30))) {
+    try (CxxFilt filt = counting(log)) {
       filt.start();
       waitFor(() -> Files.exists(log));
       assertEquals(List.of("started"), Files.readAllLines(log), "started before any name");
@@ -256,6 +248,14 @@ class CxxFiltTest {
         .filter(ProcessHandle::isAlive)
         .filter(p -> p.info().command().orElse("").contains("c++filt"))
         .count();
+  }
+
+  /** An adapter over c++filt that appends a line "started" to {@code log} at each start. */
+  private CxxFilt counting(Path log) throws IOException {
+    adapter();
+    Path counting =
+        script("counting", "echo started >> '" + log + "'\nexec '" + oracle.executable() + "'");
+    return new CxxFilt(Optional.of(List.of(counting.toString())), Duration.ofSeconds(30));
   }
 
   private Path script(String name, String body) throws IOException {
