@@ -32,6 +32,15 @@ final class A64PatchCommand implements Callable<Integer> {
   Path output;
   boolean dryRun;
 
+  /**
+   * The model without the options and files of {@code a64patch FILE}, for a run whose first
+   * argument names a subcommand: about a third of such a run's model building.
+   */
+  CommandSpec bareModel() {
+    spec = CommandModel.command("a64patch", this, DESCRIPTION, FOOTER);
+    return spec;
+  }
+
   /** The command's picocli model, bound to this object's fields. */
   CommandSpec model() {
     spec = CommandModel.command("a64patch", this, DESCRIPTION, FOOTER);

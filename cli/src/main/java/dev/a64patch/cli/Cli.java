@@ -48,9 +48,12 @@ public final class Cli {
    * of them are, so listings and messages are the same as with the whole model.
    */
   public static CommandLine commandLine(String[] args) {
-    CommandLine cl = new CommandLine(new A64PatchCommand().model());
     String first = args.length > 0 ? args[0] : "";
-    if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+    boolean one = SUBCOMMANDS.containsKey(first) && !first.equals("help");
+    // The top-level options serve only 'a64patch FILE': a subcommand's run leaves them out.
+    A64PatchCommand top = new A64PatchCommand();
+    CommandLine cl = new CommandLine(one ? top.bareModel() : top.model());
+    if (one) {
       cl.addSubcommand(first, SUBCOMMANDS.get(first).get());
     } else {
       SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));

@@ -15,6 +15,18 @@ class CliStartupTest {
     assertEquals(Set.of("scan"), cl.getSubcommands().keySet());
   }
 
+  /** The top-level patch options serve only 'a64patch FILE': a subcommand's run leaves them out. */
+  @Test
+  void aSubcommandRunLeavesOutTheTopLevelPatchOptions() {
+    var bare = Cli.commandLine(new String[] {"scan", "x.so"}).getCommandSpec();
+    assertEquals(
+        Set.of("--help", "--version"),
+        Set.copyOf(bare.options().stream().map(o -> o.longestName()).toList()));
+    assertTrue(bare.positionalParameters().isEmpty());
+    var full = Cli.commandLine(new String[] {"lib.so"}).getCommandSpec();
+    assertTrue(full.findOption("--strategy") != null && !full.positionalParameters().isEmpty());
+  }
+
   @Test
   void helpAndDefaultPatchBuildEverySubcommand() {
     for (String[] args : new String[][] {{}, {"--help"}, {"help"}, {"lib.so"}}) {
