@@ -410,6 +410,7 @@ final class EvidenceIndex {
       int r, CodeRegion region, int from, int to, boolean oddWord, int regionEnd) {
     List<Hit> out = new ArrayList<>();
     long[] pairs = new long[CHUNK / 8];
+    int[] picked = new int[CHUNK / 4];
     LongBuffer words =
         bytes
             .duplicate()
@@ -422,7 +423,7 @@ final class EvidenceIndex {
     for (int chunk = from; chunk < to; chunk += CHUNK) {
       int n = Math.min(pairs.length, words.remaining());
       words.get(pairs, 0, n);
-      passPairs(r, region, pairs, n, chunk, delta, regionEnd, out);
+      passPairs(r, region, pairs, n, chunk, delta, regionEnd, picked, out);
     }
     if (oddWord) {
       int w = bytes.getInt(to);
@@ -442,23 +443,32 @@ final class EvidenceIndex {
       int base,
       long delta,
       int regionEnd,
+      int[] picked,
       List<Hit> out) {
-    // Branch prediction decides this loop's speed: one test per word that is rarely true, the
-    // B/BL target test (the commonest kind) inline, and the short-range kinds looked up only in
-    // chunks near a run, since anywhere else their pre-test fails for every word.
-    byte[] kinds = nearRun(base + delta, base + delta + 8L * n) ? KIND : LONG_RANGE_KIND;
+    // Branch prediction decides this loop's speed. About one word in nine has a kind worth a look
+    // (mostly B and BL), at random, so a test per word mispredicts often. So the first loop has
+    // no branch but its own: it writes down every word's index and advances the count by 1 only
+    // for those of a kind worth a look. The second looks at those alone, where the page test is
+    // rarely true. The short-range kinds are looked up only in chunks near a run, since anywhere
+    // else their pre-test fails for every word.
+    boolean near = nearRun(base + delta, base + delta + 8L * n);
+    byte[] kinds = near ? KIND : LONG_RANGE_KIND;
+    byte[] flags = near ? KIND_FLAG : LONG_RANGE_FLAG;
+    int count = 0;
     for (int i = 0; i < n; i++) {
       long x = pairs[i];
-      int off = base + 8 * i;
-      int w0 = (int) x;
-      int k0 = kinds[w0 >>> 24];
-      if (k0 != 0 && reaches(w0, k0, off + delta)) {
-        handle(r, region, off, regionEnd, w0, k0, out);
-      }
-      int w1 = (int) (x >>> 32);
-      int k1 = kinds[w1 >>> 24];
-      if (k1 != 0 && reaches(w1, k1, off + 4 + delta)) {
-        handle(r, region, off + 4, regionEnd, w1, k1, out);
+      picked[count] = 2 * i;
+      count += flags[(int) x >>> 24];
+      picked[count] = 2 * i + 1;
+      count += flags[(int) (x >>> 32) >>> 24];
+    }
+    for (int j = 0; j < count; j++) {
+      int k = picked[j];
+      int w = (int) (pairs[k >>> 1] >>> ((k & 1) << 5));
+      int kind = kinds[w >>> 24];
+      int off = base + 4 * k;
+      if (reaches(w, kind, off + delta)) {
+        handle(r, region, off, regionEnd, w, kind, out);
       }
     }
   }
@@ -487,6 +497,18 @@ final class EvidenceIndex {
     for (int top = 0; top < 256; top++) {
       int k = KIND[top];
       LONG_RANGE_KIND[top] = k == 1 || k == 2 || k == 7 ? (byte) k : 0;
+    }
+  }
+
+  /** 1 where {@link #KIND} (or {@link #LONG_RANGE_KIND}) names a kind, else 0. */
+  private static final byte[] KIND_FLAG = new byte[256];
+
+  private static final byte[] LONG_RANGE_FLAG = new byte[256];
+
+  static {
+    for (int top = 0; top < 256; top++) {
+      KIND_FLAG[top] = KIND[top] != 0 ? (byte) 1 : 0;
+      LONG_RANGE_FLAG[top] = LONG_RANGE_KIND[top] != 0 ? (byte) 1 : 0;
     }
   }
 
@@ -890,6 +912,11 @@ final class EvidenceIndex {
   /** Test hook: the number of references kept. */
   int hitCount() {
     return hits.size();
+  }
+
+  /** Test hook: the references kept, in the order kept, by name ("b-target from 0x1234"). */
+  List<String> hitNames() {
+    return hits.stream().map(Hit::what).toList();
   }
 
   @Override

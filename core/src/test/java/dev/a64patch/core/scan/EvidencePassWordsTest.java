@@ -1,0 +1,100 @@
+package dev.a64patch.core.scan;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.a64patch.elf.ElfFile;
+import dev.a64patch.elf.ElfSection;
+import dev.a64patch.testing.Tools;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The evidence pass reads the code a chunk at a time and picks the words worth a look in one loop
+ * before it tests them in another. Every word must be looked at once: here .text holds B and BL
+ * words to the candidate at the end, at three positions of every seven words (so they fall on every
+ * position against pairs and 16 KiB chunks), over more than 1 MiB (chunks far from the candidate
+ * and near it), and each must be found once, in address order.
+ */
+class EvidencePassWordsTest {
+  @TempDir Path dir;
+
+  private static final int REPEATS = 40_000;
+
+  @Test
+  void everyBranchToTheCandidateIsFoundOnce() throws Exception {
+    for (int extra = 0; extra <= 1; extra++) { // shifts the candidate against the chunks
+      String src =
+          String.join(
+              "\n",
+              ".text",
+              ".globl f",
+              ".type f, %function",
+              "f:",
+              ".rept " + REPEATS,
+              "  b .Lword",
+              "  nop",
+              "  bl .Lword",
+              "  nop",
+              "  nop",
+              "  b .Lword",
+              "  mov x0, x1",
+              ".endr",
+              "  nop\n".repeat(extra),
+              ".Lword: .inst 0xd53be040", // the encoding of mrs x0, cntvct_el0
+              ".size f, .-f",
+              "");
+      ElfFile elf = ElfFile.read(build(src, "lib" + extra + ".so"));
+      ElfSection text = elf.section(".text").orElseThrow();
+      long candidate = text.addr() + 4L * (7L * REPEATS + extra);
+      assertEquals(candidate + 4, text.addr() + text.size(), "the fixture's layout");
+      List<CodeRegion> regions = CodeRegion.of(elf);
+      int r = 0;
+      while (!regions.get(r).name().equals(".text")) {
+        r++;
+      }
+      long offset = text.offset() + (candidate - text.addr());
+      ByteBuffer bytes = elf.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      assertEquals(0xd53be040, bytes.getInt((int) offset), "the candidate's word");
+      EvidenceIndex index =
+          EvidenceIndex.build(elf, regions, bytes, List.of(new EvidenceIndex.Candidate(r, offset)));
+      List<String> want = new ArrayList<>();
+      for (long i = 0; i < REPEATS; i++) {
+        long at = text.addr() + 28 * i;
+        want.add("b-target from 0x" + Long.toHexString(at));
+        want.add("bl-target from 0x" + Long.toHexString(at + 8));
+        want.add("b-target from 0x" + Long.toHexString(at + 20));
+      }
+      List<String> got =
+          index.hitNames().stream().filter(h -> !h.startsWith("dynamic symbol")).toList();
+      assertEquals(want.size(), got.size(), "references found");
+      assertEquals(want, got);
+    }
+  }
+
+  private Path build(String src, String name) throws Exception {
+    Path s = dir.resolve(name + ".s");
+    Files.writeString(s, src);
+    Path o = dir.resolve(name + ".o");
+    Path so = dir.resolve(name);
+    run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", o.toString(), s.toString());
+    run(
+        Tools.require("aarch64-linux-gnu-ld").toString(),
+        "-shared",
+        "-o",
+        so.toString(),
+        o.toString());
+    return so;
+  }
+
+  private static void run(String... cmd) {
+    Tools.Result r = Tools.run(List.of(cmd), Duration.ofSeconds(60));
+    assertEquals(0, r.exitCode(), r.describe());
+  }
+}
