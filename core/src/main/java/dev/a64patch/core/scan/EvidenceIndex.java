@@ -95,7 +95,29 @@ final class EvidenceIndex {
 
   static EvidenceIndex build(
       ElfFile elf, List<CodeRegion> regions, ByteBuffer bytes, List<Candidate> candidates) {
+    return build(
+        elf,
+        regions,
+        bytes,
+        candidates,
+        Runtime.getRuntime().availableProcessors(),
+        WordMatcher.PARALLEL_BYTES,
+        WordMatcher.SLICE_BYTES);
+  }
+
+  /** {@link #build}, with the pass sliced as {@link WordMatcher#slices} is told: for tests. */
+  static EvidenceIndex build(
+      ElfFile elf,
+      List<CodeRegion> regions,
+      ByteBuffer bytes,
+      List<Candidate> candidates,
+      int threads,
+      int parallelBytes,
+      int sliceBytes) {
     EvidenceIndex x = new EvidenceIndex(elf, regions, bytes);
+    x.threads = threads;
+    x.parallelBytes = parallelBytes;
+    x.sliceBytes = sliceBytes;
     for (Candidate c : candidates) {
       x.runs.add(x.runBefore(c));
     }
@@ -366,9 +388,10 @@ final class EvidenceIndex {
    * The words of region {@code r} the pass examines: every whole word from firstWordOffset to the
    * region's end, read two at a time, and the last one on its own when their number is odd. (The
    * pass once stopped one pair short and read only the odd word, so the last word of a region with
-   * an even number of words was never examined: EvidenceLastWordTest.) Regions of {@link
-   * WordMatcher#PARALLEL_BYTES} or more are cut into one slice per core; each slice keeps its own
-   * references, and they are joined in address order, as one sequential pass finds them.
+   * an even number of words was never examined: EvidenceLastWordTest.) Regions large enough are cut
+   * into slices as {@link WordMatcher#slices} says, several per core; each slice keeps its own
+   * references, and they are joined in address order, as one sequential pass finds them
+   * (EvidencePassWordsTest).
    */
   private void passOver(int r) {
     CodeRegion region = regions.get(r);
@@ -380,23 +403,15 @@ final class EvidenceIndex {
     int regionEnd = to + 3; // its last whole word starts at regionEnd - 4
     int pairsEnd = from + ((regionEnd - from) & ~7);
     boolean oddWord = regionEnd - pairsEnd >= 4;
-    int slices =
-        Math.min(
-            Runtime.getRuntime().availableProcessors(),
-            (pairsEnd - from) / WordMatcher.PARALLEL_BYTES);
+    int[] at = WordMatcher.slices(from, pairsEnd, threads, parallelBytes, sliceBytes);
+    int slices = at.length - 1;
     if (slices < 2) {
       hits.addAll(passSlice(r, region, from, pairsEnd, oddWord, to));
       return;
     }
-    int step = ((pairsEnd - from) / slices) & ~7;
     IntStream.range(0, slices)
         .parallel()
-        .mapToObj(
-            k -> {
-              boolean last = k == slices - 1;
-              int end = last ? pairsEnd : from + (k + 1) * step;
-              return passSlice(r, region, from + k * step, end, last && oddWord, to);
-            })
+        .mapToObj(k -> passSlice(r, region, at[k], at[k + 1], k == slices - 1 && oddWord, to))
         .toList()
         .forEach(hits::addAll);
   }
@@ -576,6 +591,13 @@ final class EvidenceIndex {
   private int blockShift;
 
   private boolean blockMap = true;
+
+  /** {@link WordMatcher#slices} for the pass: tests make them small. */
+  private int threads = Runtime.getRuntime().availableProcessors();
+
+  private int parallelBytes = WordMatcher.PARALLEL_BYTES;
+
+  private int sliceBytes = WordMatcher.SLICE_BYTES;
 
   /**
    * True when [t, t+size) (at most 16 bytes, touching [minLo, maxHi)) touches a marked block.

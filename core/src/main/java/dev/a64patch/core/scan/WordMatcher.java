@@ -43,25 +43,49 @@ public final class WordMatcher {
     return find(buffer, from, to, Runtime.getRuntime().availableProcessors());
   }
 
-  /** As {@link #find(ByteBuffer, int, int)} with at most {@code threads} slices. */
+  /** As {@link #find(ByteBuffer, int, int)} with {@code threads} cores to share the work. */
   int[] find(ByteBuffer buffer, int from, int to, int threads) {
-    int slices = Math.min(threads, (to - from) / PARALLEL_BYTES);
-    if (slices < 2) {
+    int[] at = slices(from, to, threads, PARALLEL_BYTES, SLICE_BYTES);
+    if (at.length == 2) {
       return findSequential(buffer, from, to);
     }
-    int step = ((to - from) / slices) & ~7;
-    return IntStream.range(0, slices)
+    return IntStream.range(0, at.length - 1)
         .parallel()
-        .mapToObj(
-            k ->
-                findSequential(
-                    buffer, from + k * step, k == slices - 1 ? to : from + (k + 1) * step))
+        .mapToObj(k -> findSequential(buffer, at[k], at[k + 1]))
         .flatMapToInt(IntStream::of)
         .toArray();
   }
 
   /** Below this a region is searched by the calling thread: a fork costs more than it saves. */
   static final int PARALLEL_BYTES = 16 << 20;
+
+  /**
+   * Bytes per slice of a region searched in parallel, about: several slices per core, so that a
+   * core that finishes early (the other one was shared with another process) takes the next slice
+   * instead of waiting.
+   */
+  static final int SLICE_BYTES = 4 << 20;
+
+  /**
+   * The bounds of the slices of [from, to): {@code from}, the inner bounds (each 8 bytes apart from
+   * the one before, times some number), {@code to}. One slice (two bounds) unless {@code threads}
+   * cores can each take {@code minBytes}; then one per core, or one per {@code sliceBytes} if that
+   * makes more.
+   */
+  static int[] slices(int from, int to, int threads, int minBytes, int sliceBytes) {
+    int perCore = Math.min(threads, (to - from) / minBytes);
+    if (perCore < 2) {
+      return new int[] {from, to};
+    }
+    int count = Math.max(perCore, (to - from) / sliceBytes);
+    int step = ((to - from) / count) & ~7;
+    int[] at = new int[count + 1];
+    for (int k = 0; k < count; k++) {
+      at[k] = from + k * step;
+    }
+    at[count] = to;
+    return at;
+  }
 
   private int[] findSequential(ByteBuffer buffer, int from, int to) {
     ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);

@@ -62,8 +62,10 @@ class EvidencePassWordsTest {
       long offset = text.offset() + (candidate - text.addr());
       ByteBuffer bytes = elf.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
       assertEquals(0xd53be040, bytes.getInt((int) offset), "the candidate's word");
-      EvidenceIndex index =
-          EvidenceIndex.build(elf, regions, bytes, List.of(new EvidenceIndex.Candidate(r, offset)));
+      List<EvidenceIndex.Candidate> candidates = List.of(new EvidenceIndex.Candidate(r, offset));
+      EvidenceIndex one = EvidenceIndex.build(elf, regions, bytes, candidates, 1, 1 << 30, 1);
+      EvidenceIndex sliced =
+          EvidenceIndex.build(elf, regions, bytes, candidates, 2, 64 << 10, (12 << 10) + 8);
       List<String> want = new ArrayList<>();
       for (long i = 0; i < REPEATS; i++) {
         long at = text.addr() + 28 * i;
@@ -71,10 +73,12 @@ class EvidencePassWordsTest {
         want.add("bl-target from 0x" + Long.toHexString(at + 8));
         want.add("b-target from 0x" + Long.toHexString(at + 20));
       }
-      List<String> got =
-          index.hitNames().stream().filter(h -> !h.startsWith("dynamic symbol")).toList();
-      assertEquals(want.size(), got.size(), "references found");
-      assertEquals(want, got);
+      for (EvidenceIndex index : List.of(one, sliced)) {
+        List<String> got =
+            index.hitNames().stream().filter(h -> !h.startsWith("dynamic symbol")).toList();
+        assertEquals(want.size(), got.size(), "references found");
+        assertEquals(want, got);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
@@ -97,19 +98,45 @@ class WordMatcherTest {
 
   @Test
   void parallelSlicesFindWhatOneThreadFinds() {
-    // Three slices of a buffer just over 3 x 16 MiB, with reads on both sides of every cut.
+    // A buffer just over 3 x 16 MiB, cut into slices for 3 cores, with reads on both sides of
+    // every cut.
     int size = 3 * WordMatcher.PARALLEL_BYTES + 12;
     ByteBuffer b = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
     Random random = new Random(7);
     for (int i = 0; i + 4 <= size; i += 4) b.putInt(i, random.nextInt());
-    int step = (size / 3) & ~7;
-    for (int cut : new int[] {step, 2 * step}) {
-      for (int at = cut - 8; at <= cut + 4; at += 4) b.putInt(at, SysReg.CNTVCT_EL0.mrs(1));
+    int[] cuts =
+        WordMatcher.slices(4, size, 3, WordMatcher.PARALLEL_BYTES, WordMatcher.SLICE_BYTES);
+    assertTrue(cuts.length - 1 > 3, "several slices per core: " + Arrays.toString(cuts));
+    for (int k = 1; k < cuts.length - 1; k++) {
+      for (int at = cuts[k] - 8; at <= cuts[k] + 4; at += 4) {
+        b.putInt(at, SysReg.CNTVCT_EL0.mrs(1));
+      }
     }
     b.putInt(size - 4, SysReg.CNTPCT_EL0.mrs(2));
     WordMatcher m = new WordMatcher(SysReg.all());
     int[] one = m.find(b, 4, size, 1);
     assertArrayEquals(one, m.find(b, 4, size, 3));
     assertEquals(naive(b, 4, size, SysReg.all()), boxed(one));
+  }
+
+  @Test
+  void slicesCoverTheRangeOnceOnWholeWordPairs() {
+    for (int size : new int[] {100, 4096, 4100, 1 << 20, (1 << 20) + 12, 3 << 20}) {
+      for (int threads : new int[] {1, 2, 3, 8}) {
+        int[] at = WordMatcher.slices(4, 4 + size, threads, 1024, 4096 + 8);
+        String what = size + " bytes, " + threads + " cores: " + Arrays.toString(at);
+        assertEquals(4, at[0], what);
+        assertEquals(4 + size, at[at.length - 1], what);
+        int perCore = Math.min(threads, size / 1024);
+        int want = perCore < 2 ? 1 : Math.max(perCore, size / (4096 + 8));
+        assertEquals(want, at.length - 1, what);
+        for (int k = 1; k < at.length; k++) {
+          assertTrue(at[k] > at[k - 1], what);
+          if (k < at.length - 1) {
+            assertEquals(0, (at[k] - at[k - 1]) % 8, what);
+          }
+        }
+      }
+    }
   }
 }
