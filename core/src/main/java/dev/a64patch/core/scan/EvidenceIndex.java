@@ -123,10 +123,7 @@ final class EvidenceIndex {
     }
     x.buildIntervals(LITERAL_MARGIN);
     x.buildPages();
-    for (int r = 0; r < regions.size(); r++) {
-      x.passOver(r);
-    }
-    x.dataReferences();
+    x.passes();
     return x;
   }
 
@@ -155,10 +152,7 @@ final class EvidenceIndex {
     }
     x.buildIntervals(0);
     x.buildPages();
-    for (int r = 0; r < regions.size(); r++) {
-      x.passOver(r);
-    }
-    x.dataReferences();
+    x.passes();
     x.hits.sort(Comparator.comparingInt(Hit::region).thenComparingLong(Hit::target));
     return x;
   }
@@ -353,6 +347,41 @@ final class EvidenceIndex {
   }
 
   // ---- step 2: one pass over the code ----------------------------------------------------
+
+  /**
+   * Steps 2 and 3: the references the code makes, then those that data makes, in that order. When
+   * the pass runs in parallel, step 3 (relocations, symbols: about 15 ms for a 100 MB library) runs
+   * on another core meanwhile, into a list of its own.
+   */
+  private void passes() {
+    long code = 0;
+    for (CodeRegion c : regions) {
+      code += c.size();
+    }
+    if (code < 2L * parallelBytes || threads < 2) {
+      for (int r = 0; r < regions.size(); r++) {
+        passOver(r);
+      }
+      dataReferences(hits);
+      return;
+    }
+    Aside<List<Hit>> data =
+        Aside.start(
+            () -> {
+              List<Hit> out = new ArrayList<>();
+              dataReferences(out);
+              return out;
+            });
+    try {
+      for (int r = 0; r < regions.size(); r++) {
+        passOver(r);
+      }
+    } catch (RuntimeException | Error e) {
+      data.join(); // nothing left running
+      throw e;
+    }
+    hits.addAll(data.join());
+  }
 
   /**
    * Instruction kinds by the top byte of the word, so that the pass does one table lookup for the
@@ -779,16 +808,16 @@ final class EvidenceIndex {
 
   // ---- step 3: addresses that data takes ---------------------------------------------------
 
-  private void dataReferences() {
+  private void dataReferences(List<Hit> out) {
     try {
-      entryPoint();
-      dynamicSymbols();
+      entryPoint(out);
+      dynamicSymbols(out);
       for (ElfSection s : elf.sections()) {
         if (s.type() == SHT_RELA && s.entsize() == RELA64.size() && s.hasFileData()) {
-          relocations(s);
+          relocations(s, out);
         } else if (!perSection
             && (s.type() == SHT_INIT_ARRAY || s.type() == SHT_FINI_ARRAY || s.type() == 16)) {
-          pointers(s);
+          pointers(s, out);
         }
       }
     } catch (ElfException | IndexOutOfBoundsException e) {
@@ -796,15 +825,15 @@ final class EvidenceIndex {
     }
   }
 
-  private void entryPoint() {
+  private void entryPoint(List<Hit> out) {
     long entry = elf.header().entry();
     int type = elf.header().type();
     if ((type == ET_EXEC || type == ET_DYN) && entry != 0) {
-      other(regionOf(entry), entry, "entry point");
+      other(regionOf(entry), entry, "entry point", out);
     }
   }
 
-  private void dynamicSymbols() {
+  private void dynamicSymbols(List<Hit> out) {
     if (perSection) {
       return;
     }
@@ -821,7 +850,7 @@ final class EvidenceIndex {
       }
       long v = t.value(i);
       if (interesting(-1, v, 4)) {
-        other(regionOf(v), v, "dynamic symbol " + t.name(i));
+        other(regionOf(v), v, "dynamic symbol " + t.name(i), out);
       }
     }
   }
@@ -843,7 +872,7 @@ final class EvidenceIndex {
 
   private static final int R_ADDEND = RELA64.offset("r_addend");
 
-  private void relocations(ElfSection s) {
+  private void relocations(ElfSection s, List<Hit> out) {
     int size = RELA64.size();
     ByteBuffer b = elf.slice(s.offset(), s.size() - s.size() % size).order(order());
     ElfSymbolTable symbols = linkedTable(s);
@@ -879,7 +908,7 @@ final class EvidenceIndex {
       int region = perSection ? regionOfSection(shndx) : regionOf(target);
       if (region >= 0 && interesting(region, target, 4)) {
         long at = b.getLong(i * size + R_OFFSET);
-        other(region, target, String.format("%s relocation at 0x%x", relocName(type), at));
+        other(region, target, String.format("%s relocation at 0x%x", relocName(type), at), out);
       }
     }
   }
@@ -908,7 +937,7 @@ final class EvidenceIndex {
   }
 
   /** .init_array, .fini_array, .preinit_array: code addresses (non-zero in files without RELA). */
-  private void pointers(ElfSection s) {
+  private void pointers(ElfSection s, List<Hit> out) {
     if (!s.hasFileData() || s.type() == SHT_NOBITS) {
       return;
     }
@@ -916,14 +945,14 @@ final class EvidenceIndex {
     for (int i = 0; i < b.limit() / 8; i++) {
       long v = b.getLong(i * 8);
       if (v != 0 && interesting(-1, v, 4)) {
-        other(regionOf(v), v, String.format("%s entry at 0x%x", s.name(), s.addr() + 8L * i));
+        other(regionOf(v), v, String.format("%s entry at 0x%x", s.name(), s.addr() + 8L * i), out);
       }
     }
   }
 
-  private void other(int region, long target, String what) {
+  private void other(int region, long target, String what, List<Hit> out) {
     if (region >= 0) {
-      hits.add(new Hit(region, target, 4, null, 0, what));
+      out.add(new Hit(region, target, 4, null, 0, what));
     }
   }
 

@@ -67,12 +67,24 @@ public final class Scanner {
     if (candidates.isEmpty()) {
       return new ScanResult(elf.name(), elf.header().describe(), codeBytes, List.of(), notes);
     }
-    SymbolIndex symbols = SymbolIndex.of(elf);
+    // A large file's symbol index (about 10 ms for a 100 MB library) is read on another core
+    // while the evidence pass runs; a small file's first, on this thread.
+    Aside<SymbolIndex> pending =
+        codeBytes >= WordMatcher.PARALLEL_BYTES * 2L
+            ? Aside.start(() -> SymbolIndex.of(elf))
+            : Aside.done(SymbolIndex.of(elf));
     List<EvidenceIndex.Candidate> list = new ArrayList<>(candidates.size());
     for (long[] c : candidates) {
       list.add(new EvidenceIndex.Candidate((int) c[0], c[1]));
     }
-    EvidenceIndex evidence = EvidenceIndex.build(elf, regions, bytes, list);
+    EvidenceIndex evidence;
+    try {
+      evidence = EvidenceIndex.build(elf, regions, bytes, list);
+    } catch (RuntimeException | Error e) {
+      pending.join(); // the symbol index's failure first, as when it was read first
+      throw e;
+    }
+    SymbolIndex symbols = pending.join();
     List<Finding> findings = new ArrayList<>(candidates.size());
     try (InstructionDecoder decoder = InstructionDecoder.open()) {
       for (int i = 0; i < list.size(); i++) {
