@@ -28,8 +28,13 @@ final class Preload {
     Thread t =
         new Thread(
             () -> {
-              InstructionDecoder.load();
-              CxxFilt.startShared();
+              try {
+                InstructionDecoder.load();
+                CxxFilt.startShared();
+              } catch (RuntimeException | LinkageError e) {
+                // Not a stack trace on stderr: the command meets the same failure when it
+                // loads these itself, and reports it there.
+              }
             },
             "a64patch-preload");
     t.setDaemon(true);
