@@ -68,9 +68,11 @@ public final class Scanner {
       return new ScanResult(elf.name(), elf.header().describe(), codeBytes, List.of(), notes);
     }
     // A large file's symbol index (about 10 ms for a 100 MB library) is read on another core
-    // while the evidence pass runs; a small file's first, on this thread.
+    // while the evidence pass runs; a small file's first, on this thread (and any file's, with
+    // one core).
     Aside<SymbolIndex> pending =
         codeBytes >= WordMatcher.PARALLEL_BYTES * 2L
+                && Runtime.getRuntime().availableProcessors() > 1
             ? Aside.start(() -> SymbolIndex.of(elf))
             : Aside.done(SymbolIndex.of(elf));
     List<EvidenceIndex.Candidate> list = new ArrayList<>(candidates.size());
