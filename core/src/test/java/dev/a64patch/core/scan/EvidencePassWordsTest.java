@@ -27,6 +27,8 @@ class EvidencePassWordsTest {
 
   private static final int REPEATS = 40_000;
 
+  private static final int NEAR_REPEATS = 1_000;
+
   @Test
   void everyBranchToTheCandidateIsFoundOnce() throws Exception {
     for (int extra = 0; extra <= 1; extra++) { // shifts the candidate against the chunks
@@ -46,6 +48,13 @@ class EvidencePassWordsTest {
               "  b .Lword",
               "  mov x0, x1",
               ".endr",
+              ".rept " + NEAR_REPEATS, // short-range forms, within 32 KiB of the candidate
+              "  cbz x1, .Lword",
+              "  b.eq .Lword",
+              "  nop",
+              "  ldr w2, .Lword",
+              "  tbz x3, #1, .Lword",
+              ".endr",
               "  nop\n".repeat(extra),
               ".Lword: .inst 0xd53be040", // the encoding of mrs x0, cntvct_el0
               ".size f, .-f",
@@ -54,7 +63,7 @@ class EvidencePassWordsTest {
               "");
       ElfFile elf = ElfFile.read(build(src, "lib" + extra + ".so"));
       ElfSection text = elf.section(".text").orElseThrow();
-      long candidate = text.addr() + 4L * (7L * REPEATS + extra);
+      long candidate = text.addr() + 4L * (7L * REPEATS + 5L * NEAR_REPEATS + extra);
       assertEquals(candidate + 4, text.addr() + text.size(), "the fixture's layout");
       List<CodeRegion> regions = CodeRegion.of(elf);
       int r = 0;
@@ -75,6 +84,13 @@ class EvidencePassWordsTest {
         want.add("bl-target from 0x" + Long.toHexString(at + 8));
         want.add("b-target from 0x" + Long.toHexString(at + 20));
       }
+      for (long i = 0; i < NEAR_REPEATS; i++) {
+        long at = text.addr() + 28L * REPEATS + 20 * i;
+        want.add("cbz-target from 0x" + Long.toHexString(at));
+        want.add("b.cond-target from 0x" + Long.toHexString(at + 4));
+        want.add("ldr-literal from 0x" + Long.toHexString(at + 12));
+        want.add("tbz-target from 0x" + Long.toHexString(at + 16));
+      }
       long data = elf.section(".data").orElseThrow().addr();
       want.add("R_AARCH64_RELATIVE relocation at 0x" + Long.toHexString(data));
       for (EvidenceIndex index : List.of(one, sliced)) {
@@ -90,6 +106,37 @@ class EvidencePassWordsTest {
             want.size(), at, () -> where + ": " + got.get(at) + ", expected " + want.get(at));
       }
     }
+  }
+
+  /**
+   * A literal load whose 16 bytes begin before the code's first 64 KiB page and end on the
+   * candidate: in a relocatable object the code starts at address 0, and the load at 4 reads from
+   * -4. The page pre-test has no page below the first; the load must still count as data evidence.
+   */
+  @Test
+  void aLiteralLoadFromBeforeTheFirstPageIsEvidence() throws Exception {
+    String src =
+        String.join(
+            "\n",
+            ".text",
+            ".globl f",
+            ".type f, %function",
+            "f: .inst 0xd53be040", // the encoding of mrs x0, cntvct_el0, at address 0
+            "  ldr q0, . - 8",
+            "  ret",
+            ".size f, .-f",
+            "");
+    Path s = dir.resolve("neg.s");
+    Files.writeString(s, src);
+    Path o = dir.resolve("neg.o");
+    run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", o.toString(), s.toString());
+    ScanResult r = Scanner.scan(ElfFile.read(o), ScanOptions.defaults());
+    assertEquals(1, r.findings().size(), r.findings().toString());
+    Finding f = r.findings().get(0);
+    assertTrue(
+        f.evidence().data().contains("ldr-literal from 0x4"),
+        "the load from -4 is data evidence: " + f.evidence());
+    assertNotEquals(Confidence.HIGH, f.confidence(), f.toString());
   }
 
   private Path build(String src, String name) throws Exception {
