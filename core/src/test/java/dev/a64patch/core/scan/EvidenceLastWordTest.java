@@ -3,11 +3,8 @@ package dev.a64patch.core.scan;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.elf.ElfFile;
-import dev.a64patch.testing.Tools;
-import java.nio.file.Files;
+import dev.a64patch.testing.Assembled;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,22 +46,6 @@ class EvidenceLastWordTest {
   }
 
   private Path build(String src, String name) throws Exception {
-    Path s = dir.resolve(name + ".s");
-    Files.writeString(s, src);
-    Path o = dir.resolve(name + ".o");
-    Path so = dir.resolve(name);
-    run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", o.toString(), s.toString());
-    run(
-        Tools.require("aarch64-linux-gnu-ld").toString(),
-        "-shared",
-        "-o",
-        so.toString(),
-        o.toString());
-    return so;
-  }
-
-  private static void run(String... cmd) {
-    Tools.Result r = Tools.run(List.of(cmd), Duration.ofSeconds(60));
-    assertEquals(0, r.exitCode(), r.describe());
+    return Assembled.sharedLibrary(dir, name, src);
   }
 }

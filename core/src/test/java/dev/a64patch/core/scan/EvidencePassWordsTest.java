@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSection;
+import dev.a64patch.testing.Assembled;
 import dev.a64patch.testing.Tools;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -129,7 +129,7 @@ class EvidencePassWordsTest {
     Path s = dir.resolve("neg.s");
     Files.writeString(s, src);
     Path o = dir.resolve("neg.o");
-    run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", o.toString(), s.toString());
+    Tools.runOk(Tools.require("aarch64-linux-gnu-as").toString(), "-o", o.toString(), s.toString());
     ScanResult r = Scanner.scan(ElfFile.read(o), ScanOptions.defaults());
     assertEquals(1, r.findings().size(), r.findings().toString());
     Finding f = r.findings().get(0);
@@ -140,22 +140,6 @@ class EvidencePassWordsTest {
   }
 
   private Path build(String src, String name) throws Exception {
-    Path s = dir.resolve(name + ".s");
-    Files.writeString(s, src);
-    Path o = dir.resolve(name + ".o");
-    Path so = dir.resolve(name);
-    run(Tools.require("aarch64-linux-gnu-as").toString(), "-o", o.toString(), s.toString());
-    run(
-        Tools.require("aarch64-linux-gnu-ld").toString(),
-        "-shared",
-        "-o",
-        so.toString(),
-        o.toString());
-    return so;
-  }
-
-  private static void run(String... cmd) {
-    Tools.Result r = Tools.run(List.of(cmd), Duration.ofSeconds(60));
-    assertEquals(0, r.exitCode(), r.describe());
+    return Assembled.sharedLibrary(dir, name, src);
   }
 }
