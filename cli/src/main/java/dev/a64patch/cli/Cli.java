@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Builds the configured picocli command line; tests use it with their own writers. */
 public final class Cli {
@@ -15,7 +16,7 @@ public final class Cli {
    * Every subcommand's model, in the order {@code --help} lists them. A run of {@code a64patch scan
    * ...} builds only the scan command's (docs/performance.md, "Start-up").
    */
-  private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+  private static final Map<String, Supplier<CommandSpec>> SUBCOMMANDS = new LinkedHashMap<>();
 
   static {
     // picocli registers type converters for java.sql and java.time classes by reflection,
@@ -49,11 +50,11 @@ public final class Cli {
    */
   public static CommandLine commandLine(String[] args) {
     String first = args.length > 0 ? args[0] : "";
-    boolean one = SUBCOMMANDS.containsKey(first) && !first.equals("help");
+    boolean onlyOne = SUBCOMMANDS.containsKey(first) && !first.equals("help");
     // The top-level options serve only 'a64patch FILE': a subcommand's run leaves them out.
     A64PatchCommand top = new A64PatchCommand();
-    CommandLine cl = new CommandLine(one ? top.bareModel() : top.model());
-    if (one) {
+    CommandLine cl = new CommandLine(onlyOne ? top.bareModel() : top.model());
+    if (onlyOne) {
       cl.addSubcommand(first, SUBCOMMANDS.get(first).get());
     } else {
       SUBCOMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
