@@ -1,10 +1,13 @@
 package dev.a64patch.testing;
 
+import dev.a64patch.core.scan.AArch64Check;
+import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -82,6 +85,17 @@ public final class Corpus {
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code p} read as an AArch64 ELF file, or empty when it is not one (or is malformed). */
+  public static Optional<ElfFile> readAArch64(Path p) throws IOException {
+    try {
+      ElfFile elf = ElfFile.read(p);
+      AArch64Check.require(elf);
+      return Optional.of(elf);
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
   }
 }
