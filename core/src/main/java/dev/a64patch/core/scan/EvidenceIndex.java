@@ -358,7 +358,7 @@ final class EvidenceIndex {
     for (CodeRegion c : regions) {
       code += c.size();
     }
-    if (code < 2L * parallelBytes || threads < 2) {
+    if (!WordMatcher.worthWorkAside(code, threads, parallelBytes)) {
       for (int r = 0; r < regions.size(); r++) {
         passOver(r);
       }

@@ -71,8 +71,8 @@ public final class Scanner {
     // while the evidence pass runs; a small file's first, on this thread (and any file's, with
     // one core).
     Aside<SymbolIndex> pending =
-        codeBytes >= WordMatcher.PARALLEL_BYTES * 2L
-                && Runtime.getRuntime().availableProcessors() > 1
+        WordMatcher.worthWorkAside(
+                codeBytes, Runtime.getRuntime().availableProcessors(), WordMatcher.PARALLEL_BYTES)
             ? Aside.start(() -> SymbolIndex.of(elf))
             : Aside.done(SymbolIndex.of(elf));
     List<EvidenceIndex.Candidate> list = new ArrayList<>(candidates.size());

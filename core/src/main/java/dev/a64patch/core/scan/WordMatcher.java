@@ -58,6 +58,14 @@ public final class WordMatcher {
   static final int PARALLEL_BYTES = 16 << 20;
 
   /**
+   * True when a file with {@code codeBytes} of code is worth reading something else on another of
+   * {@code threads} cores while its code is searched (the serial parts of a large scan).
+   */
+  static boolean worthWorkAside(long codeBytes, int threads, int minBytes) {
+    return threads > 1 && codeBytes >= 2L * minBytes;
+  }
+
+  /**
    * Bytes per slice of a region searched in parallel, about: several slices per core, so that a
    * core that finishes early (the other one was shared with another process) takes the next slice
    * instead of waiting.
