@@ -8,20 +8,38 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Gives the patched file what the file it replaces had: mode, owner and group (when permitted), and
- * every extended attribute the kernel lets us set: user.*, security.* (SELinux labels and {@code
- * security.capability}, which needs CAP_SETFCAP) and system.posix_acl_* (ACLs). What cannot be kept
- * is returned as a warning. The setuid, setgid and sticky bits are never carried over to a modified
- * executable: the caller warns about them.
+ * What the patched file must have of the file it replaces: mode, owner and group (when permitted),
+ * and every extended attribute the kernel lets us set: user.*, security.* (SELinux labels and
+ * {@code security.capability}, which needs CAP_SETFCAP) and system.posix_acl_* (ACLs). What cannot
+ * be kept is returned as a warning. The setuid, setgid and sticky bits are never carried over to a
+ * modified executable: the caller warns about them.
+ *
+ * <p>Read and applied apart: the writer reads while it writes the bytes (loading the C library
+ * through JNA takes about 20 ms), and applies after the last write, because a write to a file
+ * removes its {@code security.capability}.
+ *
+ * @param permissions null when the file system has no POSIX attributes: nothing is kept then
+ * @param xattrs each extended attribute, or what reading it failed with
  */
-final class FileMetadata {
-  private FileMetadata() {}
+record FileMetadata(
+    Set<PosixFilePermission> permissions,
+    UserPrincipal owner,
+    GroupPrincipal group,
+    int mode,
+    List<Xattr> xattrs) {
+
+  /** An extended attribute: its value, or the errno reading it failed with. */
+  record Xattr(String name, byte[] value, int errno) {}
 
   /** The Linux C library's xattr calls, on the link itself (l*), with errno on failure. */
   private interface LibC extends Library {
@@ -45,28 +63,34 @@ final class FileMetadata {
 
   private static final int SPECIAL_BITS = 07000;
 
+  /** The metadata of {@code from}. */
+  static FileMetadata read(Path from) throws IOException {
+    PosixFileAttributeView view = Files.getFileAttributeView(from, PosixFileAttributeView.class);
+    if (view == null) {
+      return new FileMetadata(null, null, null, 0, List.of());
+    }
+    PosixFileAttributes a = view.readAttributes();
+    return new FileMetadata(a.permissions(), a.owner(), a.group(), mode(from), xattrs(from));
+  }
+
   /**
-   * Copies mode, owner and extended attributes from {@code from} to {@code to}.
+   * Gives {@code to} this metadata.
    *
    * @return warnings about what was not kept, naming {@code name}
    */
-  static List<String> copy(Path from, Path to, String name) throws IOException {
+  List<String> applyTo(Path to, String name) throws IOException {
     List<String> warnings = new ArrayList<>();
-    PosixFileAttributeView fromView =
-        Files.getFileAttributeView(from, PosixFileAttributeView.class);
-    PosixFileAttributeView toView = Files.getFileAttributeView(to, PosixFileAttributeView.class);
-    if (fromView == null || toView == null) {
+    PosixFileAttributeView view = Files.getFileAttributeView(to, PosixFileAttributeView.class);
+    if (permissions == null || view == null) {
       return warnings;
     }
-    PosixFileAttributes a = fromView.readAttributes();
-    toView.setPermissions(a.permissions());
+    view.setPermissions(permissions);
     try {
-      toView.setGroup(a.group());
-      toView.setOwner(a.owner());
+      view.setGroup(group);
+      view.setOwner(owner);
     } catch (IOException e) {
       // Not permitted for a non-root user changing someone else's file: it keeps the caller's ids.
     }
-    int mode = mode(from);
     if ((mode & SPECIAL_BITS) != 0) {
       warnings.add(
           String.format(
@@ -76,7 +100,26 @@ final class FileMetadata {
               name, mode & 07777));
     }
     // After chown: changing the owner clears security.capability.
-    copyXattrs(from, to, name, warnings);
+    for (Xattr x : xattrs) {
+      int errno = x.errno();
+      if (errno == 0) {
+        try {
+          LIBC.lsetxattr(to.toString(), x.name(), x.value(), x.value().length, 0);
+        } catch (LastErrorException e) {
+          errno = e.getErrorCode();
+        }
+      }
+      if (errno != 0) {
+        warnings.add(
+            name
+                + ": extended attribute "
+                + x.name()
+                + " is not kept on the patched file (errno "
+                + errno
+                + (errno == 1 ? ": not permitted" : "")
+                + ")");
+      }
+    }
     return warnings;
   }
 
@@ -88,33 +131,26 @@ final class FileMetadata {
     }
   }
 
-  private static void copyXattrs(Path from, Path to, String name, List<String> warnings) {
+  private static List<Xattr> xattrs(Path from) {
     if (LIBC == null) {
-      return;
+      return List.of();
     }
     String src = from.toString();
-    String dst = to.toString();
     List<String> names;
     try {
       names = list(src);
     } catch (LastErrorException e) {
-      return; // the file system has no extended attributes
+      return List.of(); // the file system has no extended attributes
     }
+    List<Xattr> out = new ArrayList<>();
     for (String attr : names) {
       try {
-        byte[] value = get(src, attr);
-        LIBC.lsetxattr(dst, attr, value, value.length, 0);
+        out.add(new Xattr(attr, get(src, attr), 0));
       } catch (LastErrorException e) {
-        warnings.add(
-            name
-                + ": extended attribute "
-                + attr
-                + " is not kept on the patched file (errno "
-                + e.getErrorCode()
-                + (e.getErrorCode() == 1 ? ": not permitted" : "")
-                + ")");
+        out.add(new Xattr(attr, null, e.getErrorCode()));
       }
     }
+    return out;
   }
 
   private static List<String> list(String path) {

@@ -1,6 +1,7 @@
 package dev.a64patch.core.patch;
 
 import dev.a64patch.core.io.Mapped;
+import dev.a64patch.core.io.Meanwhile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -70,28 +71,9 @@ public final class PatchWriter {
     Path tmp = temporary(target, "");
     boolean done = false;
     try {
-      String sha;
-      try (FileChannel out = hooks.channel(createTemporary(tmp, target))) {
-        sha = render(source, image, out);
-        out.force(true);
-      } catch (java.nio.file.FileSystemException e) {
-        throw e;
-      } catch (IOException e) {
-        // "No space left on device" alone does not say which file could not be written.
-        throw new java.nio.file.FileSystemException(
-            target.toString(),
-            null,
-            "cannot write the result ("
-                + (e.getMessage() == null ? "write error" : e.getMessage())
-                + "); nothing was changed");
-      }
-      checkDigest(image, sha, target);
       List<String> warnings =
-          FileMetadata.copy(
-              Files.exists(target) ? target : source.path(), tmp, destination.toString());
+          writeAndProve(source, image, destination.toString(), target, tmp, hooks, proof);
       hooks.written(tmp);
-      source.stamp().requireUnchanged(source.path());
-      proof.check(tmp);
       source.stamp().requireUnchanged(source.path()); // as late as possible before the rename
       try {
         Files.move(
@@ -107,6 +89,57 @@ public final class PatchWriter {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /**
+   * The temporary file, complete, synced and proved, in steps; the two that wait on the kernel run
+   * beside the others (docs/performance.md, "Fifth round"):
+   *
+   * <ol>
+   *   <li>create it;
+   *   <li>read the metadata of the file it replaces, on another thread while
+   *   <li>the bytes are written;
+   *   <li>give it that metadata, after the last write (a write removes {@code
+   *       security.capability});
+   *   <li>fsync it, on another thread while
+   *   <li>its digest is checked, the source is checked unchanged, and the proof reads it back: the
+   *       page cache holds what the disk will, so the proof need not wait for the disk;
+   *   <li>wait for the fsync, whose failure (a full disk surfaces there too) fails the write.
+   * </ol>
+   *
+   * @return warnings about metadata that was not kept
+   */
+  private static List<String> writeAndProve(
+      Source source, FileEdits image, String name, Path target, Path tmp, Hooks hooks, Proof proof)
+      throws IOException {
+    try (FileChannel out = hooks.channel(createTemporary(tmp, target))) {
+      Path replaced = Files.exists(target) ? target : source.path();
+      Meanwhile<FileMetadata> metadata =
+          Meanwhile.start("metadata", () -> FileMetadata.read(replaced));
+      String sha;
+      try {
+        sha = naming(target, () -> render(source, image, out));
+      } finally {
+        metadata.await();
+      }
+      List<String> warnings = metadata.join().applyTo(tmp, name);
+      Meanwhile<Void> synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out)));
+      try {
+        checkDigest(image, sha, target);
+        source.stamp().requireUnchanged(source.path());
+        proof.check(tmp);
+      } catch (IOException | RuntimeException | Error e) {
+        synced.await(); // the channel closes and the file goes: the fsync must be over
+        throw e;
+      }
+      synced.join();
+      return warnings;
+    }
+  }
+
+  private static Void force(FileChannel out) throws IOException {
+    out.force(true);
+    return null;
   }
 
   /**
@@ -131,6 +164,25 @@ public final class PatchWriter {
       return out.map(FileChannel.MapMode.READ_ONLY, 0, image.length());
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Runs a write of the result; an error names the destination ("No space left on device" alone
+   * does not say which file could not be written). File system errors name their file already.
+   */
+  private static <T> T naming(Path target, Meanwhile.Work<T> write) throws IOException {
+    try {
+      return write.run();
+    } catch (java.nio.file.FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new java.nio.file.FileSystemException(
+          target.toString(),
+          null,
+          "cannot write the result ("
+              + (e.getMessage() == null ? "write error" : e.getMessage())
+              + "); nothing was changed");
     }
   }
 

@@ -11,17 +11,27 @@ import java.nio.channels.WritableByteChannel;
 /**
  * A FileChannel that fails with "No space left on device" once {@code budget} bytes have been
  * written through it, or a positional write would reach past file offset {@code budget}: the writer
- * skips blocks of zeros (holes), so the bytes it writes can be fewer than the file's length.
+ * skips blocks of zeros (holes), so the bytes it writes can be fewer than the file's length. Or,
+ * made by {@link #atFsync}, one whose writes succeed and whose fsync fails, as a full disk or a
+ * failing device reports delayed writes.
  */
 final class FailingChannel extends FileChannel {
   private final FileChannel delegate;
   private final long limit;
   private long budget;
+  private boolean failFsync;
 
   FailingChannel(FileChannel delegate, long budget) {
     this.delegate = delegate;
     this.budget = budget;
     this.limit = budget;
+  }
+
+  /** A channel whose fsync fails with "Input/output error". */
+  static FailingChannel atFsync(FileChannel delegate) {
+    FailingChannel c = new FailingChannel(delegate, Long.MAX_VALUE);
+    c.failFsync = true;
+    return c;
   }
 
   private void spend(long n) throws IOException {
@@ -76,6 +86,9 @@ final class FailingChannel extends FileChannel {
 
   @Override
   public void force(boolean metaData) throws IOException {
+    if (failFsync) {
+      throw new IOException("Input/output error (injected at fsync)");
+    }
     delegate.force(metaData);
   }
 

@@ -54,6 +54,34 @@ class FaultTest {
     }
   }
 
+  /**
+   * The fsync runs while the proof reads the result back (docs/performance.md, "Fifth round"): its
+   * failure must still fail the write, after a proof that passed.
+   */
+  @Test
+  void fsyncFailureDuringTheProofLeavesTheInputAndNothingElse() throws Exception {
+    Path file = TestData.copy("counters-gcc-pie", dir);
+    byte[] before = Files.readAllBytes(file);
+    PatchWriter.Hooks failing =
+        new PatchWriter.Hooks() {
+          @Override
+          public FileChannel channel(FileChannel c) {
+            return FailingChannel.atFsync(c);
+          }
+        };
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> Patcher.patch(file, file, PatchOptions.defaults(), false, failing));
+    assertEquals(
+        file
+            + ": cannot write the result (Input/output error (injected at fsync)); nothing was"
+            + " changed",
+        dev.a64patch.core.failure.Failures.describe(e));
+    assertArrayEquals(before, Files.readAllBytes(file));
+    assertEquals(Set.of("counters-gcc-pie"), Listing.names(dir));
+  }
+
   @Test
   void failureAfterTheWriteBeforeTheRenameLeavesTheInput() throws Exception {
     Path file = TestData.copy("libcounters.so", dir);
