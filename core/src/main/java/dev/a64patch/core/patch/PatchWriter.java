@@ -65,60 +65,110 @@ public final class PatchWriter {
   public static List<String> write(
       Source source, FileEdits image, Path destination, Hooks hooks, Proof proof)
       throws IOException {
+    try (Started out = start(source, destination, hooks, false)) {
+      return out.finish(image, proof);
+    }
+  }
+
+  /**
+   * Begins a result whose edits are not known yet: the temporary file is created now and, with
+   * {@code copyAhead}, the source's bytes are copied into it on another thread while the caller
+   * plans (patch: the result is the original plus a few words and what it appends). {@link
+   * Started#finish} completes it; closing it unfinished removes it.
+   */
+  static Started start(Source source, Path destination, Hooks hooks, boolean copyAhead)
+      throws IOException {
     Path target = target(destination);
-    Path dir = target.getParent();
-    removeStale(dir, target.getFileName().toString());
+    removeStale(target.getParent(), target.getFileName().toString());
     Path tmp = temporary(target, "");
-    boolean done = false;
-    try {
-      List<String> warnings =
-          writeAndProve(source, image, destination.toString(), target, tmp, hooks, proof);
+    FileChannel out = hooks.channel(createTemporary(tmp, target));
+    Meanwhile<String> copied =
+        copyAhead
+            ? Meanwhile.start(
+                "copy", () -> naming(target, () -> render(source, identity(source), out)))
+            : null;
+    return new Started(source, destination.toString(), target, tmp, out, copied, hooks);
+  }
+
+  private static FileEdits identity(Source source) {
+    return FileEdits.none(source.bytes().limit());
+  }
+
+  /** A result being written: {@link #finish} renames it into place, {@link #close} removes it. */
+  static final class Started implements AutoCloseable {
+    private final Source source;
+    private final String name;
+    private final Path target;
+    private final Path tmp;
+    private final FileChannel out;
+    private final Meanwhile<String> copied;
+    private final Hooks hooks;
+    private boolean open = true;
+    private boolean renamed;
+
+    private Started(
+        Source source,
+        String name,
+        Path target,
+        Path tmp,
+        FileChannel out,
+        Meanwhile<String> copied,
+        Hooks hooks) {
+      this.source = source;
+      this.name = name;
+      this.target = target;
+      this.tmp = tmp;
+      this.out = out;
+      this.copied = copied;
+      this.hooks = hooks;
+    }
+
+    /**
+     * Completes the result as {@code image}, proves it and renames it over the destination: the
+     * steps, of which the two that wait on the kernel run beside others (docs/performance.md,
+     * "Fifth round"):
+     *
+     * <ol>
+     *   <li>read the metadata of the file it replaces, on another thread while
+     *   <li>the bytes are written: the edits alone when the source was copied ahead, else all;
+     *   <li>give it that metadata, after the last write (a write removes {@code
+     *       security.capability});
+     *   <li>fsync it, on another thread while
+     *   <li>its digest is checked, the source is checked unchanged, and the proof reads it back:
+     *       the page cache holds what the disk will, so the proof need not wait for the disk;
+     *   <li>wait for the fsync, whose failure (a full disk surfaces there too) fails the write;
+     *   <li>check the source unchanged once more, rename, and sync the directory.
+     * </ol>
+     *
+     * @return warnings about metadata that was not kept (setuid bits, extended attributes)
+     */
+    List<String> finish(FileEdits image, Proof proof) throws IOException {
+      List<String> warnings;
+      try (out) {
+        open = false;
+        warnings = writeAndProve(image, proof);
+      }
       hooks.written(tmp);
       source.stamp().requireUnchanged(source.path()); // as late as possible before the rename
       try {
         Files.move(
             tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException(target + ": cannot rename atomically within " + dir, e);
+        throw new IOException(
+            target + ": cannot rename atomically within " + target.getParent(), e);
       }
-      syncDirectory(dir);
-      done = true;
+      renamed = true;
+      syncDirectory(target.getParent());
       return warnings;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
-      }
     }
-  }
 
-  /**
-   * The temporary file, complete, synced and proved, in steps; the two that wait on the kernel run
-   * beside the others (docs/performance.md, "Fifth round"):
-   *
-   * <ol>
-   *   <li>create it;
-   *   <li>read the metadata of the file it replaces, on another thread while
-   *   <li>the bytes are written;
-   *   <li>give it that metadata, after the last write (a write removes {@code
-   *       security.capability});
-   *   <li>fsync it, on another thread while
-   *   <li>its digest is checked, the source is checked unchanged, and the proof reads it back: the
-   *       page cache holds what the disk will, so the proof need not wait for the disk;
-   *   <li>wait for the fsync, whose failure (a full disk surfaces there too) fails the write.
-   * </ol>
-   *
-   * @return warnings about metadata that was not kept
-   */
-  private static List<String> writeAndProve(
-      Source source, FileEdits image, String name, Path target, Path tmp, Hooks hooks, Proof proof)
-      throws IOException {
-    try (FileChannel out = hooks.channel(createTemporary(tmp, target))) {
+    private List<String> writeAndProve(FileEdits image, Proof proof) throws IOException {
       Path replaced = Files.exists(target) ? target : source.path();
       Meanwhile<FileMetadata> metadata =
           Meanwhile.start("metadata", () -> FileMetadata.read(replaced));
       String sha;
       try {
-        sha = naming(target, () -> render(source, image, out));
+        sha = naming(target, () -> writeBytes(image));
       } finally {
         metadata.await();
       }
@@ -134,6 +184,41 @@ public final class PatchWriter {
       }
       synced.join();
       return warnings;
+    }
+
+    /** Step 2; the SHA-256 of the result when the image must have a known one, else null. */
+    private String writeBytes(FileEdits image) throws IOException {
+      if (copied == null) {
+        return render(source, image, out);
+      }
+      copied.join();
+      if (image.sha256() != null || image.originalLength() != source.bytes().limit()) {
+        throw new IllegalStateException(
+            "copied ahead "
+                + source.bytes().limit()
+                + " bytes for a result that begins with "
+                + image.originalLength()
+                + (image.sha256() != null ? " and must have a known digest" : ""));
+      }
+      // Exactly, not sparsely: an edit of zeros may lie where the copy wrote other bytes.
+      image.forEachEdit(e -> writeFully(out, ByteBuffer.wrap(e.bytes()), e.offset()));
+      setLength(out, image.length());
+      return null;
+    }
+
+    /** Removes the result unless it was renamed into place (after the copy ahead is over). */
+    @Override
+    public void close() throws IOException {
+      if (copied != null) {
+        copied.await();
+      }
+      if (open) {
+        open = false;
+        out.close();
+      }
+      if (!renamed) {
+        Files.deleteIfExists(tmp);
+      }
     }
   }
 
@@ -252,12 +337,16 @@ public final class PatchWriter {
               });
           return null;
         });
-    out.truncate(image.length());
-    if (out.size() < image.length()) {
-      // The result ends in a hole: the last byte gives the file its length.
-      writeFully(out, ByteBuffer.wrap(new byte[1]), image.length() - 1);
-    }
+    setLength(out, image.length());
     return digest == null ? null : Sha256.hex(digest);
+  }
+
+  private static void setLength(FileChannel out, long length) throws IOException {
+    out.truncate(length);
+    if (out.size() < length) {
+      // The result ends in a hole: the last byte gives the file its length.
+      writeFully(out, ByteBuffer.wrap(new byte[1]), length - 1);
+    }
   }
 
   /** The unit of {@link #writeSparse}: the smallest page and file system block in common use. */

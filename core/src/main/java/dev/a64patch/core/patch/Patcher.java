@@ -65,11 +65,8 @@ public final class Patcher {
     Optional<Manifest> existing = Manifest.read(elf);
     if (existing.isPresent()) {
       if (existing.get().options().equals(Manifest.Options.of(options))) {
-        List<String> warnings = List.of();
-        if (!dryRun && !same(source.path(), output)) {
-          warnings = PatchWriter.write(source, identity(elf), output, hooks);
-        }
-        return new Outcome(Result.ALREADY_PATCHED, null, warnings);
+        return new Outcome(
+            Result.ALREADY_PATCHED, null, dryRun ? List.of() : copy(source, output, hooks));
       }
       return repatch(source, output, options, dryRun, hooks);
     }
@@ -85,37 +82,54 @@ public final class Patcher {
     Sha256.Pending originalSha256 = dryRun ? null : Sha256.Pending.start(elf.bytes());
     try {
       ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
-      PatchPlan plan = Planner.plan(elf, scan, options);
       if (dryRun) {
-        return new Outcome(Result.DRY_RUN, plan);
+        return new Outcome(Result.DRY_RUN, Planner.plan(elf, scan, options));
       }
-      if (plan.isEmpty()) {
+      if (scan.findings().isEmpty()) {
         originalSha256.cancel();
-        List<String> warnings = List.of();
-        if (!same(source.path(), output)) {
-          warnings = PatchWriter.write(source, identity(elf), output, hooks);
+        return new Outcome(
+            Result.NOTHING_TO_PATCH, Planner.plan(elf, scan, options), copy(source, output, hooks));
+      }
+      // The result is the original plus a few words and what is appended: its bytes are copied
+      // into place on another core while the plan is made (docs/performance.md, "Fifth round").
+      try (PatchWriter.Started out = PatchWriter.start(source, output, hooks, true)) {
+        PatchPlan plan = Planner.plan(elf, scan, options);
+        if (plan.isEmpty()) {
+          originalSha256.cancel();
+          List<String> warnings =
+              same(source.path(), output)
+                  ? List.of()
+                  : out.finish(identity(elf), PatchWriter.Proof.NONE);
+          return new Outcome(Result.NOTHING_TO_PATCH, plan, warnings);
         }
-        return new Outcome(Result.NOTHING_TO_PATCH, plan, warnings);
+        FileEdits image = ImageBuilder.build(elf, plan, originalSha256::get);
+        if (image.length() > ElfFile.MAX_SIZE) {
+          throw new PatchException(
+              source.path().toString(),
+              String.format(
+                  "the patched file would be %d bytes; a64patch reads files of at most %d bytes,"
+                      + " so it could not verify or restore it; nothing was written",
+                  image.length(), ElfFile.MAX_SIZE));
+        }
+        return new Outcome(
+            Result.PATCHED,
+            plan,
+            out.finish(image, proof(output, elf.bytes(), originalSha256.get())));
       }
-      FileEdits image = ImageBuilder.build(elf, plan, originalSha256::get);
-      if (image.length() > ElfFile.MAX_SIZE) {
-        throw new PatchException(
-            source.path().toString(),
-            String.format(
-                "the patched file would be %d bytes; a64patch reads files of at most %d bytes, so"
-                    + " it could not verify or restore it; nothing was written",
-                image.length(), ElfFile.MAX_SIZE));
-      }
-      return new Outcome(
-          Result.PATCHED,
-          plan,
-          PatchWriter.write(
-              source, image, output, hooks, proof(output, elf.bytes(), originalSha256.get())));
     } finally {
       if (originalSha256 != null) {
         originalSha256.cancel();
       }
     }
+  }
+
+  /** The source as it is, to {@code output} unless that is the source itself. */
+  private static List<String> copy(Source source, Path output, PatchWriter.Hooks hooks)
+      throws IOException {
+    if (same(source.path(), output)) {
+      return List.of();
+    }
+    return PatchWriter.write(source, identity(source.elf()), output, hooks);
   }
 
   /**
