@@ -58,14 +58,18 @@ public final class Meanwhile<T> {
   }
 
   /**
-   * Waits for the work without its outcome: on a path that already fails, so that nothing still
-   * runs on a file about to be removed.
+   * Waits for each work that was started (nulls are skipped) without its outcome: on a path that
+   * already fails, so that nothing still runs on a file about to be removed.
    */
-  public void await() {
-    try {
-      result.join();
-    } catch (CompletionException | java.util.concurrent.CancellationException e) {
-      // The caller's own failure is the one reported.
+  public static void awaitAll(Meanwhile<?>... works) {
+    for (Meanwhile<?> m : works) {
+      if (m != null) {
+        try {
+          m.result.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+          // The caller's own failure is the one reported.
+        }
+      }
     }
   }
 }

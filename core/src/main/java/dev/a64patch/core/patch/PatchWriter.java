@@ -13,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -82,7 +81,7 @@ public final class PatchWriter {
     removeStale(target.getParent(), target.getFileName().toString());
     Path tmp = temporary(target, "");
     FileChannel out = hooks.channel(createTemporary(tmp, target));
-    Meanwhile<String> copied =
+    Meanwhile<Void> copied =
         copyAhead
             ? Meanwhile.start(
                 "copy", () -> naming(target, () -> render(source, identity(source), out)))
@@ -101,7 +100,7 @@ public final class PatchWriter {
     private final Path target;
     private final Path tmp;
     private final FileChannel out;
-    private final Meanwhile<String> copied;
+    private final Meanwhile<Void> copied;
     private final Hooks hooks;
     private boolean open = true;
     private boolean renamed;
@@ -112,7 +111,7 @@ public final class PatchWriter {
         Path target,
         Path tmp,
         FileChannel out,
-        Meanwhile<String> copied,
+        Meanwhile<Void> copied,
         Hooks hooks) {
       this.source = source;
       this.name = name;
@@ -125,11 +124,13 @@ public final class PatchWriter {
 
     /**
      * Completes the result as {@code image}, proves it and renames it over the destination: the
-     * steps, of which the two that wait on the kernel run beside others (docs/performance.md,
-     * "Fifth round"):
+     * steps, of which those that wait on the kernel or need only the source run beside others
+     * (docs/performance.md, "Fifth round"):
      *
      * <ol>
-     *   <li>read the metadata of the file it replaces, on another thread while
+     *   <li>read the metadata of the file it replaces, and digest the result from the source and
+     *       the edits when it must have a known digest (a restored original), on other threads
+     *       while
      *   <li>the bytes are written: the edits alone when the source was copied ahead, else all;
      *   <li>give it that metadata, after the last write (a write removes {@code
      *       security.capability});
@@ -166,28 +167,26 @@ public final class PatchWriter {
       Path replaced = Files.exists(target) ? target : source.path();
       Meanwhile<FileMetadata> metadata =
           Meanwhile.start("metadata", () -> FileMetadata.read(replaced));
-      String sha;
+      Meanwhile<String> digest = digesting(source, image);
+      Meanwhile<Void> synced = null;
       try {
-        sha = naming(target, () -> writeBytes(image));
-      } finally {
-        metadata.await();
-      }
-      List<String> warnings = metadata.join().applyTo(tmp, name);
-      Meanwhile<Void> synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out)));
-      try {
-        checkDigest(image, sha, target);
+        naming(target, () -> writeBytes(image));
+        List<String> warnings = metadata.join().applyTo(tmp, name);
+        synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out)));
+        checkDigest(image, digest, target);
         source.stamp().requireUnchanged(source.path());
         proof.check(tmp);
+        synced.join();
+        return warnings;
       } catch (IOException | RuntimeException | Error e) {
-        synced.await(); // the channel closes and the file goes: the fsync must be over
+        // The channel closes and the file goes: nothing may still run on them.
+        Meanwhile.awaitAll(metadata, digest, synced);
         throw e;
       }
-      synced.join();
-      return warnings;
     }
 
-    /** Step 2; the SHA-256 of the result when the image must have a known one, else null. */
-    private String writeBytes(FileEdits image) throws IOException {
+    /** Step 2: all of the image, or its edits alone over the copy made ahead. */
+    private Void writeBytes(FileEdits image) throws IOException {
       if (copied == null) {
         return render(source, image, out);
       }
@@ -209,9 +208,7 @@ public final class PatchWriter {
     /** Removes the result unless it was renamed into place (after the copy ahead is over). */
     @Override
     public void close() throws IOException {
-      if (copied != null) {
-        copied.await();
-      }
+      Meanwhile.awaitAll(copied);
       if (open) {
         open = false;
         out.close();
@@ -244,8 +241,14 @@ public final class PatchWriter {
             StandardOpenOption.CREATE_NEW,
             StandardOpenOption.READ,
             StandardOpenOption.WRITE)) {
-      String sha = render(source, image, out);
-      checkDigest(image, sha, target);
+      Meanwhile<String> digest = digesting(source, image);
+      try {
+        render(source, image, out);
+        checkDigest(image, digest, target);
+      } catch (IOException | RuntimeException | Error e) {
+        Meanwhile.awaitAll(digest);
+        throw e;
+      }
       return out.map(FileChannel.MapMode.READ_ONLY, 0, image.length());
     } finally {
       Files.deleteIfExists(tmp);
@@ -271,7 +274,9 @@ public final class PatchWriter {
     }
   }
 
-  private static void checkDigest(FileEdits image, String sha, Path target) {
+  private static void checkDigest(FileEdits image, Meanwhile<String> digest, Path target)
+      throws IOException {
+    String sha = digest == null ? null : digest.join();
     if (image.sha256() != null && !image.sha256().equals(sha)) {
       throw new PatchException(
           target.toString(),
@@ -314,13 +319,8 @@ public final class PatchWriter {
             + ".tmp");
   }
 
-  /**
-   * Writes the image through {@code out}. Returns the SHA-256 of what was written when the image
-   * must have a known one (a restored original), else null: a patch result has no recorded
-   * checksum, and a digest pass would cost as much as the whole copy.
-   */
-  private static String render(Source source, FileEdits image, FileChannel out) throws IOException {
-    MessageDigest digest = image.sha256() == null ? null : Sha256.digest();
+  /** Writes the image through {@code out}. */
+  private static Void render(Source source, FileEdits image, FileChannel out) throws IOException {
     long[] at = {0};
     Mapped.guard(
         source.path(),
@@ -329,16 +329,27 @@ public final class PatchWriter {
               source.bytes(),
               chunk -> {
                 int n = chunk.remaining();
-                if (digest != null) {
-                  digest.update(chunk.duplicate());
-                }
                 write(source, out, chunk, at[0]);
                 at[0] += n;
               });
           return null;
         });
     setLength(out, image.length());
-    return digest == null ? null : Sha256.hex(digest);
+    return null;
+  }
+
+  /**
+   * The SHA-256 of the result, computed from the same bytes the writer reads, on another thread
+   * while it writes (for a restored original, whose digest the manifest records); null when the
+   * image has no recorded digest: a patch result has none, and the pass would cost as much as the
+   * whole copy.
+   */
+  private static Meanwhile<String> digesting(Source source, FileEdits image) {
+    if (image.sha256() == null) {
+      return null;
+    }
+    return Meanwhile.start(
+        "sha256", () -> Mapped.guard(source.path(), () -> image.digest(source.bytes())));
   }
 
   private static void setLength(FileChannel out, long length) throws IOException {
