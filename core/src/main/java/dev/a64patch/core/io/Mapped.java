@@ -2,9 +2,11 @@ package dev.a64patch.core.io;
 
 import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Files are read through memory mappings. When another process truncates a mapped file, reading a
@@ -91,5 +93,52 @@ public final class Mapped {
         null,
         "was truncated while a64patch was reading it (rebuilt or copied over?); nothing was"
             + " written, run again once it is stable");
+  }
+
+  /*
+   * Comparing mapped bytes. ByteBuffer.mismatch (and equals, compareTo) compare through a
+   * vectorized stub, and JDK 17 turns a fault there, on a page of a truncated file, into no
+   * exception: once the JIT has compiled the compare, the process dies with SIGBUS. Bulk copies
+   * and single reads are faults the JVM does turn into the InternalError that guard names. So
+   * mapped bytes are compared here, by pieces copied to the heap first.
+   */
+
+  private static final int PIECE = 1 << 16;
+
+  /** True when every byte of {@code b} (position to limit) is zero. */
+  public static boolean allZero(ByteBuffer b) {
+    int n = b.remaining();
+    if (n >= 8 && b.getLong(b.position()) != 0) {
+      return false; // the usual answer for code and data, from one read
+    }
+    byte[] piece = new byte[Math.min(n, PIECE)];
+    byte[] zeros = new byte[piece.length];
+    for (int at = 0; at < n; at += piece.length) {
+      int k = Math.min(piece.length, n - at);
+      b.get(b.position() + at, piece, 0, k);
+      if (Arrays.mismatch(piece, 0, k, zeros, 0, k) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when {@code a} and {@code b} (position to limit) hold the same bytes. */
+  public static boolean same(ByteBuffer a, ByteBuffer b) {
+    int n = a.remaining();
+    if (n != b.remaining()) {
+      return false;
+    }
+    byte[] x = new byte[Math.min(n, PIECE)];
+    byte[] y = new byte[x.length];
+    for (int at = 0; at < n; at += x.length) {
+      int k = Math.min(x.length, n - at);
+      a.get(a.position() + at, x, 0, k);
+      b.get(b.position() + at, y, 0, k);
+      if (Arrays.mismatch(x, 0, k, y, 0, k) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

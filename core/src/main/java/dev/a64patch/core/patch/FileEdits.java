@@ -1,5 +1,6 @@
 package dev.a64patch.core.patch;
 
+import dev.a64patch.core.io.Mapped;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -130,7 +131,7 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
         source,
         piece -> {
           int n = piece.remaining();
-          if (same[0] && piece.mismatch(expected.slice((int) at[0], n)) >= 0) {
+          if (same[0] && !Mapped.same(piece, expected.slice((int) at[0], n))) {
             same[0] = false;
           }
           at[0] += n;

@@ -363,8 +363,6 @@ public final class PatchWriter {
   /** The unit of {@link #writeSparse}: the smallest page and file system block in common use. */
   static final int BLOCK = 4096;
 
-  private static final ByteBuffer ZERO_BLOCK = ByteBuffer.wrap(new byte[BLOCK]).asReadOnlyBuffer();
-
   /**
    * Writes {@code chunk} at {@code position}, skipping every block of zeros (docs/design.md section
    * 14): a file never written there reads as zeros, and where the file system supports holes (ext4,
@@ -379,7 +377,7 @@ public final class PatchWriter {
     for (int at = 0, size; at < n; at += size) {
       // Blocks are aligned in the file, wherever the chunk starts.
       size = (int) Math.min(BLOCK - (position + at) % BLOCK, n - at);
-      if (chunk.slice(at, size).mismatch(ZERO_BLOCK.slice(0, size)) == -1) {
+      if (Mapped.allZero(chunk.slice(at, size))) { // not mismatch: see Mapped
         if (from < at) {
           writeFully(out, chunk.slice(from, at - from), position + from);
         }

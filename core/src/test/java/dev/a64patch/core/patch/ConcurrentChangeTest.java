@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +116,23 @@ class ConcurrentChangeTest {
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     assertFalse(Files.exists(dir.resolve("out")));
+  }
+
+  /**
+   * Bug: once the JIT had compiled the compare of byte buffers (late in a test run, or a batch), a
+   * file truncated while patch wrote it, or while the proof compared the result with it, ended the
+   * JVM with SIGBUS (exit 134, an hs_err file) instead of the one line above.
+   */
+  @Test
+  void aFileTruncatedUnderCompiledCodeIsOneLineNotACrash() throws Exception {
+    for (String when : List.of("write", "compare")) {
+      Path file = TestData.copy("libcounters.so", dir);
+      Tools.Result r = TruncatedUnderCompiledCode.run(file, when);
+      assertEquals(0, r.exitCode(), when + ": " + r.stdout() + r.stderr());
+      assertTrue(r.stdout().contains(file + ": ") && r.stdout().contains("truncated"), r.stdout());
+      Files.deleteIfExists(file);
+    }
+    assertEquals(Set.of(), Listing.names(dir));
   }
 
   @Test
