@@ -1,12 +1,13 @@
 package dev.a64patch.core.patch;
 
+import dev.a64patch.core.io.Meanwhile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** SHA-256 digests, as the lowercase hex the manifest stores. */
 final class Sha256 {
@@ -41,34 +42,27 @@ final class Sha256 {
    */
   static final class Pending {
     private static final int CHUNK = 1 << 20;
-    private final CompletableFuture<String> result = new CompletableFuture<>();
     private volatile boolean cancelled;
+    private Meanwhile<String> digest;
 
     private Pending() {}
 
     static Pending start(ByteBuffer bytes) {
       Pending p = new Pending();
       ByteBuffer b = bytes.duplicate();
-      Thread t = new Thread(() -> p.run(b), "a64patch-sha256");
-      t.setDaemon(true);
-      t.start();
+      p.digest = Meanwhile.start("sha256", () -> p.run(b));
       return p;
     }
 
-    private void run(ByteBuffer b) {
-      try {
-        MessageDigest d = digest();
-        for (int at = 0; at < b.limit(); at += CHUNK) {
-          if (cancelled) {
-            result.completeExceptionally(new CancellationException());
-            return;
-          }
-          d.update(b.slice(at, Math.min(CHUNK, b.limit() - at)));
+    private String run(ByteBuffer b) {
+      MessageDigest d = digest();
+      for (int at = 0; at < b.limit(); at += CHUNK) {
+        if (cancelled) {
+          throw new CancellationException();
         }
-        result.complete(hex(d));
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
+        d.update(b.slice(at, Math.min(CHUNK, b.limit() - at)));
       }
+      return hex(d);
     }
 
     /**
@@ -78,15 +72,9 @@ final class Sha256 {
      */
     String get() {
       try {
-        return result.join();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        throw e;
+        return digest.join();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // run throws none
       }
     }
 
