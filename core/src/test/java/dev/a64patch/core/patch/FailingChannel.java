@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.function.UnaryOperator;
 
 /**
  * A FileChannel that fails with "No space left on device" once {@code budget} bytes have been
@@ -25,6 +26,16 @@ final class FailingChannel extends FileChannel {
     this.delegate = delegate;
     this.budget = budget;
     this.limit = budget;
+  }
+
+  /** Hooks that write the result through the channel {@code wrap} makes of the real one. */
+  static PatchWriter.Hooks hooks(UnaryOperator<FileChannel> wrap) {
+    return new PatchWriter.Hooks() {
+      @Override
+      public FileChannel channel(FileChannel c) {
+        return wrap.apply(c);
+      }
+    };
   }
 
   /** A channel whose fsync fails with "Input/output error". */

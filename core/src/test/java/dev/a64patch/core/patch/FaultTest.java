@@ -28,13 +28,7 @@ class FaultTest {
     Path file = TestData.copy("counters-gcc-pie", dir);
     byte[] before = Files.readAllBytes(file);
     for (long budget : new long[] {0, 100, 4096, before.length + 10}) {
-      PatchWriter.Hooks failing =
-          new PatchWriter.Hooks() {
-            @Override
-            public FileChannel channel(FileChannel c) {
-              return new FailingChannel(c, budget);
-            }
-          };
+      PatchWriter.Hooks failing = FailingChannel.hooks(c -> new FailingChannel(c, budget));
       IOException e =
           assertThrows(
               IOException.class,
@@ -62,13 +56,7 @@ class FaultTest {
   void fsyncFailureDuringTheProofLeavesTheInputAndNothingElse() throws Exception {
     Path file = TestData.copy("counters-gcc-pie", dir);
     byte[] before = Files.readAllBytes(file);
-    PatchWriter.Hooks failing =
-        new PatchWriter.Hooks() {
-          @Override
-          public FileChannel channel(FileChannel c) {
-            return FailingChannel.atFsync(c);
-          }
-        };
+    PatchWriter.Hooks failing = FailingChannel.hooks(FailingChannel::atFsync);
     IOException e =
         assertThrows(
             IOException.class,
