@@ -28,7 +28,7 @@ public final class PatchWriter {
   public interface Hooks {
     Hooks NONE = new Hooks() {};
 
-    /** After the temporary file is complete and synced. */
+    /** After the temporary file is complete, synced and proved, just before the rename. */
     default void written(Path temporary) throws IOException {}
 
     /** Wraps the channel the image is written through (e.g. to inject a write error). */
@@ -80,13 +80,20 @@ public final class PatchWriter {
     Path target = target(destination);
     removeStale(target.getParent(), target.getFileName().toString());
     Path tmp = temporary(target, "");
-    FileChannel out = hooks.channel(createTemporary(tmp, target));
-    Meanwhile<Void> copied =
-        copyAhead
-            ? Meanwhile.start(
-                "copy", () -> naming(target, () -> render(source, identity(source), out)))
-            : null;
-    return new Started(source, destination.toString(), target, tmp, out, copied, hooks);
+    FileChannel created = createTemporary(tmp, target);
+    try {
+      FileChannel out = hooks.channel(created);
+      Meanwhile<Void> copied =
+          copyAhead
+              ? Meanwhile.start(
+                  "copy", () -> naming(target, () -> render(source, identity(source), out)))
+              : null;
+      return new Started(source, destination.toString(), target, tmp, out, copied, hooks);
+    } catch (RuntimeException | Error e) {
+      created.close();
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
   }
 
   private static FileEdits identity(Source source) {

@@ -70,6 +70,26 @@ class FaultTest {
     assertEquals(Set.of("counters-gcc-pie"), Listing.names(dir));
   }
 
+  /**
+   * Bug (found in review): the temporary file is created before patch plans, when it starts copying
+   * the original into it; a failure between creating it and starting the copy left it behind.
+   */
+  @Test
+  void failureRightAfterTheTemporaryFileIsCreatedLeavesNothing() throws Exception {
+    Path file = TestData.copy("libcounters.so", dir);
+    byte[] before = Files.readAllBytes(file);
+    PatchWriter.Hooks failing =
+        FailingChannel.hooks(
+            c -> {
+              throw new java.io.UncheckedIOException(new IOException("injected"));
+            });
+    assertThrows(
+        java.io.UncheckedIOException.class,
+        () -> Patcher.patch(file, dir.resolve("out"), PatchOptions.defaults(), false, failing));
+    assertArrayEquals(before, Files.readAllBytes(file));
+    assertEquals(Set.of("libcounters.so"), Listing.names(dir));
+  }
+
   @Test
   void failureAfterTheWriteBeforeTheRenameLeavesTheInput() throws Exception {
     Path file = TestData.copy("libcounters.so", dir);
