@@ -2,6 +2,7 @@ package dev.a64patch.core.patch;
 
 import dev.a64patch.core.Names;
 import dev.a64patch.core.io.Mapped;
+import dev.a64patch.core.io.Meanwhile;
 import dev.a64patch.core.scan.ScanOptions;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.Scanner;
@@ -144,21 +145,40 @@ public final class Patcher {
       try (FileChannel ch = FileChannel.open(temporary, StandardOpenOption.READ)) {
         written = ElfFile.read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()), name);
       }
-      VerifyReport r;
-      FileEdits back;
+      // Restoring in memory and comparing with the original is a pass over memory, verify a scan
+      // on every core with serial steps between: the first runs beside the second. verify's
+      // verdict is still the first one reported.
+      Meanwhile<Boolean> restores =
+          Meanwhile.start("restore-check", () -> restores(written, original, originalSha256));
       try {
-        r = Verifier.verify(written);
-        back = Restorer.image(written);
-      } catch (ElfException | PatchException e) {
-        throw refuse(name, "could not be verified and restored (" + e.getMessage() + ")");
+        VerifyReport r = orRefused(name, () -> Verifier.verify(written));
+        if (!r.ok()) {
+          throw refuse(name, "would fail verify: " + r.problems().get(0));
+        }
+      } catch (IOException | RuntimeException | Error e) {
+        Meanwhile.awaitAll(restores);
+        throw e;
       }
-      if (!r.ok()) {
-        throw refuse(name, "would fail verify: " + r.problems().get(0));
-      }
-      if (!originalSha256.equals(back.sha256()) || !back.renders(written.bytes(), original)) {
+      if (!orRefused(name, restores::join)) {
         throw refuse(name, "would not restore to the original byte for byte");
       }
     };
+  }
+
+  /** True when restoring {@code written} gives {@code original}, whose digest it records. */
+  private static boolean restores(ElfFile written, ByteBuffer original, String originalSha256)
+      throws IOException {
+    FileEdits back = Restorer.image(written);
+    return originalSha256.equals(back.sha256()) && back.renders(written.bytes(), original);
+  }
+
+  /** {@code step} of the proof; what it cannot read or restore refuses the result. */
+  private static <T> T orRefused(String name, Meanwhile.Work<T> step) throws IOException {
+    try {
+      return step.run();
+    } catch (ElfException | PatchException e) {
+      throw refuse(name, "could not be verified and restored (" + e.getMessage() + ")");
+    }
   }
 
   private static PatchException refuse(String file, String why) {

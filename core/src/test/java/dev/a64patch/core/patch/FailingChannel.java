@@ -21,6 +21,7 @@ final class FailingChannel extends FileChannel {
   private final long limit;
   private long budget;
   private boolean failFsync;
+  private long flip = -1;
 
   FailingChannel(FileChannel delegate, long budget) {
     this.delegate = delegate;
@@ -36,6 +37,16 @@ final class FailingChannel extends FileChannel {
         return wrap.apply(c);
       }
     };
+  }
+
+  /**
+   * A channel that fails silently: the byte at file offset {@code offset} reaches the file with its
+   * bits inverted, as from a faulty device or a writer bug.
+   */
+  static FailingChannel flipping(FileChannel delegate, long offset) {
+    FailingChannel c = new FailingChannel(delegate, Long.MAX_VALUE);
+    c.flip = offset;
+    return c;
   }
 
   /** A channel whose fsync fails with "Input/output error". */
@@ -124,6 +135,14 @@ final class FailingChannel extends FileChannel {
     spend(src.remaining());
     if (position + src.remaining() > limit) {
       throw new IOException("No space left on device (injected)");
+    }
+    if (flip >= position && flip < position + src.remaining()) {
+      ByteBuffer copy = ByteBuffer.allocate(src.remaining()).put(src.duplicate()).flip();
+      int at = (int) (flip - position);
+      copy.put(at, (byte) ~copy.get(at));
+      int n = delegate.write(copy, position);
+      src.position(src.position() + n);
+      return n;
     }
     return delegate.write(src, position);
   }

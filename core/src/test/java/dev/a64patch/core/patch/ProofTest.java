@@ -1,0 +1,62 @@
+package dev.a64patch.core.patch;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.a64patch.core.failure.Failures;
+import dev.a64patch.testing.Listing;
+import dev.a64patch.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proof before the rename (docs/design.md section 9) refuses a result that does not verify or
+ * does not restore to the input, and nothing is written then. Its two halves run side by side
+ * (docs/performance.md, "Fifth round"); verify's verdict is the one reported when both fail. A
+ * channel that flips one byte on its way to the file stands for a faulty device or a writer bug.
+ */
+class ProofTest {
+  @TempDir Path dir;
+
+  @Test
+  void aByteChangedOutsideTheEditsIsRefusedAsNotRestoring() throws Exception {
+    Path file = TestData.copy("libcounters.so", dir);
+    long last = Files.size(file) - 1; // the original's section header table: no edit, no verify
+    String why = refusal(file, last);
+    assertTrue(why.contains("would not restore to the original byte for byte"), why);
+  }
+
+  @Test
+  void aChangedSiteIsRefusedByVerifyFirst() throws Exception {
+    Path file = TestData.copy("libcounters.so", dir);
+    Patcher.Outcome planned =
+        Patcher.patch(file, file, PatchOptions.defaults(), true, PatchWriter.Hooks.NONE);
+    long site = planned.plan().sites().get(0).finding().offset();
+    String why = refusal(file, site);
+    assertTrue(why.contains("would fail verify: "), why);
+  }
+
+  /** The one-line message of patching {@code file} to "out" with the byte at {@code at} flipped. */
+  private String refusal(Path file, long at) throws Exception {
+    byte[] before = Files.readAllBytes(file);
+    Path out = dir.resolve("out");
+    PatchException e =
+        assertThrows(
+            PatchException.class,
+            () ->
+                Patcher.patch(
+                    file,
+                    out,
+                    PatchOptions.defaults(),
+                    false,
+                    FailingChannel.hooks(c -> FailingChannel.flipping(c, at))));
+    String why = Failures.describe(e);
+    assertTrue(why.startsWith(out + ": the patched result "), why);
+    assertTrue(why.endsWith("nothing was written (please report it)"), why);
+    assertArrayEquals(before, Files.readAllBytes(file));
+    assertEquals(Set.of(file.getFileName().toString()), Listing.names(dir));
+    return why;
+  }
+}
