@@ -5,10 +5,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Work that waits on the kernel (an fsync, reading a file's attributes) done on a thread of its own
- * while the caller goes on: {@link #join} returns its value or throws what it threw, unchanged, as
- * a call made in place would have. A thread of its own, not the common pool, whose threads the
- * scan's slices need.
+ * Work done on a thread of its own while the caller goes on: a wait on the kernel (an fsync, a
+ * file's attributes) or a pass of its own over a file (a digest, a copy, a compare). {@link #join}
+ * returns its value or throws what it threw, unchanged, as a call made in place would have. A
+ * thread of its own, not the common pool: the scan's slices need the pool's threads, and an fsync
+ * must not hold one of them.
  */
 public final class Meanwhile<T> {
   /** The work: may throw {@link IOException}. */
