@@ -5,6 +5,7 @@
 #   2. scan of a small library       vs  bench/floor.c on it       target: at most 0.15 s
 #   3. scan of a library over 150 MB vs  bench/floor.c on it       target: at most 5x
 #   4. patch -o of that library      vs  cp FILE OUT && sync OUT   target: at most 2x
+#      and restore -o of the result  vs  cp && sync of the result  (no target)
 #   5. scan of a 1 GiB image (all cores)                           target: 2 GB/s or more
 #   6. scan and patch with a 64 MiB Java heap                      target: they succeed
 # usage: bench/native.sh [SMALL.so [BIG.so]]
@@ -67,8 +68,12 @@ h small "$a scan $small" ${b:+"$b scan $small"} "$work/floor $small"
 h big "$a scan $big" ${b:+"$b scan $big"} "$work/floor $big"
 h patch --prepare "rm -f $work/p $work/c" "$a $p" ${b:+"$b $p"} \
   "bash -c 'cp $big $work/c && sync $work/c'"
+"$a" $p >/dev/null # the patch step's prepare removed its output before the reference's runs
+r="restore -o $work/r $work/p"
+h restore --prepare "rm -f $work/r $work/c" "$a $r" ${b:+"$b $r"} \
+  "bash -c 'cp $work/p $work/c && sync $work/c'"
 h image "$a scan $work/image" ${b:+"$b scan $work/image"} "$work/floor $work/image"
-rm -f "$work/p"
+rm -f "$work/p" "$work/r" "$work/c"
 A64PATCH_JAVA_OPTS=-Xmx64m "$a" scan "$work/image" >/dev/null && echo "scan of the 1 GiB image with a 64 MiB heap: ok"
 A64PATCH_JAVA_OPTS=-Xmx64m "$a" patch --include-uncertain --out-of-range zero -o "$work/p" "$big" >/dev/null \
   && echo "patch of $(basename "$big") with a 64 MiB heap: ok"
