@@ -872,43 +872,52 @@ final class EvidenceIndex {
 
   private static final int R_ADDEND = RELA64.offset("r_addend");
 
+  /** Entries of a relocation table copied at a time: one read per field cost more than the pass. */
+  private static final int RELOCATION_BLOCK = 1024;
+
   private void relocations(ElfSection s, List<Hit> out) {
     int size = RELA64.size();
-    ByteBuffer b = elf.slice(s.offset(), s.size() - s.size() % size).order(order());
+    LongBuffer longs =
+        elf.slice(s.offset(), s.size() - s.size() % size).order(order()).asLongBuffer();
     ElfSymbolTable symbols = linkedTable(s);
-    int n = b.limit() / size;
-    for (int i = 0; i < n; i++) {
-      long info = b.getLong(i * size + R_INFO);
-      int type = (int) info;
-      if (type != R_AARCH64_RELATIVE
-          && type != R_AARCH64_ABS64
-          && type != R_AARCH64_GLOB_DAT
-          && type != R_AARCH64_JUMP_SLOT
-          && type != R_AARCH64_CALL26
-          && type != R_AARCH64_JUMP26) {
-        continue;
-      }
-      long addend = b.getLong(i * size + R_ADDEND);
-      int sym = (int) (info >>> 32);
-      long target = addend;
-      int shndx = -1;
-      if (type != R_AARCH64_RELATIVE) {
-        if (symbols == null || sym <= 0 || sym >= symbols.count()) {
+    int stride = size / 8;
+    int n = longs.limit() / stride;
+    long[] block = new long[stride * Math.min(n, RELOCATION_BLOCK)];
+    for (int first = 0; first < n; first += RELOCATION_BLOCK) {
+      int k = Math.min(RELOCATION_BLOCK, n - first);
+      longs.get(first * stride, block, 0, k * stride);
+      for (int e = 0; e < k * stride; e += stride) {
+        long info = block[e + R_INFO / 8];
+        int type = (int) info;
+        if (type != R_AARCH64_RELATIVE
+            && type != R_AARCH64_ABS64
+            && type != R_AARCH64_GLOB_DAT
+            && type != R_AARCH64_JUMP_SLOT
+            && type != R_AARCH64_CALL26
+            && type != R_AARCH64_JUMP26) {
           continue;
         }
-        shndx = symbols.shndx(sym);
-        if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE) {
-          continue;
+        long target = block[e + R_ADDEND / 8];
+        int sym = (int) (info >>> 32);
+        int shndx = -1;
+        if (type != R_AARCH64_RELATIVE) {
+          if (symbols == null || sym <= 0 || sym >= symbols.count()) {
+            continue;
+          }
+          shndx = symbols.shndx(sym);
+          if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE) {
+            continue;
+          }
+          target += symbols.value(sym);
         }
-        target += symbols.value(sym);
-      }
-      if (!perSection && !interesting(-1, target, 4)) {
-        continue; // the cheap test first: in a linked file it does not depend on the region
-      }
-      int region = perSection ? regionOfSection(shndx) : regionOf(target);
-      if (region >= 0 && interesting(region, target, 4)) {
-        long at = b.getLong(i * size + R_OFFSET);
-        other(region, target, String.format("%s relocation at 0x%x", relocName(type), at), out);
+        if (!perSection && !interesting(-1, target, 4)) {
+          continue; // the cheap test first: in a linked file it does not depend on the region
+        }
+        int region = perSection ? regionOfSection(shndx) : regionOf(target);
+        if (region >= 0 && interesting(region, target, 4)) {
+          long at = block[e + R_OFFSET / 8];
+          other(region, target, String.format("%s relocation at 0x%x", relocName(type), at), out);
+        }
       }
     }
   }

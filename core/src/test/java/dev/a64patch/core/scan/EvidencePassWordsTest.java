@@ -59,6 +59,11 @@ class EvidencePassWordsTest {
               ".Lword: .inst 0xd53be040", // the encoding of mrs x0, cntvct_el0
               ".size f, .-f",
               ".data",
+              // Relocations the pass reads in blocks: 1,500 to data first, so that the one to the
+              // candidate lies past the first block.
+              ".Lself: .rept 1500",
+              ".quad .Lself",
+              ".endr",
               ".quad .Lword", // a relocation: a reference by data, found after the code's
               "");
       ElfFile elf = ElfFile.read(build(src, "lib" + extra + ".so"));
@@ -92,7 +97,7 @@ class EvidencePassWordsTest {
         want.add("tbz-target from 0x" + Long.toHexString(at + 16));
       }
       long data = elf.section(".data").orElseThrow().addr();
-      want.add("R_AARCH64_RELATIVE relocation at 0x" + Long.toHexString(data));
+      want.add("R_AARCH64_RELATIVE relocation at 0x" + Long.toHexString(data + 8 * 1500));
       for (EvidenceIndex index : List.of(one, sliced)) {
         List<String> got = index.hitNames();
         int i = 0;
