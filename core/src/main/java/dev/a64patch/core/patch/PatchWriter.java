@@ -64,97 +64,16 @@ public final class PatchWriter {
   public static List<String> write(
       Source source, FileEdits image, Path destination, Hooks hooks, Proof proof)
       throws IOException {
-    try (Started out = start(source, destination, hooks, false)) {
-      return out.finish(image, proof);
-    }
-  }
-
-  /**
-   * Begins a result whose edits are not known yet: the temporary file is created now and, with
-   * {@code copyAhead}, the source's bytes are copied into it on another thread while the caller
-   * plans (patch: the result is the original plus a few words and what it appends). {@link
-   * Started#finish} completes it; closing it unfinished removes it.
-   */
-  static Started start(Source source, Path destination, Hooks hooks, boolean copyAhead)
-      throws IOException {
     Path target = target(destination);
-    removeStale(target.getParent(), target.getFileName().toString());
+    Path dir = target.getParent();
+    removeStale(dir, target.getFileName().toString());
     Path tmp = temporary(target, "");
-    FileChannel created = createTemporary(tmp, target);
+    boolean done = false;
     try {
-      FileChannel out = hooks.channel(created);
-      Meanwhile<Void> copied =
-          copyAhead
-              ? Meanwhile.start(
-                  "copy", () -> naming(target, () -> render(source, identity(source), out)))
-              : null;
-      return new Started(source, destination.toString(), target, tmp, out, copied, hooks);
-    } catch (RuntimeException | Error e) {
-      created.close();
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-  }
-
-  private static FileEdits identity(Source source) {
-    return FileEdits.none(source.bytes().limit());
-  }
-
-  /** A result being written: {@link #finish} renames it into place, {@link #close} removes it. */
-  static final class Started implements AutoCloseable {
-    private final Source source;
-    private final String name;
-    private final Path target;
-    private final Path tmp;
-    private final FileChannel out;
-    private final Meanwhile<Void> copied;
-    private final Hooks hooks;
-    private boolean open = true;
-    private boolean renamed;
-
-    private Started(
-        Source source,
-        String name,
-        Path target,
-        Path tmp,
-        FileChannel out,
-        Meanwhile<Void> copied,
-        Hooks hooks) {
-      this.source = source;
-      this.name = name;
-      this.target = target;
-      this.tmp = tmp;
-      this.out = out;
-      this.copied = copied;
-      this.hooks = hooks;
-    }
-
-    /**
-     * Completes the result as {@code image}, proves it and renames it over the destination: the
-     * steps, of which those that wait on the kernel or need only the source run beside others
-     * (docs/performance.md, "Fifth round"):
-     *
-     * <ol>
-     *   <li>read the metadata of the file it replaces, and digest the result from the source and
-     *       the edits when it must have a known digest (a restored original), on other threads
-     *       while
-     *   <li>the bytes are written: the edits alone when the source was copied ahead, else all;
-     *   <li>give it that metadata, after the last write (a write removes {@code
-     *       security.capability});
-     *   <li>fsync it, on another thread while
-     *   <li>its digest is checked, the source is checked unchanged, and the proof reads it back:
-     *       the page cache holds what the disk will, so the proof need not wait for the disk;
-     *   <li>wait for the fsync, whose failure (a full disk surfaces there too) fails the write;
-     *   <li>check the source unchanged once more, rename, and sync the directory.
-     * </ol>
-     *
-     * @return warnings about metadata that was not kept (setuid bits, extended attributes)
-     */
-    List<String> finish(FileEdits image, Proof proof) throws IOException {
       List<String> warnings;
-      try (out) {
-        open = false;
-        warnings = writeAndProve(image, proof);
+      try (FileChannel created = createTemporary(tmp, target);
+          FileChannel out = hooks.channel(created)) {
+        warnings = writeAndProve(source, image, destination.toString(), target, tmp, out, proof);
       }
       hooks.written(tmp);
       source.stamp().requireUnchanged(source.path()); // as late as possible before the rename
@@ -162,67 +81,66 @@ public final class PatchWriter {
         Files.move(
             tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException(
-            target + ": cannot rename atomically within " + target.getParent(), e);
+        throw new IOException(target + ": cannot rename atomically within " + dir, e);
       }
-      renamed = true;
-      syncDirectory(target.getParent());
+      syncDirectory(dir);
+      done = true;
       return warnings;
-    }
-
-    private List<String> writeAndProve(FileEdits image, Proof proof) throws IOException {
-      Path replaced = Files.exists(target) ? target : source.path();
-      Meanwhile<FileMetadata> metadata =
-          Meanwhile.start("metadata", () -> FileMetadata.read(replaced));
-      Meanwhile<String> digest = digesting(source, image);
-      Meanwhile<Void> synced = null;
-      try {
-        naming(target, () -> writeBytes(image));
-        List<String> warnings = metadata.join().applyTo(tmp, name);
-        synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out)));
-        checkDigest(image, digest, target);
-        source.stamp().requireUnchanged(source.path());
-        proof.check(tmp);
-        synced.join();
-        return warnings;
-      } catch (IOException | RuntimeException | Error e) {
-        // The channel closes and the file goes: nothing may still run on them.
-        Meanwhile.awaitAll(metadata, digest, synced);
-        throw e;
-      }
-    }
-
-    /** Step 2: all of the image, or its edits alone over the copy made ahead. */
-    private Void writeBytes(FileEdits image) throws IOException {
-      if (copied == null) {
-        return render(source, image, out);
-      }
-      copied.join();
-      if (image.sha256() != null || image.originalLength() != source.bytes().limit()) {
-        throw new IllegalStateException(
-            "copied ahead "
-                + source.bytes().limit()
-                + " bytes for a result that begins with "
-                + image.originalLength()
-                + (image.sha256() != null ? " and must have a known digest" : ""));
-      }
-      // Exactly, not sparsely: an edit of zeros may lie where the copy wrote other bytes.
-      image.forEachEdit(e -> writeFully(out, ByteBuffer.wrap(e.bytes()), e.offset()));
-      setLength(out, image.length());
-      return null;
-    }
-
-    /** Removes the result unless it was renamed into place (after the copy ahead is over). */
-    @Override
-    public void close() throws IOException {
-      Meanwhile.awaitAll(copied);
-      if (open) {
-        open = false;
-        out.close();
-      }
-      if (!renamed) {
+    } finally {
+      if (!done) {
         Files.deleteIfExists(tmp);
       }
+    }
+  }
+
+  /**
+   * The temporary file {@code tmp}, written through {@code out}, synced and proved, in steps, of
+   * which those that wait on the kernel or need only the source run beside others
+   * (docs/performance.md, "Fifth round"):
+   *
+   * <ol>
+   *   <li>read the metadata of the file it replaces, and digest the result from the source and the
+   *       edits when it must have a known digest (a restored original), on other threads while
+   *   <li>the bytes are written;
+   *   <li>give it that metadata, after the last write (a write removes {@code
+   *       security.capability});
+   *   <li>fsync it, on another thread while
+   *   <li>its digest is checked, the source is checked unchanged, and the proof reads it back: the
+   *       page cache holds what the disk will, so the proof need not wait for the disk;
+   *   <li>wait for the fsync, whose failure (a full disk surfaces there too) fails the write.
+   * </ol>
+   *
+   * Then the caller renames it into place.
+   *
+   * @return warnings about metadata that was not kept (setuid bits, extended attributes)
+   */
+  private static List<String> writeAndProve(
+      Source source,
+      FileEdits image,
+      String name,
+      Path target,
+      Path tmp,
+      FileChannel out,
+      Proof proof)
+      throws IOException {
+    Path replaced = Files.exists(target) ? target : source.path();
+    Meanwhile<FileMetadata> metadata =
+        Meanwhile.start("metadata", () -> FileMetadata.read(replaced));
+    Meanwhile<String> digest = digesting(source, image);
+    Meanwhile<Void> synced = null;
+    try {
+      naming(target, () -> render(source, image, out));
+      List<String> warnings = metadata.join().applyTo(tmp, name);
+      synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out)));
+      checkDigest(image, digest, target);
+      source.stamp().requireUnchanged(source.path());
+      proof.check(tmp);
+      synced.join();
+      return warnings;
+    } catch (IOException | RuntimeException | Error e) {
+      // The channel closes and the file goes: nothing may still run on them.
+      Meanwhile.awaitAll(metadata, digest, synced);
+      throw e;
     }
   }
 

@@ -83,40 +83,28 @@ public final class Patcher {
     Sha256.Pending originalSha256 = dryRun ? null : Sha256.Pending.start(elf.bytes());
     try {
       ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
+      PatchPlan plan = Planner.plan(elf, scan, options);
       if (dryRun) {
-        return new Outcome(Result.DRY_RUN, Planner.plan(elf, scan, options));
+        return new Outcome(Result.DRY_RUN, plan);
       }
-      if (scan.findings().isEmpty()) {
+      if (plan.isEmpty()) {
         originalSha256.cancel();
-        return new Outcome(
-            Result.NOTHING_TO_PATCH, Planner.plan(elf, scan, options), copy(source, output, hooks));
+        return new Outcome(Result.NOTHING_TO_PATCH, plan, copy(source, output, hooks));
       }
-      // The result is the original plus a few words and what is appended: its bytes are copied
-      // into place on another core while the plan is made (docs/performance.md, "Fifth round").
-      try (PatchWriter.Started out = PatchWriter.start(source, output, hooks, true)) {
-        PatchPlan plan = Planner.plan(elf, scan, options);
-        if (plan.isEmpty()) {
-          originalSha256.cancel();
-          List<String> warnings =
-              same(source.path(), output)
-                  ? List.of()
-                  : out.finish(identity(elf), PatchWriter.Proof.NONE);
-          return new Outcome(Result.NOTHING_TO_PATCH, plan, warnings);
-        }
-        FileEdits image = ImageBuilder.build(elf, plan, originalSha256::get);
-        if (image.length() > ElfFile.MAX_SIZE) {
-          throw new PatchException(
-              source.path().toString(),
-              String.format(
-                  "the patched file would be %d bytes; a64patch reads files of at most %d bytes,"
-                      + " so it could not verify or restore it; nothing was written",
-                  image.length(), ElfFile.MAX_SIZE));
-        }
-        return new Outcome(
-            Result.PATCHED,
-            plan,
-            out.finish(image, proof(output, elf.bytes(), originalSha256.get())));
+      FileEdits image = ImageBuilder.build(elf, plan, originalSha256::get);
+      if (image.length() > ElfFile.MAX_SIZE) {
+        throw new PatchException(
+            source.path().toString(),
+            String.format(
+                "the patched file would be %d bytes; a64patch reads files of at most %d bytes, so"
+                    + " it could not verify or restore it; nothing was written",
+                image.length(), ElfFile.MAX_SIZE));
       }
+      return new Outcome(
+          Result.PATCHED,
+          plan,
+          PatchWriter.write(
+              source, image, output, hooks, proof(output, elf.bytes(), originalSha256.get())));
     } finally {
       if (originalSha256 != null) {
         originalSha256.cancel();

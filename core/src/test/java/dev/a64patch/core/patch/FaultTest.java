@@ -70,8 +70,9 @@ class FaultTest {
   }
 
   /**
-   * Bug (found in review): the temporary file is created before patch plans, when it starts copying
-   * the original into it; a failure between creating it and starting the copy left it behind.
+   * A failure right after the temporary file is created, when it is opened for writing, leaves
+   * nothing behind (a version that created it before planning, to copy the original into it
+   * meanwhile, left it there).
    */
   @Test
   void failureRightAfterTheTemporaryFileIsCreatedLeavesNothing() throws Exception {
