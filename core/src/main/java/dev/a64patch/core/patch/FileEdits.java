@@ -65,23 +65,6 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
               + originalLength
               + " expected");
     }
-    long[] at = {0};
-    forEachEdit(
-        e -> {
-          unchanged(source, at[0], e.offset(), sink);
-          sink.accept(ByteBuffer.wrap(e.bytes()).asReadOnlyBuffer());
-          at[0] = e.end();
-        });
-    unchanged(source, at[0], length, sink);
-  }
-
-  /** Receives edits. */
-  public interface EditSink {
-    void accept(Edit edit) throws IOException;
-  }
-
-  /** The edits in offset order, refusing any two that overlap. */
-  public void forEachEdit(EditSink sink) throws IOException {
     List<Edit> sorted = edits.stream().sorted(Comparator.comparingLong(Edit::offset)).toList();
     long at = 0;
     for (Edit e : sorted) {
@@ -91,9 +74,11 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
                 "layout inconsistency: %s at 0x%x overlaps the edit ending at 0x%x",
                 e.what(), e.offset(), at));
       }
-      sink.accept(e);
+      unchanged(source, at, e.offset(), sink);
+      sink.accept(ByteBuffer.wrap(e.bytes()).asReadOnlyBuffer());
       at = e.end();
     }
+    unchanged(source, at, length, sink);
   }
 
   /** The bytes [from, to) no edit covers: the source's, then zeros past its end. */

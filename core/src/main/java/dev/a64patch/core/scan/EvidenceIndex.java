@@ -872,21 +872,12 @@ final class EvidenceIndex {
 
   private static final int R_ADDEND = RELA64.offset("r_addend");
 
-  /** Entries of a relocation table copied at a time: one read per field cost more than the pass. */
-  private static final int RELOCATION_BLOCK = 1024;
-
   private void relocations(ElfSection s, List<Hit> out) {
-    int size = RELA64.size();
-    LongBuffer longs =
-        elf.slice(s.offset(), s.size() - s.size() % size).order(order()).asLongBuffer();
+    EntryBlocks t = new EntryBlocks(elf.slice(s.offset(), s.size()).order(order()), RELA64.size());
     ElfSymbolTable symbols = linkedTable(s);
-    int stride = size / 8;
-    int n = longs.limit() / stride;
-    long[] block = new long[stride * Math.min(n, RELOCATION_BLOCK)];
-    for (int first = 0; first < n; first += RELOCATION_BLOCK) {
-      int k = Math.min(RELOCATION_BLOCK, n - first);
-      longs.get(first * stride, block, 0, k * stride);
-      for (int e = 0; e < k * stride; e += stride) {
+    for (int k; (k = t.next()) > 0; ) {
+      long[] block = t.block();
+      for (int e = 0; e < k; e += t.stride()) {
         long info = block[e + R_INFO / 8];
         int type = (int) info;
         if (type != R_AARCH64_RELATIVE

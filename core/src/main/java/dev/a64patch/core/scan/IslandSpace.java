@@ -9,7 +9,6 @@ import dev.a64patch.elf.ElfSymbolTable;
 import dev.a64patch.elf.UnwindRanges;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -194,18 +193,10 @@ public final class IslandSpace {
         if (entry == 0 || !s.hasFileData() || !s.isAlloc()) {
           continue;
         }
-        // r_offset, the first field, a block of entries at a time by bulk copy: one getLong per
-        // entry took about 18 ms of patch's critical path for a million relocations.
-        LongBuffer longs =
-            elf.slice(s.offset(), s.size() - s.size() % entry).order(order).asLongBuffer();
-        int stride = entry / 8;
-        int count = longs.limit() / stride;
-        long[] block = new long[stride * Math.min(count, 4096)];
-        for (int i = 0; i < count; i += 4096) {
-          int k = Math.min(4096, count - i);
-          longs.get(i * stride, block, 0, k * stride);
-          for (int j = 0; j < k * stride; j += stride) {
-            long offset = block[j];
+        EntryBlocks t = new EntryBlocks(elf.slice(s.offset(), s.size()).order(order), entry);
+        for (int k; (k = t.next()) > 0; ) {
+          for (int e = 0; e < k; e += t.stride()) {
+            long offset = t.block()[e]; // r_offset, the first field
             if (offset < lo || offset >= hi) {
               continue;
             }
