@@ -93,8 +93,13 @@ final class EvidenceIndex {
     this.perSection = elf.header().type() == ET_REL;
   }
 
+  /** The index, with the C loop ({@code inC}, when loaded) or the Java loop for the pass. */
   static EvidenceIndex build(
-      ElfFile elf, List<CodeRegion> regions, ByteBuffer bytes, List<Candidate> candidates) {
+      ElfFile elf,
+      List<CodeRegion> regions,
+      ByteBuffer bytes,
+      List<Candidate> candidates,
+      boolean inC) {
     return build(
         elf,
         regions,
@@ -102,7 +107,8 @@ final class EvidenceIndex {
         candidates,
         Runtime.getRuntime().availableProcessors(),
         WordMatcher.PARALLEL_BYTES,
-        WordMatcher.SLICE_BYTES);
+        WordMatcher.SLICE_BYTES,
+        inC);
   }
 
   /** {@link #build}, with the pass sliced as {@link WordMatcher#slices} is told: for tests. */
@@ -113,8 +119,10 @@ final class EvidenceIndex {
       List<Candidate> candidates,
       int threads,
       int parallelBytes,
-      int sliceBytes) {
+      int sliceBytes,
+      boolean inC) {
     EvidenceIndex x = new EvidenceIndex(elf, regions, bytes);
+    x.inC = inC && NativeLoops.available();
     x.threads = threads;
     x.parallelBytes = parallelBytes;
     x.sliceBytes = sliceBytes;
@@ -464,10 +472,31 @@ final class EvidenceIndex {
             .order(ByteOrder.LITTLE_ENDIAN)
             .asLongBuffer();
     long delta = region.address() - region.offset();
+    // The C loop applies near()'s page pre-test: reaches() itself without a block map, and with one
+    // a looser test (a block is at most 32 KiB, every page within REACH of an interval is marked),
+    // which reaches() then narrows.
     for (int chunk = from; chunk < to; chunk += CHUNK) {
       int n = Math.min(pairs.length, words.remaining());
       words.get(pairs, 0, n);
-      passPairs(r, region, pairs, n, chunk, delta, regionEnd, picked, out);
+      byte[] kinds = kindsFor(chunk + delta, chunk + delta + 8L * n);
+      int count =
+          inC
+              ? NativeLoops.pick(
+                  pairs,
+                  n,
+                  chunk + delta,
+                  kinds,
+                  targetPages,
+                  sourcePages,
+                  pageBase,
+                  pageCount,
+                  picked)
+              : -1;
+      if (count < 0) {
+        passPairs(r, region, pairs, n, chunk, delta, regionEnd, picked, out);
+      } else {
+        handlePicked(r, region, pairs, picked, count, kinds, chunk, delta, regionEnd, out);
+      }
     }
     if (oddWord) {
       int w = bytes.getInt(to);
@@ -495,9 +524,8 @@ final class EvidenceIndex {
     // for those of a kind worth a look. The second looks at those alone, where the page test is
     // rarely true. The short-range kinds are looked up only in chunks near a run, since anywhere
     // else their pre-test fails for every word.
-    boolean near = nearRun(base + delta, base + delta + 8L * n);
-    byte[] kinds = near ? KIND : LONG_RANGE_KIND;
-    byte[] flags = near ? KIND_FLAG : LONG_RANGE_FLAG;
+    byte[] kinds = kindsFor(base + delta, base + delta + 8L * n);
+    byte[] flags = kinds == KIND ? KIND_FLAG : LONG_RANGE_FLAG;
     int count = 0;
     for (int i = 0; i < n; i++) {
       long x = pairs[i];
@@ -506,6 +534,21 @@ final class EvidenceIndex {
       picked[count] = 2 * i + 1;
       count += flags[(int) (x >>> 32) >>> 24];
     }
+    handlePicked(r, region, pairs, picked, count, kinds, base, delta, regionEnd, out);
+  }
+
+  /** The words {@code picked} (indices into the words of {@code pairs}) that pass reaches(). */
+  private void handlePicked(
+      int r,
+      CodeRegion region,
+      long[] pairs,
+      int[] picked,
+      int count,
+      byte[] kinds,
+      int base,
+      long delta,
+      int regionEnd,
+      List<Hit> out) {
     for (int j = 0; j < count; j++) {
       int k = picked[j];
       int w = (int) (pairs[k >>> 1] >>> ((k & 1) << 5));
@@ -532,6 +575,15 @@ final class EvidenceIndex {
     }
     long page = (t >>> 16) - pageBase;
     return page >= 0 && page < pageCount && (targetPages[(int) (page >>> 6)] & (1L << page)) != 0;
+  }
+
+  /**
+   * The kinds worth a look for the words at addresses [from, to): all of them near a run, else
+   * those whose reach is not limited to 1 MiB (elsewhere the others' pre-test fails for every
+   * word).
+   */
+  private byte[] kindsFor(long from, long to) {
+    return nearRun(from, to) ? KIND : LONG_RANGE_KIND;
   }
 
   /** The kinds whose reach is not limited to 1 MiB: B, BL, ADR/ADRP (ADR is tested as before). */
@@ -620,6 +672,9 @@ final class EvidenceIndex {
   private int blockShift;
 
   private boolean blockMap = true;
+
+  /** Whether {@link NativeLoops#pick} does the pass's first loop. */
+  private boolean inC = NativeLoops.available();
 
   /** {@link WordMatcher#slices} for the pass: tests make them small. */
   private int threads = Runtime.getRuntime().availableProcessors();

@@ -26,15 +26,22 @@ public final class Scanner {
   private final ScanOptions options;
   private final WordMatcher matcher;
   private final CxxFilt demangler;
+  private final boolean inC;
 
   public Scanner(ScanOptions options) {
     this(options, CxxFilt.shared());
   }
 
   Scanner(ScanOptions options, CxxFilt demangler) {
+    this(options, demangler, NativeLoops.available());
+  }
+
+  /** With the C loops ({@code inC}, when loaded) or the Java loops: tests compare both. */
+  Scanner(ScanOptions options, CxxFilt demangler, boolean inC) {
     this.options = options;
-    this.matcher = new WordMatcher(options.registers());
+    this.matcher = new WordMatcher(options.registers(), inC);
     this.demangler = demangler;
+    this.inC = inC;
   }
 
   public static ScanResult scan(ElfFile elf, ScanOptions options) {
@@ -81,7 +88,7 @@ public final class Scanner {
     }
     EvidenceIndex evidence;
     try {
-      evidence = EvidenceIndex.build(elf, regions, bytes, list);
+      evidence = EvidenceIndex.build(elf, regions, bytes, list, inC);
     } catch (RuntimeException | Error e) {
       pending.join(); // the symbol index's failure first, as when it was read first
       throw e;

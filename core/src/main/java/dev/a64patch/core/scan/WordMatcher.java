@@ -21,7 +21,16 @@ public final class WordMatcher {
   /** Indexed by instruction bits 5..15 (o0 low bits, CRn, CRm, op2): true for a wanted register. */
   private final boolean[] wanted = new boolean[1 << 11];
 
+  /** Whether {@link NativeLoops#find} does the word loop. */
+  private final boolean inC;
+
   public WordMatcher(Set<SysReg> registers) {
+    this(registers, NativeLoops.available());
+  }
+
+  /** With the C loop ({@code inC}, when loaded) or the Java loop: tests compare both. */
+  WordMatcher(Set<SysReg> registers, boolean inC) {
+    this.inC = inC && NativeLoops.available();
     for (SysReg r : registers) {
       if ((r.encoding() >>> 16) != PREFIX) {
         throw new IllegalArgumentException(
@@ -101,8 +110,11 @@ public final class WordMatcher {
     // tested there: under C1, which the launcher uses, an array loop runs about twice as fast
     // as ByteBuffer.getLong per word. Many short calls rather than one long loop: the JIT
     // compiles a method after a few thousand invocations, whereas one 100 MB loop would run
-    // mostly in slower on-stack-replacement code.
+    // mostly in slower on-stack-replacement code. The C loop reads the copy too, never the file:
+    // a file truncated under the copy faults there, into an exception (see Mapped), where in C
+    // it would kill the process. Each word the C loop returns is checked again here.
     long[] pairs = new long[CHUNK / 8];
+    int[] found = inC ? new int[CHUNK / 4] : null;
     LongBuffer words =
         b.duplicate()
             .position(from)
@@ -113,7 +125,14 @@ public final class WordMatcher {
     for (int chunk = from; chunk < pairsEnd; chunk += CHUNK) {
       int n = Math.min(pairs.length, words.remaining());
       words.get(pairs, 0, n);
-      scanPairs(pairs, n, b, chunk, hits);
+      int count = found == null ? -1 : NativeLoops.find(pairs, n, wanted, found);
+      if (count < 0) {
+        scanPairs(pairs, n, b, chunk, hits);
+      }
+      for (int j = 0; j < count; j++) {
+        int k = found[j];
+        check((int) (pairs[k >>> 1] >>> ((k & 1) << 5)), chunk + 4 * k, hits);
+      }
     }
     if (to - pairsEnd >= 4) {
       check(b.getInt(pairsEnd), pairsEnd, hits);

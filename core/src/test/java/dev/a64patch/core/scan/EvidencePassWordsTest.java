@@ -79,9 +79,13 @@ class EvidencePassWordsTest {
       ByteBuffer bytes = elf.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
       assertEquals(0xd53be040, bytes.getInt((int) offset), "the candidate's word");
       List<EvidenceIndex.Candidate> candidates = List.of(new EvidenceIndex.Candidate(r, offset));
-      EvidenceIndex one = EvidenceIndex.build(elf, regions, bytes, candidates, 1, 1 << 30, 1);
-      EvidenceIndex sliced =
-          EvidenceIndex.build(elf, regions, bytes, candidates, 2, 64 << 10, (12 << 10) + 8);
+      List<EvidenceIndex> indexes = new ArrayList<>();
+      for (boolean inC : new boolean[] {true, false}) { // the C loop where built, and Java's
+        indexes.add(EvidenceIndex.build(elf, regions, bytes, candidates, 1, 1 << 30, 1, inC));
+        indexes.add(
+            EvidenceIndex.build(
+                elf, regions, bytes, candidates, 2, 64 << 10, (12 << 10) + 8, inC)); // sliced
+      }
       List<String> want = new ArrayList<>();
       for (long i = 0; i < REPEATS; i++) {
         long at = text.addr() + 28 * i;
@@ -98,7 +102,7 @@ class EvidencePassWordsTest {
       }
       long data = elf.section(".data").orElseThrow().addr();
       want.add("R_AARCH64_RELATIVE relocation at 0x" + Long.toHexString(data + 8 * 1500));
-      for (EvidenceIndex index : List.of(one, sliced)) {
+      for (EvidenceIndex index : indexes) {
         List<String> got = index.hitNames();
         int i = 0;
         while (i < Math.min(want.size(), got.size()) && want.get(i).equals(got.get(i))) {

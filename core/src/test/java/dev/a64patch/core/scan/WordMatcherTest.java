@@ -46,10 +46,12 @@ class WordMatcherTest {
             ByteBuffer b = ByteBuffer.allocate(words * 4).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < words; i++) b.putInt(i * 4, 0xd503201f); // nop
             b.putInt(pos * 4, reg.mrs(rt));
-            assertArrayEquals(
-                new int[] {pos * 4},
-                new WordMatcher(SysReg.all()).find(b, 0, words * 4),
-                reg + " x" + rt + " at word " + pos + " of " + words);
+            for (WordMatcher m : bothLoops(SysReg.all())) {
+              assertArrayEquals(
+                  new int[] {pos * 4},
+                  m.find(b, 0, words * 4),
+                  reg + " x" + rt + " at word " + pos + " of " + words);
+            }
           }
         }
       }
@@ -90,10 +92,15 @@ class WordMatcherTest {
                 : kind == 1 ? 0xD53B0000 | random.nextInt(0x10000) : random.nextInt());
       }
       int from = size == 0 ? 0 : (random.nextInt(size / 4 + 1) * 4);
-      assertEquals(
-          naive(b, from, size, SysReg.all()),
-          boxed(new WordMatcher(SysReg.all()).find(b, from, size)));
+      for (WordMatcher m : bothLoops(SysReg.all())) {
+        assertEquals(naive(b, from, size, SysReg.all()), boxed(m.find(b, from, size)));
+      }
     }
+  }
+
+  /** The C loop (where built: NativeLoops) and the Java loop. */
+  private static List<WordMatcher> bothLoops(Set<SysReg> registers) {
+    return List.of(new WordMatcher(registers, true), new WordMatcher(registers, false));
   }
 
   @Test
