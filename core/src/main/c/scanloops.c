@@ -60,6 +60,22 @@ static inline jint marked(const jlong *pages, int64_t t, int64_t base, int64_t c
   return (jint)(in & (bits >> (page & 63)));
 }
 
+/*
+ * 1 when the page of address t is marked in pages or lies outside them: a short-range form's
+ * target may touch a run's interval from just before the first page (a literal load 12 bytes
+ * before code that starts a page).
+ */
+static inline jint markedOrOutside(const jlong *pages, int64_t t, int64_t base, int64_t count) {
+  uint64_t page = ((uint64_t)t >> 16) - (uint64_t)base;
+  return page >= (uint64_t)count || marked(pages, t, base, count);
+}
+
+/* The target of a short-range form at address at: imm14 words for TBZ/TBNZ, else imm19. */
+static inline int64_t shortTarget(uint32_t w, int kind, int64_t at) {
+  int64_t imm = kind == 5 ? (int32_t)(w << 13) >> 18 : (int32_t)(w << 8) >> 13;
+  return at + imm * 4;
+}
+
 /* The target of a B or BL at address at: imm26 words. */
 static inline int64_t branch26(uint32_t w, int64_t at) {
   return at + (int64_t)((int32_t)(w << 6) >> 6) * 4;
@@ -105,9 +121,11 @@ static jint pickBlock(const jlong *pairs, jint first, jint end, int64_t pc, cons
     jint k = others[j];
     uint32_t w = word(pairs, k);
     int64_t at = pc + 4 * (int64_t)k;
+    int kind = kinds[w >> 24];
     keptO[no] = k;
-    no += kinds[w >> 24] == 7 ? marked(target, adrTarget(w, at), base, pages)
-                              : marked(source, at, base, pages); /* short-range forms */
+    no += kind == 7 ? marked(target, adrTarget(w, at), base, pages)
+                    : marked(source, at, base, pages) /* short-range forms: near a run */
+                          && markedOrOutside(target, shortTarget(w, kind, at), base, pages);
   }
   for (jint a = 0, b = 0; a < nb || b < no;) {
     out[count++] = b >= no || (a < nb && keptB[a] < keptO[b]) ? keptB[a++] : keptO[b++];
@@ -119,7 +137,8 @@ static jint pickBlock(const jlong *pairs, jint first, jint end, int64_t pc, cons
  * EvidenceIndex: indices of the words of n pairs (the first at address pc) that have a kind in
  * kinds (by top byte: 1 B, 2 BL, 7 ADR/ADRP, 3 to 6 the short-range forms) and pass its page
  * pre-test: a B or BL target, or an ADR/ADRP address, on a page marked in targetPages; a
- * short-range form's own address on a page marked in sourcePages. Ascending; their number, or -1.
+ * short-range form's own address on a page marked in sourcePages, and its target on a page marked
+ * in targetPages or outside the pages. Ascending; their number, or -1.
  */
 JNIEXPORT jint JNICALL Java_dev_a64patch_core_scan_NativeLoops_pick(
     JNIEnv *env, jclass cls, jlongArray pairsArray, jint n, jlong pc, jbyteArray kindsArray,

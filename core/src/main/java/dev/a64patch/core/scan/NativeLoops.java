@@ -83,7 +83,8 @@ final class NativeLoops {
    * The indices of the words of {@code n} pairs (word 0 at address {@code pc}) whose kind by top
    * byte is not 0 in {@code kinds} and that pass the evidence pass's page pre-test on {@code
    * targetPages} (B, BL targets; ADR, ADRP addresses) or {@code sourcePages} (the other kinds' own
-   * addresses); a null bitmap passes every page. Their number, or -1.
+   * addresses); a null bitmap passes every page. The other kinds' targets must also lie on a page
+   * of {@code targetPages} or outside all its pages. Their number, or -1.
    */
   static native int pick(
       long[] pairs,

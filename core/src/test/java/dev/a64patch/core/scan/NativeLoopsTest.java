@@ -80,7 +80,12 @@ class NativeLoopsTest {
               case 0 -> false;
               case 1, 2 -> marked(target, at + 4L * ((w << 6) >> 6), base, pages);
               case 7 -> marked(target, adr(w, at), base, pages);
-              default -> marked(source, at, base, pages);
+              case 5 ->
+                  marked(source, at, base, pages)
+                      && outsideOrMarked(target, at + 4L * ((w << 13) >> 18), base, pages);
+              default ->
+                  marked(source, at, base, pages)
+                      && outsideOrMarked(target, at + 4L * ((w << 8) >> 13), base, pages);
             };
         if (kept) {
           expected.add(k);
@@ -157,6 +162,12 @@ class NativeLoopsTest {
     }
     long page = (t >>> 16) - base;
     return page >= 0 && page < count && ((pages[(int) (page / 64)] >>> (page % 64)) & 1) != 0;
+  }
+
+  /** A target outside the pages may still touch a run from before the first one. */
+  private static boolean outsideOrMarked(long[] pages, long t, long base, long count) {
+    long page = (t >>> 16) - base;
+    return page < 0 || page >= count || marked(pages, t, base, count);
   }
 
   private static List<Integer> boxed(int[] values, int count) {
