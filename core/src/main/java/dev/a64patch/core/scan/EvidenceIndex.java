@@ -461,8 +461,9 @@ final class EvidenceIndex {
   private List<Hit> passSlice(
       int r, CodeRegion region, int from, int to, boolean oddWord, int regionEnd) {
     List<Hit> out = new ArrayList<>();
-    long[] pairs = new long[CHUNK / 8];
-    int[] picked = new int[CHUNK / 4];
+    int chunkBytes = inC ? WordMatcher.C_CHUNK : CHUNK;
+    long[] pairs = new long[chunkBytes / 8];
+    int[] picked = new int[chunkBytes / 4];
     LongBuffer words =
         bytes
             .duplicate()
@@ -475,7 +476,7 @@ final class EvidenceIndex {
     // The C loop applies near()'s page pre-test: reaches() itself without a block map, and with one
     // a looser test (a block is at most 32 KiB, every page within REACH of an interval is marked),
     // which reaches() then narrows.
-    for (int chunk = from; chunk < to; chunk += CHUNK) {
+    for (int chunk = from; chunk < to; chunk += chunkBytes) {
       int n = Math.min(pairs.length, words.remaining());
       words.get(pairs, 0, n);
       byte[] kinds = kindsFor(chunk + delta, chunk + delta + 8L * n);

@@ -113,8 +113,9 @@ public final class WordMatcher {
     // mostly in slower on-stack-replacement code. The C loop reads the copy too, never the file:
     // a file truncated under the copy faults there, into an exception (see Mapped), where in C
     // it would kill the process. Each word the C loop returns is checked again here.
-    long[] pairs = new long[CHUNK / 8];
-    int[] found = inC ? new int[CHUNK / 4] : null;
+    int chunkBytes = inC ? C_CHUNK : CHUNK;
+    long[] pairs = new long[chunkBytes / 8];
+    int[] found = inC ? new int[chunkBytes / 4] : null;
     LongBuffer words =
         b.duplicate()
             .position(from)
@@ -122,7 +123,7 @@ public final class WordMatcher {
             .slice()
             .order(ByteOrder.LITTLE_ENDIAN)
             .asLongBuffer();
-    for (int chunk = from; chunk < pairsEnd; chunk += CHUNK) {
+    for (int chunk = from; chunk < pairsEnd; chunk += chunkBytes) {
       int n = Math.min(pairs.length, words.remaining());
       words.get(pairs, 0, n);
       int count = found == null ? -1 : NativeLoops.find(pairs, n, wanted, found);
@@ -141,6 +142,12 @@ public final class WordMatcher {
   }
 
   private static final int CHUNK = 16 * 1024;
+
+  /**
+   * Bytes per call of the C loop: larger, since what it saves is the interpreted and JNI work per
+   * chunk (the chunk loop runs once per slice and is never compiled).
+   */
+  static final int C_CHUNK = 64 * 1024;
 
   private void scanPairs(long[] pairs, int n, ByteBuffer b, int base, Hits hits) {
     // Two pairs per iteration (C1 does not unroll) and one test for all four words: a half-word
