@@ -473,9 +473,11 @@ final class EvidenceIndex {
             .order(ByteOrder.LITTLE_ENDIAN)
             .asLongBuffer();
     long delta = region.address() - region.offset();
-    // The C loop applies near()'s page pre-test: reaches() itself without a block map, and with one
-    // a looser test (a block is at most 32 KiB, every page within REACH of an interval is marked),
-    // which reaches() then narrows.
+    // The C loop keeps every word reaches() keeps, and some more, which handlePicked's reaches()
+    // drops: near()'s page pre-test (reaches() itself without a block map; with one, looser: a
+    // block is at most 32 KiB, and every page within REACH of an interval is marked), and for the
+    // short-range forms also their target's page (a target touching an interval is on a marked
+    // page, or before the first one).
     for (int chunk = from; chunk < to; chunk += chunkBytes) {
       int n = Math.min(pairs.length, words.remaining());
       words.get(pairs, 0, n);
