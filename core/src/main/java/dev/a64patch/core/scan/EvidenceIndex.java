@@ -418,9 +418,6 @@ final class EvidenceIndex {
     }
   }
 
-  /** Bytes per call of {@link #passPairs}: short calls get the loop JIT-compiled early. */
-  private static final int CHUNK = 16 * 1024;
-
   /**
    * The words of region {@code r} the pass examines: every whole word from firstWordOffset to the
    * region's end, read two at a time, and the last one on its own when their number is odd. (The
@@ -461,7 +458,7 @@ final class EvidenceIndex {
   private List<Hit> passSlice(
       int r, CodeRegion region, int from, int to, boolean oddWord, int regionEnd) {
     List<Hit> out = new ArrayList<>();
-    int chunkBytes = inC ? WordMatcher.C_CHUNK : CHUNK;
+    int chunkBytes = WordMatcher.chunkBytes(inC, to - from);
     long[] pairs = new long[chunkBytes / 8];
     int[] picked = new int[chunkBytes / 4];
     LongBuffer words =
