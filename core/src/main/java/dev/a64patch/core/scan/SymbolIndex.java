@@ -103,7 +103,7 @@ final class SymbolIndex {
   }
 
   /** Symbols of one kind sorted by address, as parallel primitive arrays. */
-  private static final class Sorted {
+  static final class Sorted {
     static final Sorted EMPTY = new Sorted(new long[0], new long[0], new int[0]);
 
     private final long[] start;
@@ -148,15 +148,7 @@ final class SymbolIndex {
           keys[n++] = i;
         }
       }
-      Integer[] order = new Integer[n];
-      for (int k = 0; k < n; k++) order[k] = (int) keys[k];
-      Arrays.sort(
-          order,
-          (a, b) -> {
-            int c = Long.compareUnsigned(t.value(a), t.value(b));
-            if (c != 0) return c;
-            return Integer.compare(t.bind(a) == STB_LOCAL ? 1 : 0, t.bind(b) == STB_LOCAL ? 1 : 0);
-          });
+      int[] order = byAddress(t, keys, n);
       long[] s = new long[n];
       long[] e = new long[n];
       int[] sym = new int[n];
@@ -179,6 +171,53 @@ final class SymbolIndex {
       }
       return new Sorted(Arrays.copyOf(s, m), Arrays.copyOf(e, m), Arrays.copyOf(sym, m));
     }
+
+    /**
+     * Symbols {@code keys[0..n)} by address, globals before locals at one address, else in table
+     * order. Where every address is below 2^38 (any real program) the three keys are packed into
+     * one long and sorted as numbers: sorting boxed indices with a comparator that reads the table
+     * cost a scan several milliseconds, mostly interpreted (a million comparisons for a library
+     * with 100,000 symbols).
+     */
+    static int[] byAddress(ElfSymbolTable t, long[] keys, int n) {
+      return byAddress(t, keys, n, true);
+    }
+
+    /** {@link #byAddress}, packed where it can be or never: tests compare both. */
+    static int[] byAddress(ElfSymbolTable t, long[] keys, int n, boolean pack) {
+      boolean packable = pack && n < (1 << PACKED_INDEX_BITS);
+      for (int k = 0; k < n && packable; k++) {
+        packable = Long.compareUnsigned(t.value((int) keys[k]), 1L << 38) < 0;
+      }
+      int[] order = new int[n];
+      if (packable) {
+        long[] packed = new long[n];
+        for (int k = 0; k < n; k++) {
+          int i = (int) keys[k];
+          long local = t.bind(i) == STB_LOCAL ? 1 : 0;
+          packed[k] = t.value(i) << (PACKED_INDEX_BITS + 1) | local << PACKED_INDEX_BITS | k;
+        }
+        Arrays.sort(packed);
+        for (int k = 0; k < n; k++) {
+          order[k] = (int) keys[(int) (packed[k] & ((1 << PACKED_INDEX_BITS) - 1))];
+        }
+        return order;
+      }
+      Integer[] boxed = new Integer[n];
+      for (int k = 0; k < n; k++) boxed[k] = (int) keys[k];
+      Arrays.sort(
+          boxed,
+          (a, b) -> {
+            int c = Long.compareUnsigned(t.value(a), t.value(b));
+            if (c != 0) return c;
+            return Integer.compare(t.bind(a) == STB_LOCAL ? 1 : 0, t.bind(b) == STB_LOCAL ? 1 : 0);
+          });
+      for (int k = 0; k < n; k++) order[k] = boxed[k];
+      return order;
+    }
+
+    /** Bits of a packed key ({@link #byAddress}) that hold the position in the table. */
+    private static final int PACKED_INDEX_BITS = 24;
 
     /** AArch64 mapping symbols {@code $x}, {@code $d}, {@code $x.N}, {@code $d.N} (aaelf64). */
     static Sorted mapping(ElfSymbolTable t) {
