@@ -148,7 +148,7 @@ final class SymbolIndex {
           keys[n++] = i;
         }
       }
-      int[] order = byAddress(t, keys, n);
+      int[] order = byAddress(t, keys, n, true, true);
       long[] s = new long[n];
       long[] e = new long[n];
       int[] sym = new int[n];
@@ -173,18 +173,15 @@ final class SymbolIndex {
     }
 
     /**
-     * Symbols {@code keys[0..n)} by address, globals before locals at one address, else in table
-     * order. Where every address is below 2^38 (any real program) the three keys are packed into
-     * one long and sorted as numbers: sorting boxed indices with a comparator that reads the table
-     * cost a scan several milliseconds, mostly interpreted (a million comparisons for a library
-     * with 100,000 symbols).
+     * Symbols {@code keys[0..n)} (ascending table indices) by address, then globals before locals
+     * at one address when {@code globalsFirst}, then in table order. Where every address is below
+     * 2^38 (any real program) and {@code pack}, the keys are packed into one long and sorted as
+     * numbers: sorting boxed indices with a comparator that reads the table cost a scan several
+     * milliseconds, mostly interpreted (a million comparisons for a library with 100,000 symbols).
+     * Tests compare both ways.
      */
-    static int[] byAddress(ElfSymbolTable t, long[] keys, int n) {
-      return byAddress(t, keys, n, true);
-    }
-
-    /** {@link #byAddress}, packed where it can be or never: tests compare both. */
-    static int[] byAddress(ElfSymbolTable t, long[] keys, int n, boolean pack) {
+    static int[] byAddress(
+        ElfSymbolTable t, long[] keys, int n, boolean globalsFirst, boolean pack) {
       boolean packable = pack && n < (1 << PACKED_INDEX_BITS);
       for (int k = 0; k < n && packable; k++) {
         packable = Long.compareUnsigned(t.value((int) keys[k]), 1L << 38) < 0;
@@ -194,7 +191,7 @@ final class SymbolIndex {
         long[] packed = new long[n];
         for (int k = 0; k < n; k++) {
           int i = (int) keys[k];
-          long local = t.bind(i) == STB_LOCAL ? 1 : 0;
+          long local = globalsFirst && t.bind(i) == STB_LOCAL ? 1 : 0;
           packed[k] = t.value(i) << (PACKED_INDEX_BITS + 1) | local << PACKED_INDEX_BITS | k;
         }
         Arrays.sort(packed);
@@ -209,7 +206,7 @@ final class SymbolIndex {
           boxed,
           (a, b) -> {
             int c = Long.compareUnsigned(t.value(a), t.value(b));
-            if (c != 0) return c;
+            if (c != 0 || !globalsFirst) return c;
             return Integer.compare(t.bind(a) == STB_LOCAL ? 1 : 0, t.bind(b) == STB_LOCAL ? 1 : 0);
           });
       for (int k = 0; k < n; k++) order[k] = boxed[k];
@@ -235,9 +232,9 @@ final class SymbolIndex {
           }
         }
       }
-      Integer[] order = new Integer[n];
-      for (int k = 0; k < n; k++) order[k] = idx[k];
-      Arrays.sort(order, (a, b) -> Long.compareUnsigned(t.value(a), t.value(b)));
+      long[] keys = new long[n];
+      for (int k = 0; k < n; k++) keys[k] = idx[k];
+      int[] order = byAddress(t, keys, n, false, true);
       long[] s = new long[n];
       int[] sym = new int[n];
       for (int k = 0; k < n; k++) {

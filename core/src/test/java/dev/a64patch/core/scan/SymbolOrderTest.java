@@ -14,8 +14,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The function symbols sorted by packed numeric keys come in the order the comparator sort gives
- * (address, then globals before locals, then table order), on every testdata and corpus file.
+ * Symbols sorted by packed numeric keys come in the order the comparator sort gives (address, then
+ * globals before locals for functions, then table order), on every testdata and corpus file.
  */
 class SymbolOrderTest {
   @Test
@@ -45,9 +45,18 @@ class SymbolOrderTest {
             keys[n++] = i;
           }
         }
-        int[] packed = SymbolIndex.Sorted.byAddress(t, keys, n, true);
-        int[] compared = SymbolIndex.Sorted.byAddress(t, keys, n, false);
+        int[] packed = SymbolIndex.Sorted.byAddress(t, keys, n, true, true);
+        int[] compared = SymbolIndex.Sorted.byAddress(t, keys, n, true, false);
         assertArrayEquals(compared, packed, p + ": " + n + " function symbols");
+        // Mapping symbols ($x, $d) are ordered by address alone, ties in table order.
+        long[] all = new long[t.count()];
+        for (int i = 0; i < all.length; i++) {
+          all[i] = i;
+        }
+        assertArrayEquals(
+            SymbolIndex.Sorted.byAddress(t, all, all.length, false, false),
+            SymbolIndex.Sorted.byAddress(t, all, all.length, false, true),
+            p + ": every symbol by address alone");
         tables++;
         for (int k = 1; k < n; k++) {
           if (t.value(packed[k]) == t.value(packed[k - 1])) {
