@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -86,6 +87,14 @@ public final class Corpus {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Every AArch64 testdata binary, then every corpus file: the real inputs to compare over. */
+  public static List<Path> withTestData() {
+    List<Path> files = new ArrayList<>();
+    TestData.aarch64().forEach(b -> files.add(b.path()));
+    files.addAll(all());
+    return files;
   }
 
   /** {@code p} read as an AArch64 ELF file, or empty when it is not one (or is malformed). */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.a64patch.core.demangle.CxxFilt;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Corpus;
-import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,11 +96,8 @@ class NativeLoopsTest {
 
   @Test
   void theScannerFindsTheSameWithAndWithoutThem() throws Exception {
-    List<Path> files = new ArrayList<>();
-    TestData.aarch64().forEach(b -> files.add(TestData.bin(b.name())));
-    files.addAll(Corpus.all());
     int withReads = 0;
-    for (Path p : files) {
+    for (Path p : Corpus.withTestData()) {
       Optional<ElfFile> elf = Corpus.readAArch64(p);
       if (elf.isEmpty()) {
         continue;

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSymbolTable;
 import dev.a64patch.testing.Corpus;
-import dev.a64patch.testing.TestData;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -20,12 +18,9 @@ import org.junit.jupiter.api.Test;
 class SymbolOrderTest {
   @Test
   void packedKeysSortAsTheComparatorDoes() throws Exception {
-    List<Path> files = new ArrayList<>();
-    TestData.aarch64().forEach(b -> files.add(TestData.bin(b.name())));
-    files.addAll(Corpus.all());
     int tables = 0;
     int withTies = 0;
-    for (Path p : files) {
+    for (Path p : Corpus.withTestData()) {
       Optional<ElfFile> elf = Corpus.readAArch64(p);
       if (elf.isEmpty()) {
         continue;
