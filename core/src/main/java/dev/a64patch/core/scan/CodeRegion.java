@@ -37,7 +37,6 @@ record CodeRegion(
           out.add(new CodeRegion(s.name(), s.index(), offset, s.addr(), size, false));
         }
       }
-      return withoutOverlaps(out);
     } else {
       for (ElfSegment s : elf.segments()) {
         if (s.isLoad() && s.isExecutable() && s.filesz() > 0) {
@@ -46,12 +45,15 @@ record CodeRegion(
         }
       }
     }
-    return out;
+    return withoutOverlaps(out);
   }
 
   /**
    * Regions in file order, each byte in one region only: a section whose bytes another executable
-   * section already covers (overlapping section headers) would report and patch every read twice.
+   * section already covers (overlapping section headers), or a PF_X segment over another's file
+   * bytes (a program header table that lists one twice: OverlappingSegmentsTest), would report and
+   * patch every read twice. Where two regions share bytes, the one that starts first in the file
+   * keeps them, at its addresses.
    */
   private static List<CodeRegion> withoutOverlaps(List<CodeRegion> regions) {
     List<CodeRegion> sorted = new ArrayList<>(regions);
@@ -66,7 +68,12 @@ record CodeRegion(
       long skip = Math.max(0, covered - r.offset);
       out.add(
           new CodeRegion(
-              r.name, r.sectionIndex, r.offset + skip, r.address + skip, r.size - skip, false));
+              r.name,
+              r.sectionIndex,
+              r.offset + skip,
+              r.address + skip,
+              r.size - skip,
+              r.viaSegment));
       covered = end;
     }
     return out;
