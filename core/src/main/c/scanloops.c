@@ -13,6 +13,23 @@
 #include <jni.h>
 #include <stdint.h>
 
+/*
+ * True when the arrays are as long as the loops will index them: n pairs, 2n results, a table of
+ * at least tableLength entries. Java always passes such arrays; a call that did not would make
+ * these loops read or write past them, so it gets -1 instead (and the Java loops run).
+ */
+static int fits(JNIEnv *env, jlongArray pairs, jint n, jarray table, jint tableLength,
+                jintArray out) {
+  return n >= 0 && n <= (*env)->GetArrayLength(env, pairs)
+      && (*env)->GetArrayLength(env, out) / 2 >= n
+      && (*env)->GetArrayLength(env, table) >= tableLength;
+}
+
+/* True when a page bitmap (or null) holds a bit for each of count pages. */
+static int covers(JNIEnv *env, jlongArray pages, jlong count) {
+  return pages == NULL || (count >= 0 && (*env)->GetArrayLength(env, pages) >= (count + 63) / 64);
+}
+
 static inline uint32_t word(const jlong *pairs, jint k) {
   uint64_t p = (uint64_t)pairs[k >> 1];
   return (uint32_t)(p >> ((k & 1) << 5)); /* no branch: the halves come at random */
@@ -26,6 +43,7 @@ JNIEXPORT jint JNICALL Java_dev_a64patch_core_scan_NativeLoops_find(
     JNIEnv *env, jclass cls, jlongArray pairsArray, jint n, jbooleanArray wantedArray,
     jintArray outArray) {
   (void)cls;
+  if (!fits(env, pairsArray, n, wantedArray, 1 << 11, outArray)) return -1;
   jint count = 0;
   jlong *pairs = (*env)->GetPrimitiveArrayCritical(env, pairsArray, NULL);
   jboolean *wanted = (*env)->GetPrimitiveArrayCritical(env, wantedArray, NULL);
@@ -87,7 +105,7 @@ static inline int64_t adrTarget(uint32_t w, int64_t at) {
   return (w & 0x9F000000u) == 0x90000000u ? (at & ~(int64_t)0xFFF) + imm * 4096 : at + imm;
 }
 
-/* Words per block of pick: its index lists stay on the stack (the callers pass 4,096). */
+/* Words per block of pick: its four index lists (64 KiB) stay on the stack. */
 #define BLOCK 4096
 
 /*
@@ -149,6 +167,10 @@ JNIEXPORT jint JNICALL Java_dev_a64patch_core_scan_NativeLoops_pick(
     jlongArray targetArray, jlongArray sourceArray, jlong pageBase, jlong pageCount,
     jintArray outArray) {
   (void)cls;
+  if (!fits(env, pairsArray, n, kindsArray, 256, outArray) || !covers(env, targetArray, pageCount)
+      || !covers(env, sourceArray, pageCount)) {
+    return -1;
+  }
   jint count = 0;
   jlong *pairs = (*env)->GetPrimitiveArrayCritical(env, pairsArray, NULL);
   jbyte *kinds = (*env)->GetPrimitiveArrayCritical(env, kindsArray, NULL);

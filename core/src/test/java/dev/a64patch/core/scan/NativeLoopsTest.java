@@ -111,6 +111,25 @@ class NativeLoopsTest {
     assertTrue(withReads >= 10, "files with reads compared: " + withReads);
   }
 
+  @Test
+  void arraysShorterThanTheCallSaysAreRefusedNotOverrun() {
+    long[] pairs = new long[16];
+    int[] out = new int[32];
+    boolean[] wanted = new boolean[1 << 11];
+    byte[] kinds = new byte[256];
+    long[] pages = new long[1];
+    assertEquals(-1, NativeLoops.find(pairs, 17, wanted, out), "more pairs than the array");
+    assertEquals(-1, NativeLoops.find(pairs, 16, wanted, new int[31]), "results past out");
+    assertEquals(-1, NativeLoops.find(pairs, 16, new boolean[2047], out), "a short table");
+    assertEquals(-1, NativeLoops.find(pairs, -1, wanted, out), "a negative count");
+    assertEquals(-1, NativeLoops.pick(pairs, 17, 0, kinds, pages, pages, 0, 64, out));
+    assertEquals(-1, NativeLoops.pick(pairs, 16, 0, new byte[255], pages, pages, 0, 64, out));
+    assertEquals(-1, NativeLoops.pick(pairs, 16, 0, kinds, pages, pages, 0, 65, out), "bitmap");
+    assertEquals(-1, NativeLoops.pick(pairs, 16, 0, kinds, null, pages, 0, 65, out), "bitmap");
+    assertEquals(0, NativeLoops.find(pairs, 16, wanted, out), "the same call within bounds");
+    assertEquals(0, NativeLoops.pick(pairs, 16, 0, kinds, pages, pages, 0, 64, out));
+  }
+
   private static long[] randomPairs(Random random, int n, double prefixShare) {
     // Top bytes of the kinds the pass looks for, often, and the counter reads' prefix sometimes.
     int[] tops = {
