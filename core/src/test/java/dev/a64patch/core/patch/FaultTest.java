@@ -2,10 +2,12 @@ package dev.a64patch.core.patch;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.a64patch.core.failure.Failures;
 import dev.a64patch.testing.Listing;
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ class FaultTest {
       assertEquals(
           file
               + ": cannot write the result (No space left on device (injected)); nothing was changed",
-          dev.a64patch.core.failure.Failures.describe(e));
+          Failures.describe(e));
       assertArrayEquals(
           before, Files.readAllBytes(file), "input changed after a failure at byte " + budget);
       assertEquals(
@@ -65,7 +67,7 @@ class FaultTest {
         file
             + ": cannot write the result (Input/output error (injected at fsync)); nothing was"
             + " changed",
-        dev.a64patch.core.failure.Failures.describe(e));
+        Failures.describe(e));
     assertLeftAsItWas(file, before);
   }
 
@@ -81,10 +83,10 @@ class FaultTest {
     PatchWriter.Hooks failing =
         FailingChannel.hooks(
             c -> {
-              throw new java.io.UncheckedIOException(new IOException("injected"));
+              throw new UncheckedIOException(new IOException("injected"));
             });
     assertThrows(
-        java.io.UncheckedIOException.class,
+        UncheckedIOException.class,
         () -> Patcher.patch(file, dir.resolve("out"), PatchOptions.defaults(), false, failing));
     assertLeftAsItWas(file, before);
   }
