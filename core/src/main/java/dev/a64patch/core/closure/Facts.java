@@ -5,6 +5,7 @@ import dev.a64patch.core.patch.ClockLibrary;
 import dev.a64patch.core.patch.PatchOptions;
 import dev.a64patch.core.patch.PatchPlan;
 import dev.a64patch.core.patch.Planner;
+import dev.a64patch.core.patch.Sha256;
 import dev.a64patch.core.scan.ScanOptions;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.Scanner;
@@ -13,11 +14,9 @@ import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Set;
 
 /**
@@ -133,15 +132,13 @@ final class Facts implements Resolver.Inspector {
   }
 
   static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = Files.newInputStream(file);
+        Sha256.Running d = Sha256.running()) {
       byte[] buf = new byte[1 << 16];
       for (int n; (n = in.read(buf)) > 0; ) {
-        d.update(buf, 0, n);
+        d.update(ByteBuffer.wrap(buf, 0, n));
       }
-      return HexFormat.of().formatHex(d.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      return d.hex();
     }
   }
 

@@ -4,7 +4,6 @@ import dev.a64patch.core.io.Mapped;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -97,9 +96,10 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
 
   /** The SHA-256 of the result, computed without writing it. */
   public String digest(ByteBuffer source) throws IOException {
-    MessageDigest d = Sha256.digest();
-    render(source, d::update);
-    return Sha256.hex(d);
+    try (Sha256.Running d = Sha256.running()) {
+      render(source, d::update);
+      return d.hex();
+    }
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.a64patch.core.patch;
 
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import dev.a64patch.core.io.Meanwhile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,9 +11,36 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CancellationException;
 
-/** SHA-256 digests, as the lowercase hex the manifest stores. */
-final class Sha256 {
+/**
+ * SHA-256 digests, as the lowercase hex the manifest stores. Whole files go through {@link
+ * #running()} (OpenSSL's code where the system has it, {@link OpenSsl}); the few kilobytes of a
+ * manifest through the JDK's, which needs no library loaded.
+ */
+public final class Sha256 {
   private Sha256() {}
+
+  /** A digest being computed: {@link #update} any number of times, then {@link #hex} once. */
+  public interface Running extends AutoCloseable {
+    /** Adds the bytes between {@code bytes}' position and limit; the buffer is not moved. */
+    void update(ByteBuffer bytes);
+
+    /** The digest of everything added; ends the computation. */
+    String hex();
+
+    /** Releases what the computation holds (OpenSSL's context), if {@link #hex} did not. */
+    @Override
+    void close();
+  }
+
+  /** A new digest computation, on OpenSSL's code when it is loaded, else the JDK's. */
+  public static Running running() {
+    return running(OpenSsl.available());
+  }
+
+  /** On OpenSSL's code (which must be loaded) or on the JDK's: tests compare the two. */
+  static Running running(boolean viaOpenSsl) {
+    return viaOpenSsl ? new ViaOpenSsl() : new ViaJdk();
+  }
 
   static MessageDigest digest() {
     try {
@@ -55,14 +84,15 @@ final class Sha256 {
     }
 
     private String run(ByteBuffer b) {
-      MessageDigest d = digest();
-      for (int at = 0; at < b.limit(); at += CHUNK) {
-        if (cancelled) {
-          throw new CancellationException();
+      try (Running d = running()) {
+        for (int at = 0; at < b.limit(); at += CHUNK) {
+          if (cancelled) {
+            throw new CancellationException();
+          }
+          d.update(b.slice(at, Math.min(CHUNK, b.limit() - at)));
         }
-        d.update(b.slice(at, Math.min(CHUNK, b.limit() - at)));
+        return d.hex();
       }
-      return hex(d);
     }
 
     /**
@@ -86,5 +116,78 @@ final class Sha256 {
 
   static boolean isHex(String s) {
     return s != null && s.matches("[0-9a-f]{64}");
+  }
+
+  private static final class ViaJdk implements Running {
+    private final MessageDigest d = digest();
+
+    @Override
+    public void update(ByteBuffer bytes) {
+      d.update(bytes.duplicate());
+    }
+
+    @Override
+    public String hex() {
+      return Sha256.hex(d);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * OpenSSL's EVP digest over a buffer of its own: each piece is copied there by Java first, so
+   * that libcrypto never reads a mapping (see {@link OpenSsl}). 256 KiB: the copy stays in the
+   * core's cache for the digest to read, and the buffer is small beside the direct-memory limit
+   * when many files are hashed before a collection frees the buffers.
+   */
+  private static final class ViaOpenSsl implements Running {
+    private static final int SCRATCH = 256 << 10;
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH);
+    private final Pointer scratchAddress = Native.getDirectBufferPointer(scratch);
+    private Pointer ctx;
+
+    ViaOpenSsl() {
+      Pointer c = OpenSsl.EVP_MD_CTX_new();
+      if (c != null && OpenSsl.EVP_DigestInit_ex(c, OpenSsl.EVP_sha256(), null) != 1) {
+        OpenSsl.EVP_MD_CTX_free(c);
+        c = null;
+      }
+      require(c != null);
+      ctx = c;
+    }
+
+    @Override
+    public void update(ByteBuffer bytes) {
+      for (int at = bytes.position(); at < bytes.limit(); ) {
+        int n = Math.min(SCRATCH, bytes.limit() - at);
+        scratch.put(0, bytes, at, n);
+        require(OpenSsl.EVP_DigestUpdate(ctx, scratchAddress, n) == 1);
+        at += n;
+      }
+    }
+
+    @Override
+    public String hex() {
+      byte[] md = new byte[32];
+      require(OpenSsl.EVP_DigestFinal_ex(ctx, md, null) == 1);
+      close();
+      return HexFormat.of().formatHex(md);
+    }
+
+    @Override
+    public void close() {
+      if (ctx != null) {
+        OpenSsl.EVP_MD_CTX_free(ctx);
+        ctx = null;
+      }
+    }
+
+    /** OpenSSL passed its self-test when it loaded: a failure now is not the input's fault. */
+    private static void require(boolean ok) {
+      if (!ok) {
+        throw new IllegalStateException("OpenSSL's SHA-256 failed after passing its self-test");
+      }
+    }
   }
 }
