@@ -64,6 +64,17 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
               + originalLength
               + " expected");
     }
+    long at = 0;
+    for (Edit e : sortedEdits()) {
+      unchanged(source, at, e.offset(), sink);
+      sink.accept(ByteBuffer.wrap(e.bytes()).asReadOnlyBuffer());
+      at = e.end();
+    }
+    unchanged(source, at, length, sink);
+  }
+
+  /** The edits by offset; two that overlap are a bug in whatever made them. */
+  List<Edit> sortedEdits() {
     List<Edit> sorted = edits.stream().sorted(Comparator.comparingLong(Edit::offset)).toList();
     long at = 0;
     for (Edit e : sorted) {
@@ -73,11 +84,9 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
                 "layout inconsistency: %s at 0x%x overlaps the edit ending at 0x%x",
                 e.what(), e.offset(), at));
       }
-      unchanged(source, at, e.offset(), sink);
-      sink.accept(ByteBuffer.wrap(e.bytes()).asReadOnlyBuffer());
       at = e.end();
     }
-    unchanged(source, at, length, sink);
+    return sorted;
   }
 
   /** The bytes [from, to) no edit covers: the source's, then zeros past its end. */

@@ -64,16 +64,86 @@ public final class PatchWriter {
   public static List<String> write(
       Source source, FileEdits image, Path destination, Hooks hooks, Proof proof)
       throws IOException {
+    try (Begun write = begin(source, destination, hooks, false)) {
+      return write.finish(image, proof);
+    }
+  }
+
+  /**
+   * Begins a write to {@code destination} before its edits are known: creates the temporary file,
+   * reads the metadata of the file it replaces and, with {@code copyAhead}, copies the source's
+   * bytes into it, both on other threads while the caller plans the edits (docs/performance.md,
+   * "Seventh round"). {@link Begun#finish} completes it; closing a write that did not finish waits
+   * for those threads and removes the temporary file.
+   */
+  public static Begun begin(Source source, Path destination, Hooks hooks, boolean copyAhead)
+      throws IOException {
     Path target = target(destination);
-    Path dir = target.getParent();
-    removeStale(dir, target.getFileName().toString());
+    removeStale(target.getParent(), target.getFileName().toString());
     Path tmp = temporary(target, "");
-    boolean done = false;
+    FileChannel created = createTemporary(tmp, target);
     try {
+      return new Begun(source, destination.toString(), target, tmp, hooks, created, copyAhead);
+    } catch (RuntimeException | Error e) {
+      created.close();
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+  }
+
+  /** A write in progress: {@link PatchWriter#begin}. */
+  public static final class Begun implements AutoCloseable {
+    private final Source source;
+    private final String name;
+    private final Path target;
+    private final Path tmp;
+    private final Hooks hooks;
+    private final FileChannel created;
+    private final FileChannel out;
+    private final Meanwhile<FileMetadata> metadata;
+
+    /** The source's bytes being copied into the temporary file; null when not copied ahead. */
+    private final Meanwhile<Void> copied;
+
+    private boolean closed;
+
+    private Begun(
+        Source source,
+        String name,
+        Path target,
+        Path tmp,
+        Hooks hooks,
+        FileChannel created,
+        boolean copyAhead) {
+      this.source = source;
+      this.name = name;
+      this.target = target;
+      this.tmp = tmp;
+      this.hooks = hooks;
+      this.created = created;
+      this.out = hooks.channel(created);
+      Path replaced = Files.exists(target) ? target : source.path();
+      this.metadata = Meanwhile.start("metadata", () -> FileMetadata.read(replaced));
+      this.copied =
+          copyAhead
+              ? Meanwhile.start(
+                  "copy",
+                  () -> naming(target, () -> render(source, FileEdits.none(length(source)), out)))
+              : null;
+    }
+
+    /**
+     * Writes {@code image} applied to the source, proves it and renames it over the destination
+     * (see {@link PatchWriter#write(Source, FileEdits, Path, Hooks, Proof)}).
+     *
+     * @return warnings about metadata that was not kept (setuid bits, extended attributes)
+     */
+    public List<String> finish(FileEdits image, Proof proof) throws IOException {
       List<String> warnings;
-      try (FileChannel created = createTemporary(tmp, target);
-          FileChannel out = hooks.channel(created)) {
-        warnings = writeAndProve(source, image, destination.toString(), target, tmp, out, proof);
+      try {
+        warnings = writeAndProve(image, proof);
+      } finally {
+        closeChannels();
       }
       hooks.written(tmp);
       source.stamp().requireUnchanged(source.path()); // as late as possible before the rename
@@ -81,66 +151,83 @@ public final class PatchWriter {
         Files.move(
             tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException(target + ": cannot rename atomically within " + dir, e);
+        throw new IOException(
+            target + ": cannot rename atomically within " + target.getParent(), e);
       }
-      syncDirectory(dir);
-      done = true;
+      closed = true;
+      syncDirectory(target.getParent());
       return warnings;
-    } finally {
-      if (!done) {
+    }
+
+    /**
+     * The temporary file, written through {@code out}, synced and proved, in steps, of which those
+     * that wait on the kernel or need only the source run beside others (docs/performance.md,
+     * "Fifth round"):
+     *
+     * <ol>
+     *   <li>(begun already) read the metadata of the file it replaces, and copy the source's bytes
+     *       when they were copied ahead, on other threads; digest the result from the source and
+     *       the edits when it must have a known digest (a restored original), on another thread
+     *       while
+     *   <li>the bytes are written: the edits over the copy, or the whole result;
+     *   <li>give it that metadata, after the last write (a write removes {@code
+     *       security.capability});
+     *   <li>fsync it, on another thread while
+     *   <li>its digest is checked, the source is checked unchanged, and the proof reads it back:
+     *       the page cache holds what the disk will, so the proof need not wait for the disk;
+     *   <li>wait for the fsync, whose failure (a full disk surfaces there too) fails the write.
+     * </ol>
+     *
+     * Then {@link #finish} renames it into place.
+     */
+    private List<String> writeAndProve(FileEdits image, Proof proof) throws IOException {
+      Meanwhile<String> digest = digesting(source, image);
+      Meanwhile<Void> synced = null;
+      try {
+        if (copied == null) {
+          naming(target, () -> render(source, image, out));
+        } else {
+          copied.join();
+          naming(target, () -> renderOverCopy(source, image, out));
+        }
+        List<String> warnings = metadata.join().applyTo(tmp, name);
+        synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out)));
+        checkDigest(image, digest, target);
+        source.stamp().requireUnchanged(source.path());
+        proof.check(tmp);
+        synced.join();
+        return warnings;
+      } catch (IOException | RuntimeException | Error e) {
+        // The channel closes and the file goes: nothing may still run on them.
+        Meanwhile.awaitAll(copied, metadata, digest, synced);
+        throw e;
+      }
+    }
+
+    /**
+     * Removes the temporary file of a write that did not finish, once nothing runs on it any more.
+     */
+    @Override
+    public void close() throws IOException {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      Meanwhile.awaitAll(copied, metadata);
+      try {
+        closeChannels();
+      } finally {
         Files.deleteIfExists(tmp);
       }
     }
-  }
 
-  /**
-   * The temporary file {@code tmp}, written through {@code out}, synced and proved, in steps, of
-   * which those that wait on the kernel or need only the source run beside others
-   * (docs/performance.md, "Fifth round"):
-   *
-   * <ol>
-   *   <li>read the metadata of the file it replaces, and digest the result from the source and the
-   *       edits when it must have a known digest (a restored original), on other threads while
-   *   <li>the bytes are written;
-   *   <li>give it that metadata, after the last write (a write removes {@code
-   *       security.capability});
-   *   <li>fsync it, on another thread while
-   *   <li>its digest is checked, the source is checked unchanged, and the proof reads it back: the
-   *       page cache holds what the disk will, so the proof need not wait for the disk;
-   *   <li>wait for the fsync, whose failure (a full disk surfaces there too) fails the write.
-   * </ol>
-   *
-   * Then the caller renames it into place.
-   *
-   * @return warnings about metadata that was not kept (setuid bits, extended attributes)
-   */
-  private static List<String> writeAndProve(
-      Source source,
-      FileEdits image,
-      String name,
-      Path target,
-      Path tmp,
-      FileChannel out,
-      Proof proof)
-      throws IOException {
-    Path replaced = Files.exists(target) ? target : source.path();
-    Meanwhile<FileMetadata> metadata =
-        Meanwhile.start("metadata", () -> FileMetadata.read(replaced));
-    Meanwhile<String> digest = digesting(source, image);
-    Meanwhile<Void> synced = null;
-    try {
-      naming(target, () -> render(source, image, out));
-      List<String> warnings = metadata.join().applyTo(tmp, name);
-      synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out)));
-      checkDigest(image, digest, target);
-      source.stamp().requireUnchanged(source.path());
-      proof.check(tmp);
-      synced.join();
-      return warnings;
-    } catch (IOException | RuntimeException | Error e) {
-      // The channel closes and the file goes: nothing may still run on them.
-      Meanwhile.awaitAll(metadata, digest, synced);
-      throw e;
+    /** Closes the channel written through, then the file's own (a second close does nothing). */
+    private void closeChannels() throws IOException {
+      try {
+        out.close();
+      } finally {
+        created.close();
+      }
     }
   }
 
@@ -261,6 +348,33 @@ public final class PatchWriter {
         });
     setLength(out, image.length());
     return null;
+  }
+
+  /**
+   * Writes {@code image} over {@code out}, which holds the source's bytes already: its edits, then
+   * its length. An edit inside the original's length is written whole (a block of zeros in it must
+   * replace what the copy put there); past it, blocks of zeros are skipped as everywhere. An image
+   * not made from exactly those bytes (never for patch) is written whole over an emptied file.
+   */
+  private static Void renderOverCopy(Source source, FileEdits image, FileChannel out)
+      throws IOException {
+    long original = length(source);
+    if (image.originalLength() != original) {
+      out.truncate(0);
+      return render(source, image, out);
+    }
+    for (FileEdits.Edit e : image.sortedEdits()) {
+      ByteBuffer bytes = ByteBuffer.wrap(e.bytes());
+      int inside = (int) Math.max(0, Math.min(bytes.limit(), original - e.offset()));
+      writeFully(out, bytes.slice(0, inside), e.offset());
+      writeSparse(out, bytes.slice(inside, bytes.limit() - inside), e.offset() + inside);
+    }
+    setLength(out, image.length());
+    return null;
+  }
+
+  private static long length(Source source) {
+    return source.bytes().limit();
   }
 
   /**

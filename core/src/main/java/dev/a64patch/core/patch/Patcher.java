@@ -83,28 +83,29 @@ public final class Patcher {
     Sha256.Pending originalSha256 = dryRun ? null : Sha256.Pending.start(elf.bytes());
     try {
       ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
-      PatchPlan plan = Planner.plan(elf, scan, options);
-      if (dryRun) {
-        return new Outcome(Result.DRY_RUN, plan);
+      try (PatchWriter.Begun write = begin(source, output, dryRun, scan, hooks)) {
+        PatchPlan plan = Planner.plan(elf, scan, options);
+        if (dryRun) {
+          return new Outcome(Result.DRY_RUN, plan);
+        }
+        if (plan.isEmpty()) {
+          originalSha256.cancel();
+          return new Outcome(Result.NOTHING_TO_PATCH, plan, copy(source, output, hooks, write));
+        }
+        FileEdits image = ImageBuilder.build(elf, plan, originalSha256::get);
+        if (image.length() > ElfFile.MAX_SIZE) {
+          throw new PatchException(
+              source.path().toString(),
+              String.format(
+                  "the patched file would be %d bytes; a64patch reads files of at most %d bytes,"
+                      + " so it could not verify or restore it; nothing was written",
+                  image.length(), ElfFile.MAX_SIZE));
+        }
+        return new Outcome(
+            Result.PATCHED,
+            plan,
+            write.finish(image, proof(output, elf.bytes(), originalSha256.get())));
       }
-      if (plan.isEmpty()) {
-        originalSha256.cancel();
-        return new Outcome(Result.NOTHING_TO_PATCH, plan, copy(source, output, hooks));
-      }
-      FileEdits image = ImageBuilder.build(elf, plan, originalSha256::get);
-      if (image.length() > ElfFile.MAX_SIZE) {
-        throw new PatchException(
-            source.path().toString(),
-            String.format(
-                "the patched file would be %d bytes; a64patch reads files of at most %d bytes, so"
-                    + " it could not verify or restore it; nothing was written",
-                image.length(), ElfFile.MAX_SIZE));
-      }
-      return new Outcome(
-          Result.PATCHED,
-          plan,
-          PatchWriter.write(
-              source, image, output, hooks, proof(output, elf.bytes(), originalSha256.get())));
     } finally {
       if (originalSha256 != null) {
         originalSha256.cancel();
@@ -112,11 +113,36 @@ public final class Patcher {
     }
   }
 
+  /**
+   * The write of the result, begun as soon as the scan is done: the source's bytes are copied into
+   * the temporary file on another thread while the plan and the image are made, which take one core
+   * (docs/performance.md, "Seventh round"). Null for a dry run, and where nothing would be written:
+   * a file patched in place whose scan found no read.
+   */
+  private static PatchWriter.Begun begin(
+      Source source, Path output, boolean dryRun, ScanResult scan, PatchWriter.Hooks hooks)
+      throws IOException {
+    if (dryRun || (scan.findings().isEmpty() && same(source.path(), output))) {
+      return null;
+    }
+    return PatchWriter.begin(source, output, hooks, true);
+  }
+
   /** The source as it is, to {@code output} unless that is the source itself. */
   private static List<String> copy(Source source, Path output, PatchWriter.Hooks hooks)
       throws IOException {
+    return copy(source, output, hooks, null);
+  }
+
+  /** {@link #copy}, through {@code write} when it was begun. */
+  private static List<String> copy(
+      Source source, Path output, PatchWriter.Hooks hooks, PatchWriter.Begun write)
+      throws IOException {
     if (same(source.path(), output)) {
       return List.of();
+    }
+    if (write != null) {
+      return write.finish(identity(source.elf()), PatchWriter.Proof.NONE);
     }
     return PatchWriter.write(source, identity(source.elf()), output, hooks);
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.a64patch.core.failure.Remedy;
 import dev.a64patch.core.failure.Setting;
 import dev.a64patch.elf.ElfFile;
+import dev.a64patch.testing.Listing;
 import dev.a64patch.testing.Qemu;
 import dev.a64patch.testing.TestData;
 import dev.a64patch.testing.Tools;
@@ -93,6 +94,10 @@ class OutOfRangeTest {
     assertEquals(
         Remedy.of("choose", Setting.OUT_OF_RANGE, "skip", "zero", "nop"), e.remedy().orElseThrow());
     assertFalse(Files.exists(out));
+    // The write began with the scan (the copy ahead): its temporary file is gone too.
+    assertTrue(
+        Listing.names(dir).stream().noneMatch(n -> n.endsWith(".tmp")),
+        Listing.names(dir)::toString);
     assertArrayEquals(before, Files.readAllBytes(big));
   }
 
