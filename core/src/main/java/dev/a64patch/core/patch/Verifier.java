@@ -74,10 +74,8 @@ public final class Verifier {
     Set<SysReg> patchable =
         m == null ? SysReg.counters() : m.options().toPatchOptions(0).effectiveRegisters();
     boolean includeUncertain = m != null && m.options().includeUncertain();
-    for (Finding f : Scanner.scan(elf, ScanOptions.defaults()).findings()) {
-      boolean wanted =
-          patchable.contains(f.register())
-              && (f.confidence() == Confidence.HIGH || (includeUncertain && f.patchable()));
+    for (Finding f : wantedReads(elf, patchable)) {
+      boolean wanted = f.confidence() == Confidence.HIGH || (includeUncertain && f.patchable());
       if (wanted && !recorded.contains(f.offset())) {
         problems.add(
             String.format(
@@ -96,6 +94,19 @@ public final class Verifier {
         notes,
         unpatched,
         unwind);
+  }
+
+  /**
+   * The reads of the registers the patch rewrites (the counters, for a file a64patch did not
+   * patch). Only those: each read is judged on its own (RegisterSubsetTest), and a patched file
+   * whose counter reads are all rewritten then needs no evidence pass at all, though it may still
+   * read the counter's frequency (a proof's scan of a 140 MB library, 60 -> 20 ms).
+   */
+  private static List<Finding> wantedReads(ElfFile elf, Set<SysReg> patchable) {
+    if (patchable.isEmpty()) {
+      return List.of(); // options that select only registers they then leave alone
+    }
+    return Scanner.scan(elf, new ScanOptions(patchable, 0)).findings();
   }
 
   /**
