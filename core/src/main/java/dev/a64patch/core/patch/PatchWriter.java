@@ -105,6 +105,13 @@ public final class PatchWriter {
     /** The source's bytes being copied into the temporary file; null when not copied ahead. */
     private final Meanwhile<Void> copied;
 
+    /**
+     * The copy's bytes on their way to the disk once it is done (fdatasync), while the plan is
+     * made: the final fsync then has only the edits and the metadata left to wait for. Null when
+     * not copied ahead.
+     */
+    private final Meanwhile<Void> flushed;
+
     private boolean closed;
 
     private Begun(
@@ -129,6 +136,15 @@ public final class PatchWriter {
               ? Meanwhile.start(
                   "copy",
                   () -> naming(target, () -> render(source, FileEdits.none(length(source)), out)))
+              : null;
+      this.flushed =
+          copyAhead
+              ? Meanwhile.start(
+                  "flush",
+                  () -> {
+                    copied.join();
+                    return naming(target, () -> force(out, false));
+                  })
               : null;
     }
 
@@ -191,15 +207,18 @@ public final class PatchWriter {
           naming(target, () -> renderOverCopy(source, image, out));
         }
         List<String> warnings = metadata.join().applyTo(tmp, name);
-        synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out)));
+        synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out, true)));
         checkDigest(image, digest, target);
         source.stamp().requireUnchanged(source.path());
         proof.check(tmp);
         synced.join();
+        if (flushed != null) {
+          flushed.join(); // its failure fails the write too
+        }
         return warnings;
       } catch (IOException | RuntimeException | Error e) {
         // The channel closes and the file goes: nothing may still run on them.
-        Meanwhile.awaitAll(copied, metadata, digest, synced);
+        Meanwhile.awaitAll(copied, flushed, metadata, digest, synced);
         throw e;
       }
     }
@@ -213,7 +232,7 @@ public final class PatchWriter {
         return;
       }
       closed = true;
-      Meanwhile.awaitAll(copied, metadata);
+      Meanwhile.awaitAll(copied, flushed, metadata);
       try {
         closeChannels();
       } finally {
@@ -231,8 +250,8 @@ public final class PatchWriter {
     }
   }
 
-  private static Void force(FileChannel out) throws IOException {
-    out.force(true);
+  private static Void force(FileChannel out, boolean metaData) throws IOException {
+    out.force(metaData);
     return null;
   }
 
