@@ -49,8 +49,8 @@ final class IslandPlanner {
    * the code and cost nothing to find, where finding the padding means reading every word of the
    * code (about a second for 100 MB); a site in reach of a tail needs no padding at all.
    */
-  static IslandPlanner of(ElfFile elf) {
-    return new IslandPlanner(elf, IslandSpace.find(elf, false, true));
+  static IslandPlanner of(ElfFile elf, IslandSpace.TailReferences tails) {
+    return new IslandPlanner(elf, IslandSpace.find(elf, false, true, tails));
   }
 
   /** Adds the padding between functions to the space, once; false when it was there already. */

@@ -3,10 +3,8 @@ package dev.a64patch.core.patch;
 import dev.a64patch.core.Names;
 import dev.a64patch.core.io.Mapped;
 import dev.a64patch.core.io.Meanwhile;
-import dev.a64patch.core.scan.ScanOptions;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.Scanner;
-import dev.a64patch.core.scan.SysReg;
 import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
 import java.io.IOException;
@@ -82,9 +80,10 @@ public final class Patcher {
     // The manifest records the original's SHA-256: computed on another core during the scan.
     Sha256.Pending originalSha256 = dryRun ? null : Sha256.Pending.start(elf.bytes());
     try {
-      ScanResult scan = Scanner.scan(elf, new ScanOptions(SysReg.all(), 0));
+      Scanner.ForPatch scanned = Scanner.scanForPatch(elf);
+      ScanResult scan = scanned.result();
       try (PatchWriter.Begun write = begin(source, output, dryRun, scan, hooks)) {
-        PatchPlan plan = Planner.plan(elf, scan, options);
+        PatchPlan plan = Planner.plan(elf, scan, options, scanned.tails());
         if (dryRun) {
           return new Outcome(Result.DRY_RUN, plan);
         }

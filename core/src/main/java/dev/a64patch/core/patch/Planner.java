@@ -11,6 +11,7 @@ import dev.a64patch.core.failure.Remedy;
 import dev.a64patch.core.failure.Setting;
 import dev.a64patch.core.scan.AArch64Check;
 import dev.a64patch.core.scan.Finding;
+import dev.a64patch.core.scan.IslandSpace;
 import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.SysReg;
 import dev.a64patch.core.scan.Uncertainty;
@@ -36,6 +37,15 @@ public final class Planner {
    * their final addresses.
    */
   public static PatchPlan plan(ElfFile elf, ScanResult scan, PatchOptions options) {
+    return plan(elf, scan, options, null);
+  }
+
+  /**
+   * {@link #plan}, with the references into the code segments' tails that the scan found ({@link
+   * dev.a64patch.core.scan.Scanner#scanForPatch}; null to have the island search find them).
+   */
+  static PatchPlan plan(
+      ElfFile elf, ScanResult scan, PatchOptions options, IslandSpace.TailReferences tails) {
     check(elf);
     Set<SysReg> chosen = options.effectiveRegisters();
     ClockImport.Check clock =
@@ -46,7 +56,7 @@ public final class Planner {
     for (Finding f : scan.findings()) {
       sites.add(decide(f, chosen, options, clock.possible()));
     }
-    List<SitePlan> placed = withinReach(elf, sites, options);
+    List<SitePlan> placed = withinReach(elf, sites, options, tails);
     Map<NewSection, Long> sizes = sizes(placed, options, clock);
     UnwindTables unwind =
         placed.isEmpty() ? null : UnwindTables.of(elf, unplaced(placed, options)).orElse(null);
@@ -139,7 +149,7 @@ public final class Planner {
    * trampoline only moves later ones closer.
    */
   private static List<SitePlan> withinReach(
-      ElfFile elf, List<SitePlan> sites, PatchOptions options) {
+      ElfFile elf, List<SitePlan> sites, PatchOptions options, IslandSpace.TailReferences tails) {
     List<SitePlan> want =
         sites.stream().filter(s -> s.action() == SitePlan.Action.TRAMPOLINE).toList();
     if (want.isEmpty()) {
@@ -162,7 +172,7 @@ public final class Planner {
         continue;
       }
       if (islands == null) {
-        islands = IslandPlanner.of(elf); // only files with far reads pay for the search
+        islands = IslandPlanner.of(elf, tails); // only files with far reads pay for the search
       }
       int far = Trampolines.farSize(s.kind(), f.rt(), options);
       Optional<SitePlan> through = throughIslands(islands, s, at, size, far);

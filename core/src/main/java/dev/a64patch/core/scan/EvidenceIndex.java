@@ -80,6 +80,16 @@ final class EvidenceIndex {
   private final boolean perSection;
   private final List<Run> runs = new ArrayList<>();
   private final List<Hit> hits = new ArrayList<>();
+
+  /**
+   * The first tail region ({@link #build} with tails), whose zero words the pass skips; none when
+   * it is past the last region.
+   */
+  private int tailsFrom = Integer.MAX_VALUE;
+
+  /** The references into the tails, sorted for {@link #firstReferenceIn}; made on first use. */
+  private List<Hit> tailHits;
+
   private long[] lo = new long[0];
   private long[] hi = new long[0];
   private int[] loRegion = new int[0];
@@ -100,9 +110,29 @@ final class EvidenceIndex {
       ByteBuffer bytes,
       List<Candidate> candidates,
       boolean inC) {
+    return build(elf, regions, bytes, candidates, List.of(), inC);
+  }
+
+  /**
+   * {@link #build}, which also finds the references into {@code tails} (the code segments' tails,
+   * {@link IslandSpace#tailRegions}) in the same pass, for {@link #firstReferenceIn}: patch needs
+   * them when it places islands, and a pass of their own read every word of the code again. The
+   * tails are regions after {@code regions}, and a reference into them is in no candidate's run, so
+   * the candidates' evidence is what it is without them.
+   */
+  static EvidenceIndex build(
+      ElfFile elf,
+      List<CodeRegion> regions,
+      ByteBuffer bytes,
+      List<Candidate> candidates,
+      List<CodeRegion> tails,
+      boolean inC) {
+    List<CodeRegion> all = new ArrayList<>(regions);
+    all.addAll(tails);
     return build(
         elf,
-        regions,
+        all,
+        regions.size(),
         bytes,
         candidates,
         Runtime.getRuntime().availableProcessors(),
@@ -121,13 +151,33 @@ final class EvidenceIndex {
       int parallelBytes,
       int sliceBytes,
       boolean inC) {
+    return build(
+        elf, regions, regions.size(), bytes, candidates, threads, parallelBytes, sliceBytes, inC);
+  }
+
+  /** Regions from {@code tailsFrom} on are tails, a span each after the candidates' runs. */
+  private static EvidenceIndex build(
+      ElfFile elf,
+      List<CodeRegion> regions,
+      int tailsFrom,
+      ByteBuffer bytes,
+      List<Candidate> candidates,
+      int threads,
+      int parallelBytes,
+      int sliceBytes,
+      boolean inC) {
     EvidenceIndex x = new EvidenceIndex(elf, regions, bytes);
     x.inC = inC && NativeLoops.available();
     x.threads = threads;
     x.parallelBytes = parallelBytes;
     x.sliceBytes = sliceBytes;
+    x.tailsFrom = tailsFrom;
     for (Candidate c : candidates) {
       x.runs.add(x.runBefore(c));
+    }
+    for (int r = tailsFrom; r < regions.size(); r++) {
+      CodeRegion t = regions.get(r);
+      x.runs.add(new Run(r, t.address(), t.address() + t.size() - 4, -1));
     }
     x.buildIntervals(LITERAL_MARGIN);
     x.buildPages();
@@ -171,28 +221,47 @@ final class EvidenceIndex {
    */
   long firstReference(int i) {
     Run run = runs.get(i);
-    long end = run.address() + 4;
+    return firstReference(hits, run.region(), run.start(), run.address() + 4);
+  }
+
+  /**
+   * The lowest address in [start, end) of tail region {@code region} (of {@link #build} with tails)
+   * that a reference touches, or -1: as {@link #firstReference} for that span, which the span of a
+   * whole tail holds.
+   */
+  long firstReferenceIn(int region, long start, long end) {
+    if (tailHits == null) {
+      tailHits =
+          hits.stream()
+              .filter(h -> h.region() >= tailsFrom)
+              .sorted(Comparator.comparingInt(Hit::region).thenComparingLong(Hit::target))
+              .toList();
+    }
+    return firstReference(tailHits, region, start, end);
+  }
+
+  /** Over {@code sorted} by region, then target: see {@link #firstReference(int)}. */
+  private static long firstReference(List<Hit> sorted, int region, long start, long end) {
     int a = 0;
-    int b = hits.size() - 1;
-    int found = hits.size();
+    int b = sorted.size() - 1;
+    int found = sorted.size();
     while (a <= b) {
       int mid = (a + b) >>> 1;
-      Hit h = hits.get(mid);
-      if (h.region() > run.region()
-          || (h.region() == run.region() && h.target() >= run.start() - 16)) {
+      Hit h = sorted.get(mid);
+      if (h.region() > region || (h.region() == region && h.target() >= start - 16)) {
         found = mid;
         b = mid - 1;
       } else {
         a = mid + 1;
       }
     }
-    for (int k = found; k < hits.size(); k++) {
-      Hit h = hits.get(k);
-      if (h.region() != run.region() || h.target() >= end) {
+    for (int k = found; k < sorted.size(); k++) {
+      Hit h = sorted.get(k);
+      if (h.region() != region || h.target() >= end) {
         break;
       }
-      if (h.target() + h.size() > run.start()) {
-        return Math.max(run.start(), h.target() & ~3L);
+      if (h.target() + h.size() > start) {
+        return Math.max(start, h.target() & ~3L);
       }
     }
     return -1;
@@ -367,9 +436,7 @@ final class EvidenceIndex {
       code += c.size();
     }
     if (!WordMatcher.worthWorkAside(code, threads, parallelBytes)) {
-      for (int r = 0; r < regions.size(); r++) {
-        passOver(r);
-      }
+      passOverAll();
       dataReferences(hits);
       return;
     }
@@ -381,14 +448,22 @@ final class EvidenceIndex {
               return out;
             });
     try {
-      for (int r = 0; r < regions.size(); r++) {
-        passOver(r);
-      }
+      passOverAll();
     } catch (RuntimeException | Error e) {
       data.join(); // nothing left running
       throw e;
     }
     hits.addAll(data.join());
+  }
+
+  /**
+   * {@link #passOver} every region but the tails: a tail holds zero words only ({@link
+   * SegmentTail}), which reference nothing.
+   */
+  private void passOverAll() {
+    for (int r = 0; r < Math.min(tailsFrom, regions.size()); r++) {
+      passOver(r);
+    }
   }
 
   /**

@@ -59,6 +59,15 @@ public final class IslandSpace {
    * testing every word of the code, and then looking for references into each of its runs.
    */
   public static List<Run> find(ElfFile elf, boolean padding, boolean tails) {
+    return find(elf, padding, tails, null);
+  }
+
+  /**
+   * {@link #find}, with the references into the tails that the scan found already ({@code known},
+   * from {@link Scanner#scanForPatch}; null when it has none): then the tails alone cost no pass
+   * over the code of their own.
+   */
+  public static List<Run> find(ElfFile elf, boolean padding, boolean tails, TailReferences known) {
     int type = elf.header().type();
     if ((type != ET_EXEC && type != ET_DYN) || !elf.hasSectionHeaders()) {
       return List.of();
@@ -78,9 +87,7 @@ public final class IslandSpace {
     for (SegmentTail t : ends) {
       // A region of its own, so that the evidence pass sees references into it.
       spans.add(new long[] {regions.size(), t.address(), t.end()});
-      regions.add(
-          new CodeRegion(
-              "tail of segment " + t.segment(), -1, t.offset(), t.address(), 4 * t.words(), true));
+      regions.add(region(t));
     }
     if (spans.isEmpty()) {
       return List.of();
@@ -114,11 +121,15 @@ public final class IslandSpace {
     if (kept.isEmpty()) {
       return List.of();
     }
-    EvidenceIndex refs = EvidenceIndex.overSpans(elf, regions, bytes, kept);
+    boolean scanned = known != null && !padding && known.tails == ends.size();
+    EvidenceIndex refs = scanned ? null : EvidenceIndex.overSpans(elf, regions, bytes, kept);
     List<Run> out = new ArrayList<>();
     for (int i = 0; i < kept.size(); i++) {
       long[] s = kept.get(i);
-      long first = refs.firstReference(i);
+      long first =
+          scanned
+              ? known.index.firstReferenceIn(known.firstTail + (int) s[0] - padded, s[1], s[2])
+              : refs.firstReference(i);
       long end = first < 0 ? s[2] : first;
       if (end > s[1]) {
         CodeRegion r = regions.get((int) s[0]);
@@ -130,6 +141,40 @@ public final class IslandSpace {
       }
     }
     return out;
+  }
+
+  /**
+   * The code segments' tails as regions of their own, for the evidence pass to see references into
+   * them ({@link EvidenceIndex}); in {@link SegmentTail#of} order.
+   */
+  static List<CodeRegion> tailRegions(ElfFile elf) {
+    int type = elf.header().type();
+    if ((type != ET_EXEC && type != ET_DYN) || !elf.hasSectionHeaders()) {
+      return List.of(); // find has no island space for them
+    }
+    return SegmentTail.of(elf).stream().map(IslandSpace::region).toList();
+  }
+
+  private static CodeRegion region(SegmentTail t) {
+    return new CodeRegion(
+        "tail of segment " + t.segment(), -1, t.offset(), t.address(), 4 * t.words(), true);
+  }
+
+  /**
+   * The references into the code segments' tails, found by the scan's evidence pass ({@link
+   * Scanner#scanForPatch}): tail {@code k} of {@link SegmentTail#of} is region {@code firstTail +
+   * k} of {@code index}.
+   */
+  public static final class TailReferences {
+    private final EvidenceIndex index;
+    private final int firstTail;
+    private final int tails;
+
+    TailReferences(EvidenceIndex index, int firstTail, int tails) {
+      this.index = index;
+      this.firstTail = firstTail;
+      this.tails = tails;
+    }
   }
 
   /**

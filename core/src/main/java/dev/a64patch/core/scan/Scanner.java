@@ -48,7 +48,23 @@ public final class Scanner {
     return new Scanner(options).scan(elf);
   }
 
+  /**
+   * What patch scans: every register, and with the references into the code segments' tails, where
+   * islands may go, found in the same pass ({@link IslandSpace#find}); null when the pass did not
+   * run (a file without reads needs no islands) or the file has no tails.
+   */
+  public record ForPatch(ScanResult result, IslandSpace.TailReferences tails) {}
+
+  /** The scan patch makes: see {@link ForPatch}. */
+  public static ForPatch scanForPatch(ElfFile elf) {
+    return new Scanner(ScanOptions.defaults()).scan(elf, true);
+  }
+
   public ScanResult scan(ElfFile elf) {
+    return scan(elf, false).result();
+  }
+
+  private ForPatch scan(ElfFile elf, boolean withTails) {
     AArch64Check.require(elf);
     List<CodeRegion> regions = CodeRegion.of(elf);
     List<String> notes = new ArrayList<>();
@@ -72,7 +88,8 @@ public final class Scanner {
       }
     }
     if (candidates.isEmpty()) {
-      return new ScanResult(elf.name(), elf.header().describe(), codeBytes, List.of(), notes);
+      return new ForPatch(
+          new ScanResult(elf.name(), elf.header().describe(), codeBytes, List.of(), notes), null);
     }
     // A large file's symbol index (about 10 ms for a 100 MB library) is read on another core
     // while the evidence pass runs; a small file's first, on this thread (and any file's, with
@@ -86,9 +103,10 @@ public final class Scanner {
     for (long[] c : candidates) {
       list.add(new EvidenceIndex.Candidate((int) c[0], c[1]));
     }
+    List<CodeRegion> tails = withTails ? IslandSpace.tailRegions(elf) : List.of();
     EvidenceIndex evidence;
     try {
-      evidence = EvidenceIndex.build(elf, regions, bytes, list, inC);
+      evidence = EvidenceIndex.build(elf, regions, bytes, list, tails, inC);
     } catch (RuntimeException | Error e) {
       pending.join(); // the symbol index's failure first, as when it was read first
       throw e;
@@ -103,8 +121,11 @@ public final class Scanner {
       }
     }
     findings.sort((a, b) -> Long.compare(a.offset(), b.offset()));
-    return new ScanResult(
-        elf.name(), elf.header().describe(), codeBytes, demangled(findings), notes);
+    return new ForPatch(
+        new ScanResult(elf.name(), elf.header().describe(), codeBytes, demangled(findings), notes),
+        tails.isEmpty()
+            ? null
+            : new IslandSpace.TailReferences(evidence, regions.size(), tails.size()));
   }
 
   /** The findings with their function names demangled, all of a file's names in one batch. */
