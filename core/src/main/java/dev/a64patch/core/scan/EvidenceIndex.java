@@ -103,22 +103,13 @@ final class EvidenceIndex {
     this.perSection = elf.header().type() == ET_REL;
   }
 
-  /** The index, with the C loop ({@code inC}, when loaded) or the Java loop for the pass. */
-  static EvidenceIndex build(
-      ElfFile elf,
-      List<CodeRegion> regions,
-      ByteBuffer bytes,
-      List<Candidate> candidates,
-      boolean inC) {
-    return build(elf, regions, bytes, candidates, List.of(), inC);
-  }
-
   /**
-   * {@link #build}, which also finds the references into {@code tails} (the code segments' tails,
-   * {@link IslandSpace#tailRegions}) in the same pass, for {@link #firstReferenceIn}: patch needs
-   * them when it places islands, and a pass of their own read every word of the code again. The
-   * tails are regions after {@code regions}, and a reference into them is in no candidate's run, so
-   * the candidates' evidence is what it is without them.
+   * The index, with the C loop ({@code inC}, when loaded) or the Java loop for the pass. It also
+   * finds the references into {@code tails} (the code segments' tails, {@link
+   * IslandSpace#tailRegions}; none for a scan) in the same pass, for {@link #firstReferenceIn}:
+   * patch needs them when it places islands, and a pass of their own read every word of the code
+   * again. The tails are regions after {@code regions}, and a reference into them is in no
+   * candidate's run, so the candidates' evidence is what it is without them.
    */
   static EvidenceIndex build(
       ElfFile elf,
