@@ -106,11 +106,11 @@ public final class PatchWriter {
     private final Meanwhile<Void> copied;
 
     /**
-     * The copy's bytes on their way to the disk once it is done (fdatasync), while the plan is
-     * made: the final fsync then has only the edits and the metadata left to wait for. Null when
-     * not copied ahead.
+     * The copy's bytes sent on their way to the disk once it is done ({@link Writeback}), while the
+     * plan is made: the final fsync then finds them written or being written. Null when not copied
+     * ahead.
      */
-    private final Meanwhile<Void> flushed;
+    private final Meanwhile<Boolean> writeback;
 
     private boolean closed;
 
@@ -137,13 +137,13 @@ public final class PatchWriter {
                   "copy",
                   () -> naming(target, () -> render(source, FileEdits.none(length(source)), out)))
               : null;
-      this.flushed =
+      this.writeback =
           copyAhead
               ? Meanwhile.start(
-                  "flush",
+                  "writeback",
                   () -> {
                     copied.join();
-                    return naming(target, () -> force(out, false));
+                    return Writeback.start(tmp);
                   })
               : null;
     }
@@ -182,9 +182,9 @@ public final class PatchWriter {
      *
      * <ol>
      *   <li>(begun already) read the metadata of the file it replaces, and copy the source's bytes
-     *       when they were copied ahead, on other threads; digest the result from the source and
-     *       the edits when it must have a known digest (a restored original), on another thread
-     *       while
+     *       when they were copied ahead and start their writeback, on other threads; digest the
+     *       result from the source and the edits when it must have a known digest (a restored
+     *       original), on another thread while
      *   <li>the bytes are written: the edits over the copy, or the whole result;
      *   <li>give it that metadata, after the last write (a write removes {@code
      *       security.capability});
@@ -207,18 +207,16 @@ public final class PatchWriter {
           naming(target, () -> renderOverCopy(source, image, out));
         }
         List<String> warnings = metadata.join().applyTo(tmp, name);
-        synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out, true)));
+        synced = Meanwhile.start("fsync", () -> naming(target, () -> force(out)));
         checkDigest(image, digest, target);
         source.stamp().requireUnchanged(source.path());
         proof.check(tmp);
         synced.join();
-        if (flushed != null) {
-          flushed.join(); // its failure fails the write too
-        }
+        Meanwhile.awaitAll(writeback); // a hint: what it met does not matter, the fsync did
         return warnings;
       } catch (IOException | RuntimeException | Error e) {
         // The channel closes and the file goes: nothing may still run on them.
-        Meanwhile.awaitAll(copied, flushed, metadata, digest, synced);
+        Meanwhile.awaitAll(copied, writeback, metadata, digest, synced);
         throw e;
       }
     }
@@ -232,7 +230,7 @@ public final class PatchWriter {
         return;
       }
       closed = true;
-      Meanwhile.awaitAll(copied, flushed, metadata);
+      Meanwhile.awaitAll(copied, writeback, metadata);
       try {
         closeChannels();
       } finally {
@@ -250,8 +248,8 @@ public final class PatchWriter {
     }
   }
 
-  private static Void force(FileChannel out, boolean metaData) throws IOException {
-    out.force(metaData);
+  private static Void force(FileChannel out) throws IOException {
+    out.force(true);
     return null;
   }
 
