@@ -493,12 +493,26 @@ public final class PatchWriter {
     }
   }
 
+  /**
+   * Writes all of {@code b} at {@code position}, at most {@value #WRITE_PIECE} bytes per call: the
+   * JDK writes a heap buffer through a direct buffer of the same size, and a new one of several
+   * megabytes (the shared clock's copy of a large {@code .rela.dyn}) costs a page fault for each of
+   * its pages, where one of 1 MiB is allocated once per thread and reused.
+   */
   private static void writeFully(FileChannel out, ByteBuffer b, long position) throws IOException {
     long at = position;
-    while (b.hasRemaining()) {
-      at += out.write(b, at);
+    for (int from = b.position(); from < b.limit(); ) {
+      ByteBuffer piece = b.slice(from, Math.min(WRITE_PIECE, b.limit() - from));
+      while (piece.hasRemaining()) {
+        int n = out.write(piece, at);
+        at += n;
+        from += n;
+      }
     }
+    b.position(b.limit());
   }
+
+  private static final int WRITE_PIECE = 1 << 20;
 
   private static void syncDirectory(Path dir) {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
