@@ -132,22 +132,12 @@ final class EvidenceIndex {
         inC);
   }
 
-  /** {@link #build}, with the pass sliced as {@link WordMatcher#slices} is told: for tests. */
+  /**
+   * {@link #build}, with the pass sliced as {@link WordMatcher#slices} is told (tests give their
+   * own slices): regions from {@code tailsFrom} on are tails, a span each after the candidates'
+   * runs.
+   */
   static EvidenceIndex build(
-      ElfFile elf,
-      List<CodeRegion> regions,
-      ByteBuffer bytes,
-      List<Candidate> candidates,
-      int threads,
-      int parallelBytes,
-      int sliceBytes,
-      boolean inC) {
-    return build(
-        elf, regions, regions.size(), bytes, candidates, threads, parallelBytes, sliceBytes, inC);
-  }
-
-  /** Regions from {@code tailsFrom} on are tails, a span each after the candidates' runs. */
-  private static EvidenceIndex build(
       ElfFile elf,
       List<CodeRegion> regions,
       int tailsFrom,

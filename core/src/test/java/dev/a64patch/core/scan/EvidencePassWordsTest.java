@@ -81,10 +81,11 @@ class EvidencePassWordsTest {
       List<EvidenceIndex.Candidate> candidates = List.of(new EvidenceIndex.Candidate(r, offset));
       List<EvidenceIndex> indexes = new ArrayList<>();
       for (boolean inC : new boolean[] {true, false}) { // the C loop where built, and Java's
-        indexes.add(EvidenceIndex.build(elf, regions, bytes, candidates, 1, 1 << 30, 1, inC));
+        int none = regions.size(); // no tails
+        indexes.add(EvidenceIndex.build(elf, regions, none, bytes, candidates, 1, 1 << 30, 1, inC));
         indexes.add(
             EvidenceIndex.build(
-                elf, regions, bytes, candidates, 2, 64 << 10, (12 << 10) + 8, inC)); // sliced
+                elf, regions, none, bytes, candidates, 2, 64 << 10, (12 << 10) + 8, inC)); // sliced
       }
       List<String> want = new ArrayList<>();
       for (long i = 0; i < REPEATS; i++) {
