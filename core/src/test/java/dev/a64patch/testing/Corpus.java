@@ -97,6 +97,21 @@ public final class Corpus {
     return files;
   }
 
+  /** A file of a comparison over real inputs, and its contents read as ELF. */
+  public record Read(Path path, ElfFile elf) {}
+
+  /** Those of {@code files} that read as AArch64 ELF files (see {@link #readAArch64}), in order. */
+  public static List<Read> readable(List<Path> files) throws IOException {
+    List<Read> out = new ArrayList<>();
+    for (Path p : files) {
+      Optional<ElfFile> elf = readAArch64(p);
+      if (elf.isPresent()) {
+        out.add(new Read(p, elf.get()));
+      }
+    }
+    return out;
+  }
+
   /** {@code p} read as an AArch64 ELF file, or empty when it is not one (or is malformed). */
   public static Optional<ElfFile> readAArch64(Path p) throws IOException {
     try {

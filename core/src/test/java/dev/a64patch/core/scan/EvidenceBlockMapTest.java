@@ -24,11 +24,9 @@ class EvidenceBlockMapTest {
   void blockMapFindsWhatTheBinarySearchFinds() throws Exception {
     int files = 0;
     long referenced = 0;
-    for (Path p : Corpus.all()) {
-      ElfFile elf = Corpus.readAArch64(p).orElse(null);
-      if (elf == null) {
-        continue; // not an AArch64 ELF file
-      }
+    for (Corpus.Read read : Corpus.readable(Corpus.all())) {
+      ElfFile elf = read.elf();
+      Path p = read.path();
       List<CodeRegion> regions = CodeRegion.of(elf);
       List<long[]> spans = new ArrayList<>();
       for (int r = 0; r < regions.size(); r++) {

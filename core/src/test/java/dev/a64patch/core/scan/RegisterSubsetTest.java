@@ -2,12 +2,9 @@ package dev.a64patch.core.scan;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Corpus;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -27,17 +24,13 @@ class RegisterSubsetTest {
             EnumSet.of(SysReg.CNTFRQ_EL0, SysReg.RNDR, SysReg.RNDRRS));
     int files = 0;
     int compared = 0;
-    for (Path p : Corpus.withTestData()) {
-      Optional<ElfFile> elf = Corpus.readAArch64(p);
-      if (elf.isEmpty()) {
-        continue;
-      }
-      List<Finding> all = Scanner.scan(elf.get(), ScanOptions.defaults()).findings();
+    for (Corpus.Read read : Corpus.readable(Corpus.withTestData())) {
+      List<Finding> all = Scanner.scan(read.elf(), ScanOptions.defaults()).findings();
       files++;
       for (Set<SysReg> some : subsets) {
         List<Finding> want = all.stream().filter(f -> some.contains(f.register())).toList();
-        List<Finding> got = Scanner.scan(elf.get(), new ScanOptions(some, 0)).findings();
-        assertEquals(want, got, p + " " + some);
+        List<Finding> got = Scanner.scan(read.elf(), new ScanOptions(some, 0)).findings();
+        assertEquals(want, got, read.path() + " " + some);
         compared += got.size();
       }
     }

@@ -3,7 +3,6 @@ package dev.a64patch.core.scan;
 import static dev.a64patch.elf.ElfConstants.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSymbolTable;
 import dev.a64patch.testing.Corpus;
 import java.nio.file.Path;
@@ -20,13 +19,10 @@ class SymbolOrderTest {
   void packedKeysSortAsTheComparatorDoes() throws Exception {
     int tables = 0;
     int withTies = 0;
-    for (Path p : Corpus.withTestData()) {
-      Optional<ElfFile> elf = Corpus.readAArch64(p);
-      if (elf.isEmpty()) {
-        continue;
-      }
+    for (Corpus.Read read : Corpus.readable(Corpus.withTestData())) {
+      Path p = read.path();
       for (Optional<ElfSymbolTable> table :
-          List.of(elf.get().symbolTable(), elf.get().dynamicSymbolTable())) {
+          List.of(read.elf().symbolTable(), read.elf().dynamicSymbolTable())) {
         if (table.isEmpty()) {
           continue;
         }

@@ -8,7 +8,6 @@ import dev.a64patch.testing.TestData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -23,21 +22,17 @@ class TailReferencesTest {
   void theScansReferencesGiveTheTailsASearchOfTheirOwnGives() throws Exception {
     int files = 0;
     int withRuns = 0;
-    for (Path p : Corpus.withTestData()) {
-      Optional<ElfFile> elf = Corpus.readAArch64(p);
-      if (elf.isEmpty()) {
-        continue;
-      }
-      Scanner.ForPatch scanned = Scanner.scanForPatch(elf.get());
+    for (Corpus.Read read : Corpus.readable(Corpus.withTestData())) {
+      ElfFile elf = read.elf();
+      String p = read.path().toString();
+      Scanner.ForPatch scanned = Scanner.scanForPatch(elf);
       assertEquals(
-          Scanner.scan(elf.get(), ScanOptions.defaults()).findings(),
-          scanned.result().findings(),
-          p.toString());
+          Scanner.scan(elf, ScanOptions.defaults()).findings(), scanned.result().findings(), p);
       if (scanned.tails() == null) {
         continue;
       }
-      List<IslandSpace.Run> own = IslandSpace.find(elf.get(), false, true);
-      assertEquals(own, IslandSpace.find(elf.get(), false, true, scanned.tails()), p.toString());
+      List<IslandSpace.Run> own = IslandSpace.find(elf, false, true);
+      assertEquals(own, IslandSpace.find(elf, false, true, scanned.tails()), p);
       files++;
       withRuns += own.isEmpty() ? 0 : 1;
     }
