@@ -1,8 +1,6 @@
 package dev.a64patch.core.patch;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,25 +39,8 @@ record FileMetadata(
   /** An extended attribute: its value, or the errno reading it failed with. */
   record Xattr(String name, byte[] value, int errno) {}
 
-  /** The Linux C library's xattr calls, on the link itself (l*), with errno on failure. */
-  private interface LibC extends Library {
-    long llistxattr(String path, byte[] list, long size) throws LastErrorException;
-
-    long lgetxattr(String path, String name, byte[] value, long size) throws LastErrorException;
-
-    int lsetxattr(String path, String name, byte[] value, long size, int flags)
-        throws LastErrorException;
-  }
-
-  private static final LibC LIBC = load();
-
-  private static LibC load() {
-    try {
-      return Native.load("c", LibC.class);
-    } catch (LinkageError | RuntimeException e) {
-      return null; // not Linux/glibc, or JNA cannot load: mode and owner only
-    }
-  }
+  /** mode and owner only where the C library cannot be called. */
+  private static final LibC LIBC = LibC.INSTANCE;
 
   private static final int SPECIAL_BITS = 07000;
 
