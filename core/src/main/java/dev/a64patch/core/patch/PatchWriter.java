@@ -76,7 +76,7 @@ public final class PatchWriter {
    * "Seventh round"). {@link Begun#finish} completes it; closing a write that did not finish waits
    * for those threads and removes the temporary file.
    */
-  public static Begun begin(Source source, Path destination, Hooks hooks, boolean copyAhead)
+  static Begun begin(Source source, Path destination, Hooks hooks, boolean copyAhead)
       throws IOException {
     Path target = target(destination);
     removeStale(target.getParent(), target.getFileName().toString());
@@ -92,7 +92,7 @@ public final class PatchWriter {
   }
 
   /** A write in progress: {@link PatchWriter#begin}. */
-  public static final class Begun implements AutoCloseable {
+  static final class Begun implements AutoCloseable {
     private final Source source;
     private final String name;
     private final Path target;
@@ -154,7 +154,7 @@ public final class PatchWriter {
      *
      * @return warnings about metadata that was not kept (setuid bits, extended attributes)
      */
-    public List<String> finish(FileEdits image, Proof proof) throws IOException {
+    List<String> finish(FileEdits image, Proof proof) throws IOException {
       List<String> warnings;
       try {
         warnings = writeAndProve(image, proof);
