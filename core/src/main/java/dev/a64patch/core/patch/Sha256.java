@@ -14,9 +14,18 @@ import java.util.concurrent.CancellationException;
 /**
  * SHA-256 digests, as the lowercase hex the manifest stores. Whole files go through {@link
  * #running()} (OpenSSL's code where the system has it, {@link OpenSsl}); the few kilobytes of a
- * manifest through the JDK's, which needs no library loaded.
+ * manifest through OpenSSL's too once a whole file's digest loaded it, else through the JDK's,
+ * which needs no library loaded.
  */
 public final class Sha256 {
+  /**
+   * Set when a whole file's digest ran on OpenSSL's code in this process. Under C1 the JDK's digest
+   * of a patched library's 5 KB manifest takes 3-5 ms (patch seals one and its proof checks it);
+   * OpenSSL's, once loaded, a few microseconds. Loading it for a manifest alone ({@code verify})
+   * would cost more than it saves.
+   */
+  private static volatile boolean openSslLoaded;
+
   private Sha256() {}
 
   /** A digest being computed: {@link #update} any number of times, then {@link #hex} once. */
@@ -34,12 +43,16 @@ public final class Sha256 {
 
   /** A new digest computation, on OpenSSL's code when it is loaded, else the JDK's. */
   public static Running running() {
-    return running(OpenSsl.available());
+    boolean viaOpenSsl = OpenSsl.available();
+    if (viaOpenSsl) {
+      openSslLoaded = true;
+    }
+    return running(viaOpenSsl);
   }
 
   /** On OpenSSL's code (which must be loaded) or on the JDK's: tests compare the two. */
   static Running running(boolean viaOpenSsl) {
-    return viaOpenSsl ? new ViaOpenSsl() : new ViaJdk();
+    return viaOpenSsl ? new ViaOpenSsl(ViaOpenSsl.SCRATCH) : new ViaJdk();
   }
 
   static MessageDigest digest() {
@@ -50,10 +63,20 @@ public final class Sha256 {
     }
   }
 
+  /** The digest of a few kilobytes (a manifest): see {@link #openSslLoaded}. */
   static String of(ByteBuffer bytes) {
-    MessageDigest d = digest();
-    d.update(bytes.duplicate());
-    return hex(d);
+    return of(bytes, openSslLoaded);
+  }
+
+  /** {@link #of(ByteBuffer)} on OpenSSL's code (which must be loaded) or on the JDK's. */
+  static String of(ByteBuffer bytes, boolean viaOpenSsl) {
+    try (Running d =
+        viaOpenSsl
+            ? new ViaOpenSsl(Math.max(1, Math.min(ViaOpenSsl.SCRATCH, bytes.remaining())))
+            : new ViaJdk()) {
+      d.update(bytes);
+      return d.hex();
+    }
   }
 
   static String of(byte[] bytes) {
@@ -143,11 +166,14 @@ public final class Sha256 {
    */
   private static final class ViaOpenSsl implements Running {
     private static final int SCRATCH = 256 << 10;
-    private final ByteBuffer scratch = ByteBuffer.allocateDirect(SCRATCH);
-    private final Pointer scratchAddress = Native.getDirectBufferPointer(scratch);
+    private final ByteBuffer scratch;
+    private final Pointer scratchAddress;
     private Pointer ctx;
 
-    ViaOpenSsl() {
+    /** With a buffer of {@code scratchSize} bytes: {@link #SCRATCH}, or less for a small input. */
+    ViaOpenSsl(int scratchSize) {
+      scratch = ByteBuffer.allocateDirect(scratchSize);
+      scratchAddress = Native.getDirectBufferPointer(scratch);
       Pointer c = OpenSsl.EVP_MD_CTX_new();
       if (c != null && OpenSsl.EVP_DigestInit_ex(c, OpenSsl.EVP_sha256(), null) != 1) {
         OpenSsl.EVP_MD_CTX_free(c);
@@ -160,7 +186,7 @@ public final class Sha256 {
     @Override
     public void update(ByteBuffer bytes) {
       for (int at = bytes.position(); at < bytes.limit(); ) {
-        int n = Math.min(SCRATCH, bytes.limit() - at);
+        int n = Math.min(scratch.capacity(), bytes.limit() - at);
         scratch.put(0, bytes, at, n);
         require(OpenSsl.EVP_DigestUpdate(ctx, scratchAddress, n) == 1);
         at += n;

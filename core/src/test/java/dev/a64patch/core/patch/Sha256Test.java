@@ -75,6 +75,22 @@ class Sha256Test {
   }
 
   @Test
+  void aSmallInputsDigestIsTheSameOnEitherCodeAndLeavesTheBufferWhereItWas() {
+    Random random = new Random(17);
+    for (int size : new int[] {0, 1, 63, 64, 4667, SCRATCH + 5}) {
+      byte[] bytes = new byte[size + 4];
+      random.nextBytes(bytes);
+      ByteBuffer inner = ByteBuffer.wrap(bytes).position(3).limit(size + 3);
+      String want = plain(java.util.Arrays.copyOfRange(bytes, 3, size + 3));
+      for (boolean viaOpenSsl : new boolean[] {true, false}) {
+        assertEquals(want, Sha256.of(inner, viaOpenSsl), size + " openssl " + viaOpenSsl);
+        assertEquals(3, inner.position());
+        assertEquals(size + 3, inner.limit());
+      }
+    }
+  }
+
+  @Test
   void theOriginalsDigestInAManifestIsTheFilesDigest(@TempDir Path dir) throws Exception {
     Path program = dev.a64patch.testing.TestData.bin("counters-gcc-pie");
     Path out = dir.resolve("patched");
