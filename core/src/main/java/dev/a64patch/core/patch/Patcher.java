@@ -103,7 +103,7 @@ public final class Patcher {
         return new Outcome(
             Result.PATCHED,
             plan,
-            write.finish(image, proof(output, elf.bytes(), originalSha256.get())));
+            write.finish(image, proof(output, elf, scan, image, originalSha256.get())));
       }
     } finally {
       if (originalSha256 != null) {
@@ -150,21 +150,30 @@ public final class Patcher {
    * Every file patch writes must verify and restore: the complete temporary file is read back,
    * verified, and restoring it must give {@code original} back byte for byte, under the manifest's
    * record of {@code originalSha256} (the digest of those very bytes). What fails is refused.
+   *
+   * <p>The manifest is read once, for both. Restoring proves that the result holds the original's
+   * bytes wherever {@code image} changed nothing, so verify looks for reads left only in what
+   * changed, and takes the others from {@code scan}, the original's ({@link
+   * Verifier#sinceOriginal}); it checks every site, trampoline and table in full.
    */
-  private static PatchWriter.Proof proof(Path output, ByteBuffer original, String originalSha256) {
+  private static PatchWriter.Proof proof(
+      Path output, ElfFile original, ScanResult scan, FileEdits image, String originalSha256) {
     return temporary -> {
       String name = output.toString();
       ElfFile written;
       try (FileChannel ch = FileChannel.open(temporary, StandardOpenOption.READ)) {
         written = ElfFile.read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()), name);
       }
-      // Restoring in memory and comparing with the original is a pass over memory, verify a scan
-      // on every core with serial steps between: the first runs beside the second. verify's
-      // verdict is still the first one reported.
+      Manifest m = manifest(name, written);
+      // Restoring in memory and comparing with the original is a pass over memory, verify a few
+      // serial steps: the first runs beside the second. verify's verdict is still the first one
+      // reported.
       Meanwhile<Boolean> restores =
-          Meanwhile.start("restore-check", () -> restores(written, original, originalSha256));
+          Meanwhile.start(
+              "restore-check", () -> restores(written, m, original.bytes(), originalSha256));
       try {
-        VerifyReport r = orRefused(name, () -> Verifier.verify(written));
+        Verifier.Reads reads = Verifier.sinceOriginal(original, scan, image);
+        VerifyReport r = orRefused(name, () -> Verifier.verify(written, m, reads));
         if (!r.ok()) {
           throw refuse(name, "would fail verify: " + r.problems().get(0));
         }
@@ -179,10 +188,24 @@ public final class Patcher {
   }
 
   /** True when restoring {@code written} gives {@code original}, whose digest it records. */
-  private static boolean restores(ElfFile written, ByteBuffer original, String originalSha256)
-      throws IOException {
-    FileEdits back = Restorer.image(written);
+  private static boolean restores(
+      ElfFile written, Manifest m, ByteBuffer original, String originalSha256) throws IOException {
+    FileEdits back = Restorer.image(written, m);
     return originalSha256.equals(back.sha256()) && back.renders(written.bytes(), original);
+  }
+
+  /**
+   * The result's manifest, null when it has none; one that cannot be read fails verify, as {@link
+   * Verifier#verify(ElfFile)} reports it.
+   */
+  private static Manifest manifest(String name, ElfFile written) {
+    try {
+      return Manifest.read(written).orElse(null);
+    } catch (ManifestException e) {
+      throw refuse(name, "would fail verify: " + Verifier.damaged(written, e).problems().get(0));
+    } catch (ElfException | PatchException e) {
+      throw unprovable(name, e);
+    }
   }
 
   /** {@code step} of the proof; what it cannot read or restore refuses the result. */
@@ -190,8 +213,12 @@ public final class Patcher {
     try {
       return step.run();
     } catch (ElfException | PatchException e) {
-      throw refuse(name, "could not be verified and restored (" + e.getMessage() + ")");
+      throw unprovable(name, e);
     }
+  }
+
+  private static PatchException unprovable(String name, RuntimeException e) {
+    return refuse(name, "could not be verified and restored (" + e.getMessage() + ")");
   }
 
   private static PatchException refuse(String file, String why) {

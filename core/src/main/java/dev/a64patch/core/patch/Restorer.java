@@ -17,13 +17,15 @@ public final class Restorer {
    * @throws ManifestException when the manifest is damaged
    */
   public static FileEdits image(ElfFile patched) {
-    Manifest m =
-        Manifest.read(patched)
-            .orElseThrow(
-                () ->
-                    new PatchException(
-                        patched.name(),
-                        "not patched by a64patch (no " + Planner.MANIFEST_SECTION + " section)"));
+    return image(patched, Manifest.read(patched).orElse(null));
+  }
+
+  /** {@link #image(ElfFile)} with {@code patched}'s manifest read already (null: it has none). */
+  static FileEdits image(ElfFile patched, Manifest m) {
+    if (m == null) {
+      throw new PatchException(
+          patched.name(), "not patched by a64patch (no " + Planner.MANIFEST_SECTION + " section)");
+    }
     if (m.originalLength() > patched.size()) {
       throw new PatchException(
           patched.name(),

@@ -7,6 +7,7 @@ import dev.a64patch.core.io.Mapped;
 import dev.a64patch.core.scan.Confidence;
 import dev.a64patch.core.scan.Finding;
 import dev.a64patch.core.scan.ScanOptions;
+import dev.a64patch.core.scan.ScanResult;
 import dev.a64patch.core.scan.Scanner;
 import dev.a64patch.core.scan.SysReg;
 import dev.a64patch.elf.ElfFile;
@@ -33,16 +34,65 @@ public final class Verifier {
   }
 
   public static VerifyReport verify(ElfFile elf) {
-    List<String> problems = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
-    List<String> unpatched = new ArrayList<>();
     Manifest m;
     try {
       m = Manifest.read(elf).orElse(null);
     } catch (ManifestException e) {
-      // Nothing recorded can be trusted: one problem naming the field, no guesses from it.
-      return new VerifyReport(elf.name(), true, 0, List.of(e.reason()), List.of());
+      return damaged(elf, e);
     }
+    return verify(elf, m, Verifier::wantedReads);
+  }
+
+  /**
+   * A file whose manifest cannot be read: nothing recorded can be trusted, so no guesses from it.
+   */
+  static VerifyReport damaged(ElfFile elf, ManifestException e) {
+    return new VerifyReport(elf.name(), true, 0, List.of(e.reason()), List.of());
+  }
+
+  /** Where verify finds the reads of the registers a patch rewrites. */
+  interface Reads {
+    /**
+     * The reads of {@code registers} in {@code elf}: at least every one that no site of its
+     * manifest records.
+     */
+    List<Finding> in(ElfFile elf, Set<SysReg> registers);
+  }
+
+  /**
+   * The reads of a result whose bytes outside {@code changes} are {@code original}'s (patch's proof
+   * checks that beside verify): {@code originalScan}'s, every one of which the plan recorded as a
+   * site, whether rewritten or left. Only where a changed word or a code region {@code original}
+   * lacks holds a read is the whole result scanned, as verify of a file does. The proof of a 140 MB
+   * library then reads the few kilobytes patch changed, not the 140 MB (docs/performance.md,
+   * "Eighth round").
+   */
+  static Reads sinceOriginal(ElfFile original, ScanResult originalScan, FileEdits changes) {
+    List<long[]> changed =
+        changes.sortedEdits().stream()
+            .map(e -> new long[] {e.offset(), e.offset() + e.bytes().length})
+            .toList();
+    return (elf, registers) -> {
+      if (registers.isEmpty()) {
+        return List.of();
+      }
+      if (Scanner.readsWhereChanged(elf, original, registers, changed)) {
+        return wantedReads(elf, registers);
+      }
+      return originalScan.findings().stream()
+          .filter(f -> registers.contains(f.register()))
+          .toList();
+    };
+  }
+
+  /**
+   * Verifies {@code elf}, whose manifest {@code m} is read already (null: it has none), with the
+   * reads {@code reads} finds.
+   */
+  static VerifyReport verify(ElfFile elf, Manifest m, Reads reads) {
+    List<String> problems = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    List<String> unpatched = new ArrayList<>();
     problems.addAll(LayoutRules.check(elf, m));
     if (m != null) {
       checkData(elf, m, problems);
@@ -74,7 +124,7 @@ public final class Verifier {
     Set<SysReg> patchable =
         m == null ? SysReg.counters() : m.options().toPatchOptions(0).effectiveRegisters();
     boolean includeUncertain = m != null && m.options().includeUncertain();
-    for (Finding f : wantedReads(elf, patchable)) {
+    for (Finding f : reads.in(elf, patchable)) {
       boolean wanted = f.confidence() == Confidence.HIGH || (includeUncertain && f.patchable());
       if (wanted && !recorded.contains(f.offset())) {
         problems.add(

@@ -64,6 +64,51 @@ public final class Scanner {
     return scan(elf, false).result();
   }
 
+  /**
+   * Whether a word of {@code elf}'s code that may differ from {@code original}'s reads one of
+   * {@code registers}: the words of the code regions {@code original} lacks, and of the {@code
+   * changed} ranges ({start, end} file offsets) of those it has, are matched; the others are taken
+   * to be {@code original}'s, whose reads a scan of it found. For a result that is known to hold
+   * {@code original}'s bytes outside {@code changed} (patch's proof). No evidence pass: a match is
+   * reported, not judged.
+   */
+  public static boolean readsWhereChanged(
+      ElfFile elf, ElfFile original, Set<SysReg> registers, List<long[]> changed) {
+    AArch64Check.require(elf);
+    WordMatcher matcher = new WordMatcher(registers);
+    List<CodeRegion> before = CodeRegion.of(original);
+    ByteBuffer bytes = elf.bytes();
+    for (CodeRegion r : CodeRegion.of(elf)) {
+      long start = r.firstWordOffset();
+      long end = r.offset() + r.size();
+      if (!r.sameBytesIn(before)) {
+        if (matches(matcher, bytes, start, end, end)) {
+          return true;
+        }
+        continue;
+      }
+      for (long[] c : changed) {
+        // Every word that holds a changed byte: from the word of the first, to the end of the last.
+        long from = Math.max(c[0], start);
+        long to = Math.min(c[1], end);
+        if (from < to && matches(matcher, bytes, from - (from - start) % 4, to, end)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a word that starts in [from, to) matches, one straddling {@code to} included, one
+   * straddling the region's {@code end} not.
+   */
+  private static boolean matches(
+      WordMatcher matcher, ByteBuffer bytes, long from, long to, long end) {
+    long last = Math.min(end, to + 3);
+    return from < last && matcher.find(bytes, (int) from, (int) last).length > 0;
+  }
+
   private ForPatch scan(ElfFile elf, boolean withTails) {
     AArch64Check.require(elf);
     List<CodeRegion> regions = CodeRegion.of(elf);

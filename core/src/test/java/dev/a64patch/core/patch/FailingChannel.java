@@ -21,7 +21,10 @@ final class FailingChannel extends FileChannel {
   private final long limit;
   private long budget;
   private boolean failFsync;
-  private long flip = -1;
+  private long changeAt = -1;
+
+  /** What the bytes from {@link #changeAt} become; null: the one byte there is inverted. */
+  private byte[] changeTo;
 
   FailingChannel(FileChannel delegate, long budget) {
     this.delegate = delegate;
@@ -45,7 +48,19 @@ final class FailingChannel extends FileChannel {
    */
   static FailingChannel flipping(FileChannel delegate, long offset) {
     FailingChannel c = new FailingChannel(delegate, Long.MAX_VALUE);
-    c.flip = offset;
+    c.changeAt = offset;
+    return c;
+  }
+
+  /**
+   * A channel that fails silently: the instruction word {@code word} reaches the file at {@code
+   * offset}, whatever was written there.
+   */
+  static FailingChannel planting(FileChannel delegate, long offset, int word) {
+    FailingChannel c = new FailingChannel(delegate, Long.MAX_VALUE);
+    c.changeAt = offset;
+    c.changeTo =
+        new byte[] {(byte) word, (byte) (word >>> 8), (byte) (word >>> 16), (byte) (word >>> 24)};
     return c;
   }
 
@@ -136,10 +151,15 @@ final class FailingChannel extends FileChannel {
     if (position + src.remaining() > limit) {
       throw new IOException("No space left on device (injected)");
     }
-    if (flip >= position && flip < position + src.remaining()) {
+    int changed = changeTo == null ? 1 : changeTo.length;
+    if (changeAt >= 0 && changeAt < position + src.remaining() && changeAt + changed > position) {
       ByteBuffer copy = ByteBuffer.allocate(src.remaining()).put(src.duplicate()).flip();
-      int at = (int) (flip - position);
-      copy.put(at, (byte) ~copy.get(at));
+      for (int i = 0; i < changed; i++) {
+        long at = changeAt + i - position;
+        if (at >= 0 && at < copy.limit()) {
+          copy.put((int) at, changeTo == null ? (byte) ~copy.get((int) at) : changeTo[i]);
+        }
+      }
       int n = delegate.write(copy, position);
       src.position(src.position() + n);
       return n;

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.a64patch.core.failure.Failures;
 import dev.a64patch.testing.Listing;
 import dev.a64patch.testing.TestData;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,8 +40,30 @@ class ProofTest {
     assertTrue(why.contains("would fail verify: "), why);
   }
 
+  /**
+   * A counter read where the patch changed nothing: the proof's verify looks for reads only where
+   * the result may differ from the original, and restoring finds this byte change as any other.
+   */
+  @Test
+  void aCounterReadPlantedOutsideTheEditsIsRefusedAsNotRestoring() throws Exception {
+    Path file = TestData.copy("libcounters.so", dir);
+    Patcher.Outcome planned =
+        Patcher.patch(file, file, PatchOptions.defaults(), true, PatchWriter.Hooks.NONE);
+    long unchanged = planned.plan().sites().get(0).finding().offset() + 4;
+    String why =
+        refusal(file, c -> FailingChannel.planting(c, unchanged, 0xD53BE040)); // mrs x0, cntvct_el0
+    assertTrue(why.contains("would not restore to the original byte for byte"), why);
+  }
+
   /** The one-line message of patching {@code file} to "out" with the byte at {@code at} flipped. */
   private String refusal(Path file, long at) throws Exception {
+    return refusal(file, c -> FailingChannel.flipping(c, at));
+  }
+
+  /**
+   * The one-line message of patching {@code file} to "out" through the channel {@code wrap} makes.
+   */
+  private String refusal(Path file, UnaryOperator<FileChannel> wrap) throws Exception {
     byte[] before = Files.readAllBytes(file);
     Path out = dir.resolve("out");
     PatchException e =
@@ -47,11 +71,7 @@ class ProofTest {
             PatchException.class,
             () ->
                 Patcher.patch(
-                    file,
-                    out,
-                    PatchOptions.defaults(),
-                    false,
-                    FailingChannel.hooks(c -> FailingChannel.flipping(c, at))));
+                    file, out, PatchOptions.defaults(), false, FailingChannel.hooks(wrap)));
     String why = Failures.describe(e);
     assertTrue(why.startsWith(out + ": the patched result "), why);
     assertTrue(why.endsWith("nothing was written (please report it)"), why);
