@@ -2,6 +2,7 @@ package dev.a64patch.core.patch;
 
 import dev.a64patch.core.io.Mapped;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * The writes that turn a file into another: the first {@code originalLength} bytes of the source,
@@ -56,6 +58,11 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
    * copy of the whole file is ever held in memory.
    */
   public void render(ByteBuffer source, Sink sink) throws IOException {
+    checkSource(source);
+    render(source, sortedEdits(), 0, length, sink);
+  }
+
+  private void checkSource(ByteBuffer source) throws IOException {
     if (source.limit() < originalLength) {
       throw new IOException(
           "source has "
@@ -64,13 +71,26 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
               + originalLength
               + " expected");
     }
-    long at = 0;
-    for (Edit e : sortedEdits()) {
+  }
+
+  /** The result's bytes [from, to), as {@link #render(ByteBuffer, Sink)} gives them all. */
+  private void render(ByteBuffer source, List<Edit> sorted, long from, long to, Sink sink)
+      throws IOException {
+    long at = from;
+    for (Edit e : sorted) {
+      if (e.end() <= at) {
+        continue;
+      }
+      if (e.offset() >= to) {
+        break;
+      }
       unchanged(source, at, e.offset(), sink);
-      sink.accept(ByteBuffer.wrap(e.bytes()).asReadOnlyBuffer());
-      at = e.end();
+      int start = (int) (Math.max(at, e.offset()) - e.offset());
+      int end = (int) (Math.min(to, e.end()) - e.offset());
+      sink.accept(ByteBuffer.wrap(e.bytes(), start, end - start).slice().asReadOnlyBuffer());
+      at = e.offset() + end;
     }
-    unchanged(source, at, length, sink);
+    unchanged(source, at, to, sink);
   }
 
   /** The edits by offset; two that overlap are a bug in whatever made them. */
@@ -119,10 +139,44 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
     if (length != expected.limit()) {
       return false;
     }
-    long[] at = {0};
+    checkSource(source);
+    List<Edit> sorted = sortedEdits();
+    // In slices, on every core: the proof compares while its verify half runs, and waits for the
+    // compare when verify is done (docs/performance.md, "Eighth round").
+    int slices = (int) Math.max(1, Math.min(length / COMPARE_SLICE, Integer.MAX_VALUE));
+    long step = length / slices;
+    try {
+      return IntStream.range(0, slices)
+          .parallel()
+          .allMatch(
+              k -> {
+                long from = k * step;
+                long to = k == slices - 1 ? length : from + step;
+                try {
+                  return renders(source, sorted, from, to, expected);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Below this a slice of a compare is not worth a thread of its own. */
+  static final long COMPARE_SLICE = 8 << 20;
+
+  /** True when the result's bytes [from, to) are {@code expected}'s. */
+  private boolean renders(
+      ByteBuffer source, List<Edit> sorted, long from, long to, ByteBuffer expected)
+      throws IOException {
+    long[] at = {from};
     boolean[] same = {true};
     render(
         source,
+        sorted,
+        from,
+        to,
         piece -> {
           int n = piece.remaining();
           if (same[0] && !Mapped.same(piece, expected.slice((int) at[0], n))) {

@@ -77,4 +77,33 @@ class FileEditsTest {
     assertFalse(
         edits.renders(src, ByteBuffer.wrap(java.util.Arrays.copyOf(want, want.length + 1))));
   }
+
+  /**
+   * A result of three compare slices ({@link FileEdits#COMPARE_SLICE}), compared on several
+   * threads: edits straddle the slices' boundaries, and a change on either side of each is found.
+   */
+  @Test
+  void rendersComparesEverySliceOfALargeResult() throws Exception {
+    int length = (int) (3 * FileEdits.COMPARE_SLICE + 4097);
+    byte[] source = new byte[length];
+    new Random(16).nextBytes(source);
+    long step = length / 3;
+    FileEdits.Recorder r = new FileEdits.Recorder(length);
+    r.write(0, new byte[] {1, 2, 3, 4}, "header");
+    r.write(step - 3, new byte[] {5, 6, 7, 8, 9, 10}, "across the first boundary");
+    r.write(2 * step - 1, new byte[3 * MIB], "a large edit across the second boundary");
+    r.write(length + 4096, new byte[] {11, 12}, "past the end after a gap");
+    FileEdits edits = r.edits();
+    byte[] want = oracle(source, edits);
+    ByteBuffer src = ByteBuffer.allocateDirect(length).put(source).flip();
+    ByteBuffer expected = ByteBuffer.allocateDirect(want.length).put(want).flip();
+    assertTrue(edits.renders(src, expected));
+    for (long at : List.of(0L, step - 1, step, step + 2, 2 * step - 2, 2 * step, 3 * step - 1)) {
+      byte[] other = want.clone();
+      other[(int) at] ^= 1;
+      ByteBuffer changed = ByteBuffer.allocateDirect(other.length).put(other).flip();
+      assertFalse(edits.renders(src, changed), "a change at " + at);
+    }
+    assertFalse(edits.renders(src, expected.slice(0, want.length - 1)));
+  }
 }
