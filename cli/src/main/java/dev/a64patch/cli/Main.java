@@ -9,9 +9,10 @@ public final class Main {
 
   public static void main(String[] args) {
     // Reports are data: numbers in ASCII digits whatever the user's locale (in ar-EG, %d printed
-    // Arabic-Indic digits: LocaleDigitsTest). Locale.US is the one locale the JDK's Formatter
-    // handles without loading locale data (about 10 ms of every run's start).
-    Locale.setDefault(Locale.Category.FORMAT, Locale.US);
+    // Arabic-Indic digits: LocaleDigitsTest). Every category, not FORMAT alone: PrintWriter.printf
+    // formats in the plain default locale, not the FORMAT one. Locale.US is the one locale the
+    // JDK's Formatter handles without loading locale data (10 ms at the first printf otherwise).
+    Locale.setDefault(Locale.US);
     Preload.begin(args);
     int code = Cli.commandLine(args).execute(args);
     CxxFilt.closeShared(); // before System.exit, which would wait for it (see there)
