@@ -41,6 +41,23 @@ class ProofTest {
   }
 
   /**
+   * A manifest changed on its way to the file: the proof reads the file's own, not the one patch
+   * made, and it no longer matches its checksum. Restoring alone would not see it: the manifest
+   * lies past the original's length.
+   */
+  @Test
+  void aByteChangedInTheManifestIsRefusedByVerify() throws Exception {
+    Path file = TestData.copy("libcounters.so", dir);
+    Path once = dir.resolve("once");
+    Patcher.patch(file, once, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
+    long manifest = Manifest.section(dev.a64patch.elf.ElfFile.read(once)).orElseThrow().offset();
+    java.nio.file.Files.delete(once);
+    String why = refusal(file, manifest + 40);
+    assertTrue(why.contains("would fail verify: "), why);
+    assertTrue(why.contains("manifest"), why);
+  }
+
+  /**
    * A counter read where the patch changed nothing: the proof's verify looks for reads only where
    * the result may differ from the original, and restoring finds this byte change as any other.
    */
