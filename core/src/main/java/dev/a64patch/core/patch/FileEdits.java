@@ -206,7 +206,16 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
 
     /** Records {@code bytes} at {@code offset}, refusing overlap with an earlier edit. */
     void write(long offset, byte[] bytes, String what) {
-      Edit edit = new Edit(offset, bytes.clone(), what);
+      adopt(offset, bytes.clone(), what);
+    }
+
+    /**
+     * {@link #write}, keeping {@code bytes} itself: for an array its maker gives up, such as a
+     * section built for the image. The shared clock's copy of a large {@code .rela.dyn} is 11 MB,
+     * whose copy cost 8-10 ms and as much heap again (docs/performance.md, "Eighth round").
+     */
+    void adopt(long offset, byte[] bytes, String what) {
+      Edit edit = new Edit(offset, bytes, what);
       Map.Entry<Long, Edit> before = byOffset.floorEntry(offset);
       Map.Entry<Long, Edit> after = byOffset.ceilingEntry(offset);
       for (Map.Entry<Long, Edit> near : Arrays.asList(before, after)) {

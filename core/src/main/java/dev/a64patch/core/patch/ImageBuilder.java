@@ -82,7 +82,7 @@ public final class ImageBuilder {
       for (Layout.Section s : segment.sections()) {
         byte[] bytes = contents(s);
         check(bytes.length == s.size(), s.what() + " size");
-        out.write(s.offset(), bytes, s.what().name());
+        out.adopt(s.offset(), bytes, s.what().name()); // each made for this image alone
       }
     }
     // 2. The copy of .shstrtab grown by the new names (non-loaded).
