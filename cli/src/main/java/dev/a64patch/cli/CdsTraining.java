@@ -1,7 +1,6 @@
 package dev.a64patch.cli;
 
 import dev.a64patch.core.demangle.CxxFilt;
-import dev.a64patch.core.patch.OpenAhead;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -43,7 +42,6 @@ final class CdsTraining {
               List.of("prepare", "-o", work.resolve("prep").toString(), program.toString()));
       for (List<String> run : runs) {
         String[] argv = run.toArray(String[]::new);
-        Preload.toPatch(argv).ifPresent(OpenAhead::start); // as Main's Preload.begin does
         var cl = Cli.commandLine(argv);
         cl.setOut(new PrintWriter(Writer.nullWriter()));
         cl.setErr(new PrintWriter(Writer.nullWriter()));

@@ -2,19 +2,12 @@ package dev.a64patch.cli;
 
 import dev.a64patch.core.demangle.CxxFilt;
 import dev.a64patch.core.disasm.InstructionDecoder;
-import dev.a64patch.core.patch.OpenAhead;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * Loads Capstone and starts c++filt on a second thread while picocli builds its model and parses
  * the arguments, for the commands that will need them: both take about 25 ms of a run that is
- * otherwise single-threaded until the scan begins (docs/performance.md, "Fourth round"). For patch,
- * also opens the file it will read and begins its digest ({@link OpenAhead}).
+ * otherwise single-threaded until the scan begins (docs/performance.md, "Fourth round").
  */
 final class Preload {
   /** The subcommands that decode instructions and name symbols. */
@@ -32,7 +25,6 @@ final class Preload {
     if (!scans(args)) {
       return;
     }
-    toPatch(args).ifPresent(OpenAhead::start);
     Thread t =
         new Thread(
             () -> {
@@ -47,29 +39,6 @@ final class Preload {
             "a64patch-preload");
     t.setDaemon(true);
     t.start();
-  }
-
-  /**
-   * The file {@code a64patch patch ... FILE} will read first, guessed before picocli parses the
-   * arguments: the last one, when it is an existing regular file and no {@code -o} value, in a run
-   * that writes ({@link OpenAhead}). With several files, the last is patched last: it waits, open,
-   * until then. A wrong guess costs time on the other core, nothing else.
-   */
-  static Optional<Path> toPatch(String[] args) {
-    if (args.length < 2 || !args[0].equals("patch") || Arrays.asList(args).contains("--dry-run")) {
-      return Optional.empty();
-    }
-    String last = args[args.length - 1];
-    String before = args[args.length - 2];
-    if (last.startsWith("-") || before.equals("-o") || before.equals("--output")) {
-      return Optional.empty();
-    }
-    try {
-      Path file = Path.of(last);
-      return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
-    } catch (InvalidPathException e) {
-      return Optional.empty();
-    }
   }
 
   static boolean scans(String[] args) {

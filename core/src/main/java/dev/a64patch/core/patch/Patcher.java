@@ -53,13 +53,8 @@ public final class Patcher {
   public static Outcome patch(
       Path input, Path output, PatchOptions options, boolean dryRun, PatchWriter.Hooks hooks)
       throws IOException {
-    Optional<Source> ahead = OpenAhead.take(input);
-    Source source = ahead.isPresent() ? ahead.get() : Source.open(input);
-    try {
-      return Mapped.guard(input, () -> patch(source, output, options, dryRun, hooks));
-    } finally {
-      source.cancelDigest(); // done with, or not needed
-    }
+    Source source = Source.open(input);
+    return Mapped.guard(input, () -> patch(source, output, options, dryRun, hooks));
   }
 
   private static Outcome patch(
@@ -68,7 +63,6 @@ public final class Patcher {
     ElfFile elf = source.elf();
     Optional<Manifest> existing = Manifest.read(elf);
     if (existing.isPresent()) {
-      source.cancelDigest(); // the digest that counts is the original's
       if (existing.get().options().equals(Manifest.Options.of(options))) {
         return new Outcome(
             Result.ALREADY_PATCHED, null, dryRun ? List.of() : copy(source, output, hooks));
@@ -83,12 +77,8 @@ public final class Patcher {
       throws IOException {
     ElfFile elf = source.elf();
     InputRules.check(elf);
-    // The manifest records the original's SHA-256: computed on another core during the scan, or
-    // begun when the file was opened ahead.
-    Sha256.Pending originalSha256 =
-        dryRun
-            ? null
-            : source.digest() != null ? source.digest() : Sha256.Pending.start(elf.bytes());
+    // The manifest records the original's SHA-256: computed on another core during the scan.
+    Sha256.Pending originalSha256 = dryRun ? null : Sha256.Pending.start(elf.bytes());
     try {
       Scanner.ForPatch scanned = Scanner.scanForPatch(elf);
       ScanResult scan = scanned.result();

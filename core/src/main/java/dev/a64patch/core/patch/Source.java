@@ -13,15 +13,8 @@ import java.nio.file.Path;
  * other's output.
  *
  * @param bytes the parsed bytes: a mapping of {@code path}, or an image restored from it
- * @param digest the SHA-256 of {@code bytes}, begun when the file was opened ahead ({@link
- *     OpenAhead}); null when it was not
  */
-public record Source(
-    Path path, ElfFile elf, ByteBuffer bytes, FileStamp stamp, Sha256.Pending digest) {
-
-  public Source(Path path, ElfFile elf, ByteBuffer bytes, FileStamp stamp) {
-    this(path, elf, bytes, stamp, null);
-  }
+public record Source(Path path, ElfFile elf, ByteBuffer bytes, FileStamp stamp) {
 
   /** Parses {@code path}, refusing it when it changes while being mapped. */
   public static Source open(Path path) throws IOException {
@@ -31,21 +24,8 @@ public record Source(
     return new Source(path, elf, elf.bytes(), before);
   }
 
-  /** {@link #open}, with the digest of the bytes begun at once on another thread. */
-  static Source openDigesting(Path path) throws IOException {
-    Source s = open(path);
-    return new Source(s.path, s.elf, s.bytes, s.stamp, Sha256.Pending.start(s.bytes));
-  }
-
   /** The same file, parsed from other bytes (the original restored from a patched file). */
   Source withImage(ElfFile image) {
     return new Source(path, image, image.bytes(), stamp);
-  }
-
-  /** Stops the digest begun with it, if any: what patch does with this source needs none. */
-  void cancelDigest() {
-    if (digest != null) {
-      digest.cancel();
-    }
   }
 }
