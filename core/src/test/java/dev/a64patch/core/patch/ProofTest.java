@@ -3,6 +3,7 @@ package dev.a64patch.core.patch;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.a64patch.core.failure.Failures;
+import dev.a64patch.elf.ElfFile;
 import dev.a64patch.testing.Listing;
 import dev.a64patch.testing.TestData;
 import java.nio.channels.FileChannel;
@@ -33,10 +34,7 @@ class ProofTest {
   @Test
   void aChangedSiteIsRefusedByVerifyFirst() throws Exception {
     Path file = TestData.copy("libcounters.so", dir);
-    Patcher.Outcome planned =
-        Patcher.patch(file, file, PatchOptions.defaults(), true, PatchWriter.Hooks.NONE);
-    long site = planned.plan().sites().get(0).finding().offset();
-    String why = refusal(file, site);
+    String why = refusal(file, firstSite(file));
     assertTrue(why.contains("would fail verify: "), why);
   }
 
@@ -50,8 +48,8 @@ class ProofTest {
     Path file = TestData.copy("libcounters.so", dir);
     Path once = dir.resolve("once");
     Patcher.patch(file, once, PatchOptions.defaults(), false, PatchWriter.Hooks.NONE);
-    long manifest = Manifest.section(dev.a64patch.elf.ElfFile.read(once)).orElseThrow().offset();
-    java.nio.file.Files.delete(once);
+    long manifest = Manifest.section(ElfFile.read(once)).orElseThrow().offset();
+    Files.delete(once);
     String why = refusal(file, manifest + 40);
     assertTrue(why.contains("would fail verify: "), why);
     assertTrue(why.contains("manifest"), why);
@@ -64,12 +62,17 @@ class ProofTest {
   @Test
   void aCounterReadPlantedOutsideTheEditsIsRefusedAsNotRestoring() throws Exception {
     Path file = TestData.copy("libcounters.so", dir);
-    Patcher.Outcome planned =
-        Patcher.patch(file, file, PatchOptions.defaults(), true, PatchWriter.Hooks.NONE);
-    long unchanged = planned.plan().sites().get(0).finding().offset() + 4;
+    long unchanged = firstSite(file) + 4;
     String why =
         refusal(file, c -> FailingChannel.planting(c, unchanged, 0xD53BE040)); // mrs x0, cntvct_el0
     assertTrue(why.contains("would not restore to the original byte for byte"), why);
+  }
+
+  /** The file offset of the first site a plan for {@code file} has. */
+  private static long firstSite(Path file) throws Exception {
+    Patcher.Outcome planned =
+        Patcher.patch(file, file, PatchOptions.defaults(), true, PatchWriter.Hooks.NONE);
+    return planned.plan().sites().get(0).finding().offset();
   }
 
   /** The one-line message of patching {@code file} to "out" with the byte at {@code at} flipped. */
