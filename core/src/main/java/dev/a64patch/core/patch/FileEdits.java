@@ -144,6 +144,9 @@ public record FileEdits(long originalLength, long length, List<Edit> edits, Stri
     // In slices, on every core: the proof compares while its verify half runs, and waits for the
     // compare when verify is done (docs/performance.md, "Eighth round").
     int slices = (int) Math.max(1, Math.min(length / COMPARE_SLICE, Integer.MAX_VALUE));
+    if (slices == 1) {
+      return renders(source, sorted, 0, length, expected);
+    }
     long step = length / slices;
     try {
       return IntStream.range(0, slices)
