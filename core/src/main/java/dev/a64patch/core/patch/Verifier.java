@@ -69,9 +69,7 @@ public final class Verifier {
    */
   static Reads sinceOriginal(ElfFile original, ScanResult originalScan, FileEdits changes) {
     List<long[]> changed =
-        changes.sortedEdits().stream()
-            .map(e -> new long[] {e.offset(), e.offset() + e.bytes().length})
-            .toList();
+        changes.sortedEdits().stream().map(e -> new long[] {e.offset(), e.end()}).toList();
     return (elf, registers) -> {
       if (registers.isEmpty()) {
         return List.of();
