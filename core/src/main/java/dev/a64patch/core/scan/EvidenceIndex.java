@@ -58,7 +58,7 @@ final class EvidenceIndex {
    * instruction's reference is made only when a judgement shows it: the island search keeps
    * thousands of references and shows none.
    */
-  private record Hit(int region, long target, int size, Ref kind, long from, String note) {
+  record Hit(int region, long target, int size, Ref kind, long from, String note) {
     boolean isData() {
       return kind != null && kind.isData();
     }
@@ -72,7 +72,7 @@ final class EvidenceIndex {
   /**
    * The straight-line run before a candidate: [start, candidate]; {@code stop} = terminator or -1.
    */
-  private record Run(int region, long start, long address, long terminator) {}
+  record Run(int region, long start, long address, long terminator) {}
 
   private final ElfFile elf;
   private final List<CodeRegion> regions;
@@ -248,6 +248,92 @@ final class EvidenceIndex {
     return -1;
   }
 
+  /** {@link #hits} by region and target, for {@link #judge}; made on its first call. */
+  private ByTarget byTarget;
+
+  /**
+   * The hits sorted by region and target, in two lists: data (not tables), which count where they
+   * overlap a candidate's word, and the others, which count where they land in its run. A judgement
+   * looked at every hit, and a file with thousands of reads has thousands of hits: 8,000 reads took
+   * 0.5 s of judging (docs/performance.md, "Ninth round").
+   */
+  static final class ByTarget {
+    private final int[] flow;
+    private final int[] data;
+
+    /** For data[k]: the highest end (target + size) of data[0..k] in data[k]'s region. */
+    private final long[] dataEnd;
+
+    ByTarget(List<Hit> hits) {
+      List<Integer> f = new ArrayList<>();
+      List<Integer> d = new ArrayList<>();
+      for (int k = 0; k < hits.size(); k++) {
+        Hit h = hits.get(k);
+        (h.isData() && h.kind() != Ref.TABLE ? d : f).add(k);
+      }
+      Comparator<Integer> order =
+          Comparator.<Integer>comparingInt(k -> hits.get(k).region())
+              .thenComparingLong(k -> hits.get(k).target())
+              .thenComparingInt(k -> k);
+      f.sort(order);
+      d.sort(order);
+      flow = f.stream().mapToInt(Integer::intValue).toArray();
+      data = d.stream().mapToInt(Integer::intValue).toArray();
+      dataEnd = new long[data.length];
+      for (int k = 0; k < data.length; k++) {
+        Hit h = hits.get(data[k]);
+        long end = h.target() + h.size();
+        boolean sameRegion = k > 0 && hits.get(data[k - 1]).region() == h.region();
+        dataEnd[k] = sameRegion ? Math.max(dataEnd[k - 1], end) : end;
+      }
+    }
+
+    /**
+     * In {@link #hits}' order, a superset of the hits that can change {@code run}'s judgement: data
+     * overlapping its word, and the others landing in [start, address].
+     */
+    List<Hit> touching(List<Hit> hits, Run run) {
+      List<Integer> found = new ArrayList<>();
+      for (int k = first(hits, flow, run.region(), run.start()); k < flow.length; k++) {
+        Hit h = hits.get(flow[k]);
+        if (h.region() != run.region() || h.target() > run.address()) {
+          break;
+        }
+        found.add(flow[k]);
+      }
+      // Back from the last data hit that starts before the word's end, while one may reach it.
+      for (int k = first(hits, data, run.region(), run.address() + 4) - 1; k >= 0; k--) {
+        Hit h = hits.get(data[k]);
+        if (h.region() != run.region() || dataEnd[k] <= run.address()) {
+          break;
+        }
+        found.add(data[k]);
+      }
+      found.sort(null);
+      List<Hit> out = new ArrayList<>(found.size());
+      for (int k : found) {
+        out.add(hits.get(k));
+      }
+      return out;
+    }
+
+    /** The first position in {@code sorted} at or after ({@code region}, {@code target}). */
+    private static int first(List<Hit> hits, int[] sorted, int region, long target) {
+      int a = 0;
+      int b = sorted.length;
+      while (a < b) {
+        int mid = (a + b) >>> 1;
+        Hit h = hits.get(sorted[mid]);
+        if (h.region() < region || (h.region() == region && h.target() < target)) {
+          a = mid + 1;
+        } else {
+          b = mid;
+        }
+      }
+      return a;
+    }
+  }
+
   /** Judges candidate {@code i} (in the order given to {@link #build}). */
   Judgement judge(int i, Optional<String> function, boolean dollarD) {
     Run run = runs.get(i);
@@ -260,7 +346,10 @@ final class EvidenceIndex {
     boolean loaded = false;
     List<Hit> direct = new ArrayList<>();
     Hit nearest = null;
-    for (Hit h : hits) {
+    if (byTarget == null) {
+      byTarget = new ByTarget(hits);
+    }
+    for (Hit h : byTarget.touching(hits, run)) {
       if (h.region() != run.region()) {
         continue;
       }
