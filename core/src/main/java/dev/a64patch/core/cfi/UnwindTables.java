@@ -4,6 +4,7 @@ import dev.a64patch.core.Names;
 import dev.a64patch.elf.ElfException;
 import dev.a64patch.elf.ElfFile;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,10 @@ public final class UnwindTables {
   private final List<EhFrameHdr.Entry> original;
   private final long originalEhFrame;
   private final List<Described> described;
+
+  /** The first description of each site's trampoline: {@link #forSite} is asked once per site. */
+  private final Map<Long, Described> bySite = new HashMap<>();
+
   private final List<FrameWriter.Frame> frames;
   private final byte[] ehFrameTemplate;
 
@@ -72,6 +77,9 @@ public final class UnwindTables {
     this.original = List.copyOf(original);
     this.originalEhFrame = originalEhFrame;
     this.described = List.copyOf(described);
+    for (Described d : this.described) {
+      bySite.putIfAbsent(d.trampoline().site(), d);
+    }
     this.frames = List.copyOf(frames);
     this.ehFrameTemplate = new FrameWriter(littleEndian).encode(0, frames).bytes();
   }
@@ -219,7 +227,7 @@ public final class UnwindTables {
 
   /** The description of the trampoline for {@code site}, if it has one. */
   public Optional<Described> forSite(long site) {
-    return described.stream().filter(d -> d.trampoline().site() == site).findFirst();
+    return Optional.ofNullable(bySite.get(site));
   }
 
   public long ehFrameSize() {

@@ -19,6 +19,7 @@ import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSegment;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,6 +104,7 @@ public final class Planner {
     long pc = layout.section(NewSection.TRAMPOLINES).map(Layout.Section::vaddr).orElse(-1L);
     long data = layout.section(NewSection.TRAMPOLINE_DATA).map(Layout.Section::vaddr).orElse(0L);
     List<Long> starts = new ArrayList<>();
+    Map<Finding, Integer> positions = positions(sites);
     for (SitePlan s : placed) {
       Finding f = s.finding();
       // The chain was planned for the provisional address, with REACH_MARGIN to spare: only
@@ -112,7 +114,8 @@ public final class Planner {
           s.far()
               ? Trampolines.encodeFar(s.kind(), f.rt(), s.returnTo(), pc, data, options)
               : Trampolines.encodeReturningTo(s.kind(), f.rt(), s.returnTo(), pc, data, options);
-      sites.set(indexOf(sites, f), chained.placed(pc, code, A64.b(f.address(), chained.entry(pc))));
+      sites.set(
+          indexOf(positions, f), chained.placed(pc, code, A64.b(f.address(), chained.entry(pc))));
       starts.add(pc);
       pc += code.size() * 4L;
     }
@@ -192,8 +195,9 @@ public final class Planner {
       also = layout.paddingRemedy(options.maxPadding());
     }
     boolean noSpace = islands != null && !outOfRange.isEmpty() && islands.none();
+    Map<Finding, Integer> positions = positions(sites);
     for (SitePlan s : outOfRange(elf, outOfRange, options, possible, also, noSpace)) {
-      sites.set(indexOf(sites, s.finding()), s);
+      sites.set(indexOf(positions, s.finding()), s);
     }
     return placed;
   }
@@ -234,13 +238,24 @@ public final class Planner {
     return A64.inBranchRange(from, to) && Math.abs(to - from) < A64.BRANCH_RANGE - REACH_MARGIN;
   }
 
-  private static int indexOf(List<SitePlan> sites, Finding f) {
+  /**
+   * Where each finding's site is in {@code sites}, by identity: looking each up in the list made
+   * placing 8,000 trampolines quadratic (docs/performance.md, "Ninth round").
+   */
+  private static Map<Finding, Integer> positions(List<SitePlan> sites) {
+    Map<Finding, Integer> at = new IdentityHashMap<>(sites.size() * 2);
     for (int i = 0; i < sites.size(); i++) {
-      if (sites.get(i).finding() == f) {
-        return i;
-      }
+      at.putIfAbsent(sites.get(i).finding(), i);
     }
-    throw new IllegalStateException("no site for " + f);
+    return at;
+  }
+
+  private static int indexOf(Map<Finding, Integer> positions, Finding f) {
+    Integer i = positions.get(f);
+    if (i == null) {
+      throw new IllegalStateException("no site for " + f);
+    }
+    return i;
   }
 
   /** What the layout must hold for the placed trampolines. */
