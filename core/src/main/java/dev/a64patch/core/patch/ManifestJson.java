@@ -16,12 +16,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,10 +118,10 @@ final class ManifestJson {
       g.writeEndArray();
     } else if (v instanceof Record r) {
       g.writeStartObject();
-      for (RecordComponent c : r.getClass().getRecordComponents()) {
-        Object value = get(r, c);
-        if (!omitted(c, value)) {
-          g.writeFieldName(c.getName());
+      for (Component c : SHAPES.get(r.getClass()).components) {
+        Object value = c.get(r);
+        if (!c.omitted(value)) {
+          g.writeFieldName(c.name);
           write(g, value);
         }
       }
@@ -129,27 +132,77 @@ final class ManifestJson {
   }
 
   /**
-   * A list marked {@code @JsonInclude(NON_EMPTY)} is left out while empty (as Jackson did), so that
-   * a field added that way keeps older manifests' bytes, and with them their checksums; reading
-   * takes its absence as the empty list.
+   * What the binding needs of a record class, found once per class: reflection gives a new copy of
+   * the components, and parses their generic types and annotations again, on every call, which cost
+   * about 40 microseconds per record, 0.3 s for a manifest of 8,000 sites (docs/performance.md,
+   * "Ninth round").
    */
-  private static boolean omittable(RecordComponent c) {
-    // @JsonInclude does not target record components: javac puts it on the accessor (and field).
-    JsonInclude include = c.getAccessor().getAnnotation(JsonInclude.class);
-    return include != null
-        && include.value() == JsonInclude.Include.NON_EMPTY
-        && List.class.isAssignableFrom(c.getType());
+  private static final ClassValue<Shape> SHAPES =
+      new ClassValue<>() {
+        @Override
+        protected Shape computeValue(Class<?> type) {
+          return new Shape(type);
+        }
+      };
+
+  private static final class Shape {
+    final Component[] components;
+    final Map<String, Integer> byName = new HashMap<>();
+    final Constructor<?> constructor;
+
+    Shape(Class<?> type) {
+      RecordComponent[] all = type.getRecordComponents();
+      components = new Component[all.length];
+      Class<?>[] types = new Class<?>[all.length];
+      for (int i = 0; i < all.length; i++) {
+        components[i] = new Component(all[i]);
+        types[i] = all[i].getType();
+        byName.put(all[i].getName(), i);
+      }
+      try {
+        constructor = type.getDeclaredConstructor(types);
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException("a record without its canonical constructor: " + type, e);
+      }
+    }
   }
 
-  private static boolean omitted(RecordComponent c, Object value) {
-    return omittable(c) && (value == null || ((List<?>) value).isEmpty());
-  }
+  private static final class Component {
+    final String name;
+    final Class<?> type;
+    final Type genericType;
+    final Method accessor;
 
-  private static Object get(Record r, RecordComponent c) {
-    try {
-      return c.getAccessor().invoke(r);
-    } catch (IllegalAccessException | InvocationTargetException e) {
-      throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass(), e);
+    /**
+     * A list marked {@code @JsonInclude(NON_EMPTY)} is left out while empty (as Jackson did), so
+     * that a field added that way keeps older manifests' bytes, and with them their checksums;
+     * reading takes its absence as the empty list.
+     */
+    final boolean omittable;
+
+    Component(RecordComponent c) {
+      name = c.getName();
+      type = c.getType();
+      genericType = c.getGenericType();
+      accessor = c.getAccessor();
+      // @JsonInclude does not target record components: javac puts it on the accessor (and field).
+      JsonInclude include = accessor.getAnnotation(JsonInclude.class);
+      omittable =
+          include != null
+              && include.value() == JsonInclude.Include.NON_EMPTY
+              && List.class.isAssignableFrom(type);
+    }
+
+    boolean omitted(Object value) {
+      return omittable && (value == null || ((List<?>) value).isEmpty());
+    }
+
+    Object get(Record r) {
+      try {
+        return accessor.invoke(r);
+      } catch (IllegalAccessException | InvocationTargetException e) {
+        throw new IllegalStateException("cannot read " + name + " of " + r.getClass(), e);
+      }
     }
   }
 
@@ -249,10 +302,44 @@ final class ManifestJson {
 
   /** The record of type {@code type} that the parsed object {@code tree} holds. */
   static <R extends Record> R bind(Object tree, Class<R> type) throws Invalid {
-    return type.cast(bind(tree, type, ""));
+    return type.cast(bind(tree, type, Where.ROOT));
   }
 
-  private static Object bind(Object v, Type type, String path) throws Invalid {
+  /**
+   * Where a value is in the document, spelt out ("sites[3].offset") only for an error: spelling it
+   * for every value cost more than binding it.
+   */
+  private static final class Where {
+    static final Where ROOT = new Where(null, null, -1);
+    private final Where parent;
+    private final String name;
+    private final int index;
+
+    private Where(Where parent, String name, int index) {
+      this.parent = parent;
+      this.name = name;
+      this.index = index;
+    }
+
+    Where field(String n) {
+      return new Where(this, n, -1);
+    }
+
+    Where item(int i) {
+      return new Where(this, null, i);
+    }
+
+    @Override
+    public String toString() {
+      if (parent == null) {
+        return "";
+      }
+      String p = parent.toString();
+      return name == null ? p + "[" + index + "]" : join(p, name);
+    }
+  }
+
+  private static Object bind(Object v, Type type, Where path) throws Invalid {
     Class<?> raw =
         type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
     if (v == null) {
@@ -263,13 +350,13 @@ final class ManifestJson {
     }
     if (raw == long.class || raw == Long.class || raw == int.class || raw == Integer.class) {
       if (v instanceof BigNumber n && n.integral()) {
-        throw new Invalid(path, "number out of range");
+        throw new Invalid(path.toString(), "number out of range");
       }
       if (!(v instanceof Long l)) {
         throw missing(path, raw);
       }
       if ((raw == int.class || raw == Integer.class) && l != l.intValue()) {
-        throw new Invalid(path, "number out of range");
+        throw new Invalid(path.toString(), "number out of range");
       }
       return raw == int.class || raw == Integer.class ? (Object) l.intValue() : l;
     }
@@ -292,7 +379,8 @@ final class ManifestJson {
             return c;
           }
         }
-        throw new Invalid(path, "\"" + s + "\" is not one of the names that belong here");
+        throw new Invalid(
+            path.toString(), "\"" + s + "\" is not one of the names that belong here");
       }
       throw missing(path, String.class);
     }
@@ -303,7 +391,7 @@ final class ManifestJson {
       Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
       List<Object> out = new ArrayList<>(items.size());
       for (int i = 0; i < items.size(); i++) {
-        out.add(bind(items.get(i), element, path + "[" + i + "]"));
+        out.add(bind(items.get(i), element, path.item(i)));
       }
       return out;
     }
@@ -316,38 +404,32 @@ final class ManifestJson {
     throw new IllegalStateException("no JSON binding for " + raw);
   }
 
-  private static Object record(Map<?, ?> fields, Class<?> type, String path) throws Invalid {
-    RecordComponent[] components = type.getRecordComponents();
-    Map<String, RecordComponent> byName = new LinkedHashMap<>();
-    for (RecordComponent c : components) {
-      byName.put(c.getName(), c);
-    }
+  private static Object record(Map<?, ?> fields, Class<?> type, Where path) throws Invalid {
+    Shape shape = SHAPES.get(type);
     for (Object key : fields.keySet()) {
-      if (!byName.containsKey(key)) {
+      if (!shape.byName.containsKey(key)) {
         throw new Invalid(
-            join(path, (String) key), "unknown field (misspelled or added after patching)");
+            join(path.toString(), (String) key),
+            "unknown field (misspelled or added after patching)");
       }
     }
+    Component[] components = shape.components;
     Object[] args = new Object[components.length];
-    Class<?>[] types = new Class<?>[components.length];
     for (int i = 0; i < components.length; i++) {
-      RecordComponent c = components[i];
-      String at = join(path, c.getName());
-      if (!fields.containsKey(c.getName())) {
-        if (!omittable(c)) {
-          throw missing(at, c.getType());
+      Component c = components[i];
+      if (!fields.containsKey(c.name)) {
+        if (!c.omittable) {
+          throw missing(path.field(c.name), c.type);
         }
         args[i] = List.of();
-        types[i] = c.getType();
         continue;
       }
-      args[i] = bind(fields.get(c.getName()), c.getGenericType(), at);
-      types[i] = c.getType();
+      args[i] = bind(fields.get(c.name), c.genericType, path.field(c.name));
     }
     try {
-      return type.getDeclaredConstructor(types).newInstance(args);
+      return shape.constructor.newInstance(args);
     } catch (InvocationTargetException e) {
-      throw new Invalid(path, "cannot be read (" + e.getCause().getMessage() + ")");
+      throw new Invalid(path.toString(), "cannot be read (" + e.getCause().getMessage() + ")");
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct " + type, e);
     }
@@ -357,7 +439,7 @@ final class ManifestJson {
     return path.isEmpty() ? name : path + "." + name;
   }
 
-  private static Invalid missing(String path, Class<?> t) {
+  private static Invalid missing(Where path, Class<?> t) {
     String want =
         t == long.class || t == int.class || t == Long.class || t == Integer.class
             ? "an integer"
@@ -366,6 +448,6 @@ final class ManifestJson {
                 : t == String.class
                     ? "a string"
                     : List.class.isAssignableFrom(t) ? "a list" : "an object";
-    return new Invalid(path, "missing, or not " + want + " where " + want + " belongs");
+    return new Invalid(path.toString(), "missing, or not " + want + " where " + want + " belongs");
   }
 }
