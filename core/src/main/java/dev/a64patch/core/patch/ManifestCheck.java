@@ -17,6 +17,8 @@ import java.util.function.Function;
  */
 final class ManifestCheck {
   private static final int EHDR_SIZE = 64;
+  private static final List<String> REGISTERS =
+      java.util.Arrays.stream(SysReg.values()).map(Enum::name).toList();
   private static final List<String> ISLAND_ROLES =
       java.util.Arrays.stream(Island.Role.values()).map(Island.Role::id).toList();
 
@@ -49,7 +51,10 @@ final class ManifestCheck {
     require(
         "originalLength",
         m.originalLength() >= EHDR_SIZE && m.originalLength() <= Integer.MAX_VALUE,
-        String.format("is %d, outside [%d, %d]", m.originalLength(), EHDR_SIZE, Integer.MAX_VALUE));
+        "is %d, outside [%d, %d]",
+        m.originalLength(),
+        EHDR_SIZE,
+        Integer.MAX_VALUE);
     header(m.originalHeader());
     require("segments", m.segments() != null, "is missing");
     for (int i = 0; i < m.segments().size(); i++) {
@@ -73,9 +78,9 @@ final class ManifestCheck {
       require(
           f + ".offset",
           s.offset() > previous,
-          String.format(
-              "0x%x is not above the previous site's 0x%x (sites are sorted, each once)",
-              s.offset(), previous));
+          "0x%x is not above the previous site's 0x%x (sites are sorted, each once)",
+          s.offset(),
+          previous);
       site(f, s);
       previous = s.offset();
     }
@@ -118,8 +123,10 @@ final class ManifestCheck {
       require(
           "originalHeader",
           h[i] == now[i],
-          String.format(
-              "e_ident byte %d is 0x%02x but the file has 0x%02x", i, h[i] & 0xff, now[i] & 0xff));
+          "e_ident byte %d is 0x%02x but the file has 0x%02x",
+          i,
+          h[i] & 0xff,
+          now[i] & 0xff);
     }
   }
 
@@ -129,21 +136,27 @@ final class ManifestCheck {
     require(
         field + ".flags",
         s.flags() == s.kind().flags(),
-        String.format("is 0x%x, expected 0x%x for %s", s.flags(), s.kind().flags(), s.kind()));
+        "is 0x%x, expected 0x%x for %s",
+        s.flags(),
+        s.kind().flags(),
+        s.kind());
     require(
         field + ".offset",
         s.offset() >= m.originalLength() && s.offset() <= Integer.MAX_VALUE,
-        String.format(
-            "0x%x lies outside the appended part [0x%x, 0x%x]",
-            s.offset(), m.originalLength(), Integer.MAX_VALUE));
+        "0x%x lies outside the appended part [0x%x, 0x%x]",
+        s.offset(),
+        m.originalLength(),
+        Integer.MAX_VALUE);
     require(
         field + ".size",
         s.size() > 0 && s.size() <= Integer.MAX_VALUE,
-        String.format("0x%x is not a valid segment size", s.size()));
+        "0x%x is not a valid segment size",
+        s.size());
     require(
         field + ".vaddr",
         s.vaddr() >= 0 && s.vaddr() <= Long.MAX_VALUE - s.size(),
-        String.format("0x%x is not a valid address", s.vaddr()));
+        "0x%x is not a valid address",
+        s.vaddr());
     require(field + ".sections", s.sections() != null, "is missing");
     for (int i = 0; i < s.sections().size(); i++) {
       Layout.Section c = s.sections().get(i);
@@ -156,9 +169,11 @@ final class ManifestCheck {
               && c.size() <= s.size()
               && c.offset() - s.offset() <= s.size() - c.size()
               && c.vaddr() - s.vaddr() == c.offset() - s.offset(),
-          String.format(
-              "%s at offset 0x%x, address 0x%x, 0x%x bytes does not lie inside its segment",
-              c.what(), c.offset(), c.vaddr(), c.size()));
+          "%s at offset 0x%x, address 0x%x, 0x%x bytes does not lie inside its segment",
+          c.what(),
+          c.offset(),
+          c.vaddr(),
+          c.size());
     }
   }
 
@@ -166,17 +181,21 @@ final class ManifestCheck {
     require(
         f + ".offset",
         s.offset() >= EHDR_SIZE && s.offset() % 4 == 0 && s.offset() <= m.originalLength() - 4,
-        String.format(
-            "0x%x is not a 4-byte aligned offset inside the original's [0x%x, 0x%x)",
-            s.offset(), EHDR_SIZE, m.originalLength()));
+        "0x%x is not a 4-byte aligned offset inside the original's [0x%x, 0x%x)",
+        s.offset(),
+        EHDR_SIZE,
+        m.originalLength());
     register(f + ".register", s.register());
-    require(f + ".rt", s.rt() >= 0 && s.rt() <= 31, "is " + s.rt() + ", not 0 to 31");
+    require(f + ".rt", s.rt() >= 0 && s.rt() <= 31, "is %d, not 0 to 31", s.rt());
     int mrs = SysReg.valueOf(s.register()).mrs(s.rt());
     require(
         f + ".original",
         s.original() == mrs,
-        String.format(
-            "0x%08x is not mrs x%d, %s (0x%08x)", s.original(), s.rt(), s.register(), mrs));
+        "0x%08x is not mrs x%d, %s (0x%08x)",
+        s.original(),
+        s.rt(),
+        s.register(),
+        mrs);
     spelled(
         f + ".action", s.action(), SitePlan.Action.class, e -> e.name().toLowerCase(Locale.ROOT));
     boolean trampoline = s.siteAction() == SitePlan.Action.TRAMPOLINE;
@@ -189,8 +208,9 @@ final class ManifestCheck {
       require(
           f + ".address",
           elf.offsetOf(s.address()).orElse(-1L) == s.offset(),
-          String.format(
-              "0x%x is not the address PT_LOAD maps to file offset 0x%x", s.address(), s.offset()));
+          "0x%x is not the address PT_LOAD maps to file offset 0x%x",
+          s.address(),
+          s.offset());
     }
     if (trampoline) {
       require(f + ".kind", s.kind() != null, "is missing for a trampoline");
@@ -202,7 +222,8 @@ final class ManifestCheck {
               && s.trampoline() >= t.vaddr()
               && s.trampoline() - t.vaddr() < t.size()
               && s.trampoline() % 4 == 0,
-          String.format("0x%x lies outside the trampolines section", s.trampoline()));
+          "0x%x lies outside the trampolines section",
+          s.trampoline());
     } else {
       require(f + ".trampoline", s.trampoline() == -1, "is set for a site without trampoline");
       require(f + ".kind", s.kind() == null, "is set for a site without trampoline");
@@ -226,7 +247,9 @@ final class ManifestCheck {
     require(
         field,
         before == null,
-        String.format("0x%x is also the word of %s (each word is patched once)", offset, before));
+        "0x%x is also the word of %s (each word is patched once)",
+        offset,
+        before);
   }
 
   /**
@@ -238,7 +261,9 @@ final class ManifestCheck {
     require(
         f + ".role",
         i.role() != null && ISLAND_ROLES.contains(i.role()),
-        "is " + quote(i.role()) + ", not one of " + ISLAND_ROLES);
+        "is %s, not one of %s",
+        quote(i.role()),
+        ISLAND_ROLES);
     require(f + ".original", i.original() != null && !i.original().isEmpty(), "is missing");
     require(
         f + ".patched",
@@ -249,26 +274,26 @@ final class ManifestCheck {
         i.offset() >= EHDR_SIZE
             && i.offset() % 4 == 0
             && i.offset() <= m.originalLength() - 4L * i.original().size(),
-        String.format(
-            "0x%x is not a 4-byte aligned offset inside the original's [0x%x, 0x%x)",
-            i.offset(), EHDR_SIZE, m.originalLength()));
+        "0x%x is not a 4-byte aligned offset inside the original's [0x%x, 0x%x)",
+        i.offset(),
+        EHDR_SIZE,
+        m.originalLength());
     require(
         f + ".address",
         elf.offsetOf(i.address()).orElse(-1L) == i.offset(),
-        String.format(
-            "0x%x is not the address PT_LOAD maps to file offset 0x%x", i.address(), i.offset()));
+        "0x%x is not the address PT_LOAD maps to file offset 0x%x",
+        i.address(),
+        i.offset());
     for (int w = 0; w < i.original().size(); w++) {
       int word = i.original().get(w);
       require(
           f + ".original[" + w + "]",
           word == A64.NOP || word == 0,
-          String.format("0x%08x is not padding (nop or zero)", word));
+          "0x%08x is not padding (nop or zero)",
+          word);
       claim(f + ".offset", i.offset() + 4L * w);
     }
-    require(
-        f + ".target",
-        i.target() % 4 == 0,
-        String.format("0x%x is not 4-byte aligned", i.target()));
+    require(f + ".target", i.target() % 4 == 0, "0x%x is not 4-byte aligned", i.target());
   }
 
   /**
@@ -279,19 +304,21 @@ final class ManifestCheck {
    */
   private <E extends Enum<E>> void spelled(
       String field, String value, Class<E> type, Function<E, String> legacy) {
-    List<E> values = List.of(type.getEnumConstants());
-    boolean known =
-        values.stream().anyMatch(e -> Names.id(e).equals(value) || legacy.apply(e).equals(value));
-    require(
-        field,
-        known,
-        "is " + quote(value) + ", not one of " + values.stream().map(Names::id).toList());
+    boolean known = false;
+    for (E e : type.getEnumConstants()) {
+      known |= Names.id(e).equals(value) || legacy.apply(e).equals(value);
+    }
+    if (!known) {
+      List<String> ids = List.of(type.getEnumConstants()).stream().map(Names::id).toList();
+      require(field, false, "is " + quote(value) + ", not one of " + ids);
+    }
   }
 
   /** Registers are stored by their architectural names ({@code CNTVCT_EL0}). */
   private void register(String field, String value) {
-    List<String> names = List.of(SysReg.values()).stream().map(Enum::name).toList();
-    require(field, names.contains(value), "is " + quote(value) + ", not one of " + names);
+    if (!REGISTERS.contains(value)) {
+      require(field, false, "is " + quote(value) + ", not one of " + REGISTERS);
+    }
   }
 
   private static String quote(String s) {
@@ -301,6 +328,16 @@ final class ManifestCheck {
   private void require(String field, boolean ok, String message) {
     if (!ok) {
       throw new ManifestException(elf.name(), field, message);
+    }
+  }
+
+  /**
+   * {@link #require}, with the message formatted only when the rule is broken: formatting every
+   * message of every site cost more than checking them (docs/performance.md, "Ninth round").
+   */
+  private void require(String field, boolean ok, String format, Object... values) {
+    if (!ok) {
+      require(field, false, String.format(format, values));
     }
   }
 }
