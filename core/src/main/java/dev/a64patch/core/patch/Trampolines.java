@@ -162,12 +162,59 @@ public final class Trampolines {
 
   /** Size in bytes of a trampoline entered through a long island ({@link #encodeFar}). */
   public static int farSize(Kind kind, int rt, PatchOptions options) {
-    return encodeFar(kind, rt, 0x10000, 0x20000, 0x30000, options).size() * 4;
+    int[] known = Sizes.of(options).far;
+    int i = Sizes.index(kind, rt);
+    if (i < 0 || known[i] == 0) {
+      int size = encodeFar(kind, rt, 0x10000, 0x20000, 0x30000, options).size() * 4;
+      if (i < 0) {
+        return size;
+      }
+      known[i] = size;
+    }
+    return known[i];
   }
 
   /** Size in bytes, which depends only on the kind and the constants, never on addresses. */
   public static int size(Kind kind, int rt, PatchOptions options) {
-    return encode(kind, rt, 0x10000, 0x20000, 0x30000, options).size() * 4;
+    int[] known = Sizes.of(options).near;
+    int i = Sizes.index(kind, rt);
+    if (i < 0 || known[i] == 0) {
+      int size = encode(kind, rt, 0x10000, 0x20000, 0x30000, options).size() * 4;
+      if (i < 0) {
+        return size;
+      }
+      known[i] = size;
+    }
+    return known[i];
+  }
+
+  /**
+   * The sizes found so far for the last options asked about, by kind and register: a plan asks for
+   * every trampoline's size three times, and each answer was an encoding, a fifth of the time of a
+   * plan of 8,000 sites (docs/performance.md, "Ninth round"). An entry is 0 until found; two
+   * threads that both find one write the same number.
+   */
+  private static final class Sizes {
+    private static Sizes last;
+    private final PatchOptions options;
+    private final int[] near = new int[Kind.values().length * 32];
+    private final int[] far = new int[Kind.values().length * 32];
+
+    private Sizes(PatchOptions options) {
+      this.options = options;
+    }
+
+    static synchronized Sizes of(PatchOptions options) {
+      if (last == null || last.options != options) {
+        last = new Sizes(options);
+      }
+      return last;
+    }
+
+    /** Where the size of this kind and register is kept; -1 for a register out of range. */
+    static int index(Kind kind, int rt) {
+      return rt < 0 || rt > 31 ? -1 : kind.ordinal() * 32 + rt;
+    }
   }
 
   /**
