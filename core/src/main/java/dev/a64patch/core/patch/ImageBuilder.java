@@ -110,7 +110,7 @@ public final class ImageBuilder {
     for (SitePlan s : plan.sites()) {
       if (s.changesFile()) {
         out.writeWord(
-            s.finding().offset(), s.newWord(), String.format("site 0x%x", s.finding().address()));
+            s.finding().offset(), s.newWord(), "site 0x" + Long.toHexString(s.finding().address()));
       }
     }
     // 7b. The islands of far sites: hops in the original's executable padding (docs/design.md,
@@ -122,8 +122,12 @@ public final class ImageBuilder {
         out.write(
             i.offset(),
             b.array(),
-            String.format(
-                "island %s 0x%x of site 0x%x", i.role().id(), i.address(), s.finding().address()));
+            "island "
+                + i.role().id()
+                + " 0x"
+                + Long.toHexString(i.address())
+                + " of site 0x"
+                + Long.toHexString(s.finding().address()));
       }
     }
     // 8. The .dynamic entries that point at the grown copies of the dynamic tables.
@@ -481,7 +485,7 @@ public final class ImageBuilder {
       dev.a64patch.core.scan.SymbolRef f = s.finding().symbol();
       String where =
           f == null
-              ? String.format("0x%x", s.finding().address())
+              ? "0x" + Long.toHexString(s.finding().address())
               : f.demangled() + "+0x" + Long.toHexString(f.offset());
       return "a64patch." + kind + "." + where;
     }

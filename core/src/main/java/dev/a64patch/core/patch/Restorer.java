@@ -50,7 +50,7 @@ public final class Restorer {
                     + " patching, so it cannot be restored exactly",
                 s.offset(), found, s.patched()));
       }
-      out.writeWord(s.offset(), s.original(), String.format("site 0x%x", s.address()));
+      out.writeWord(s.offset(), s.original(), "site 0x" + Long.toHexString(s.address()));
       for (Manifest.Island i : s.islands()) {
         for (int w = 0; w < i.original().size(); w++) {
           long at = i.offset() + 4L * w;
@@ -65,7 +65,7 @@ public final class Restorer {
                     at, s.address(), now, i.patched().get(w)));
           }
           out.writeWord(
-              at, i.original().get(w), String.format("island 0x%x", i.address() + 4L * w));
+              at, i.original().get(w), "island 0x" + Long.toHexString(i.address() + 4L * w));
         }
       }
     }
