@@ -3,7 +3,12 @@ package dev.a64patch.core.disasm;
 import capstone.api.Disassembler;
 import capstone.api.DisassemblerFactory;
 import capstone.api.Instruction;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
 
 /** Loads Capstone once per process and remembers whether that worked. */
 final class CapstoneSupport {
@@ -74,9 +79,56 @@ final class CapstoneSupport {
         .replace("s3_3_c2_c4_1", "rndrrs");
   }
 
+  /**
+   * Remembers the text of a word that reads the same wherever it is: verify decodes every word of
+   * every trampoline, and most of them are the same few instructions (a patch of 8,000 sites made
+   * 120,000 calls into Capstone, a third of its proof; docs/performance.md, "Ninth round"). A word
+   * is taken to read the same only when Capstone itself printed it alike at two addresses and at a
+   * third 256 MiB away, where every PC-relative form (B, BL, ADR, ADRP, a literal load, a test and
+   * branch) names another target; a word seen once is not remembered.
+   */
+  static final class Remembering {
+    /** Words remembered at most: the scan of a large image sees many distinct words. */
+    static final int LIMIT = 1 << 16;
+
+    /** The distance of the third address: another 4 KiB page and another branch target. */
+    static final long FAR = 1L << 28;
+
+    private final Map<Integer, Optional<String>> fixed = new HashMap<>();
+    private final Map<Integer, Long> seenAt = new HashMap<>();
+    private final Map<Integer, Optional<String>> seenAs = new HashMap<>();
+    private final Set<Integer> relative = new HashSet<>();
+
+    /** The text of {@code w} at {@code address}, from {@code decode} unless remembered. */
+    Optional<String> text(int w, long address, BiFunction<Integer, Long, Optional<String>> decode) {
+      Optional<String> known = fixed.get(w);
+      if (known != null) {
+        return known;
+      }
+      Optional<String> here = decode.apply(w, address);
+      if (relative.contains(w) || fixed.size() + seenAt.size() >= LIMIT) {
+        return here;
+      }
+      Long before = seenAt.get(w);
+      if (before == null) {
+        seenAt.put(w, address);
+        seenAs.put(w, here);
+      } else if (before != address) {
+        seenAt.remove(w);
+        if (seenAs.remove(w).equals(here) && decode.apply(w, address + FAR).equals(here)) {
+          fixed.put(w, here);
+        } else {
+          relative.add(w);
+        }
+      }
+      return here;
+    }
+  }
+
   private static final class CapstoneDecoder implements InstructionDecoder {
     private final Disassembler disassembler;
     private final byte[] word = new byte[4];
+    private final Remembering remembered = new Remembering();
 
     CapstoneDecoder(Disassembler disassembler) {
       this.disassembler = disassembler;
@@ -84,6 +136,10 @@ final class CapstoneSupport {
 
     @Override
     public Optional<String> decode(int w, long address) {
+      return remembered.text(w, address, this::decodeOnce);
+    }
+
+    private Optional<String> decodeOnce(int w, long address) {
       word[0] = (byte) w;
       word[1] = (byte) (w >>> 8);
       word[2] = (byte) (w >>> 16);
