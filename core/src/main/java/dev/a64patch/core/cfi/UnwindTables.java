@@ -65,14 +65,32 @@ public final class UnwindTables {
   private final Map<Long, Described> bySite = new HashMap<>();
 
   private final List<FrameWriter.Frame> frames;
-  private final byte[] ehFrameTemplate;
+
+  /** The new .eh_frame's size, which does not depend on its address. */
+  private final long ehFrameSize;
+
+  /**
+   * The last encoding of the new .eh_frame, at {@link #encodedAt}: the plan's reach check, the
+   * search table and the section each asked for the same one again, and each was a pass over every
+   * row of every trampoline (docs/performance.md, "Ninth round").
+   */
+  private FrameWriter.Encoded encoded;
+
+  private long encodedAt;
+
+  /** The last search table made, for {@link #hdrAt} and {@link #hdrEhFrameAt}. */
+  private byte[] hdr;
+
+  private long hdrAt;
+  private long hdrEhFrameAt;
 
   private UnwindTables(
       boolean littleEndian,
       List<EhFrameHdr.Entry> original,
       long originalEhFrame,
       List<Described> described,
-      List<FrameWriter.Frame> frames) {
+      List<FrameWriter.Frame> frames,
+      long ehFrameSize) {
     this.littleEndian = littleEndian;
     this.original = List.copyOf(original);
     this.originalEhFrame = originalEhFrame;
@@ -81,7 +99,7 @@ public final class UnwindTables {
       bySite.putIfAbsent(d.trampoline().site(), d);
     }
     this.frames = List.copyOf(frames);
-    this.ehFrameTemplate = new FrameWriter(littleEndian).encode(0, frames).bytes();
+    this.ehFrameSize = ehFrameSize;
   }
 
   /**
@@ -152,7 +170,8 @@ public final class UnwindTables {
       described.add(new Described(t, source, why));
       out.add(new FrameWriter.Frame(t.start(), t.words().size() * 4L, rows, bKey));
     }
-    return Optional.of(new UnwindTables(le, original, frames.vaddr(), described, out));
+    long size = new FrameWriter(le).encode(0, out).bytes().length;
+    return Optional.of(new UnwindTables(le, original, frames.vaddr(), described, out, size));
   }
 
   /** At most this many instructions between a function's start and a site are scanned. */
@@ -209,7 +228,7 @@ public final class UnwindTables {
               x.source(),
               x.why()));
     }
-    return new UnwindTables(littleEndian, original, originalEhFrame, d, f);
+    return new UnwindTables(littleEndian, original, originalEhFrame, d, f, ehFrameSize);
   }
 
   /**
@@ -231,7 +250,7 @@ public final class UnwindTables {
   }
 
   public long ehFrameSize() {
-    return ehFrameTemplate.length;
+    return ehFrameSize;
   }
 
   public long hdrSize() {
@@ -240,7 +259,15 @@ public final class UnwindTables {
 
   /** The new .eh_frame at {@code vaddr}. */
   public byte[] ehFrame(long vaddr) {
-    return new FrameWriter(littleEndian).encode(vaddr, frames).bytes();
+    return encoded(vaddr).bytes().clone(); // the caller's own: an image adopts it
+  }
+
+  private synchronized FrameWriter.Encoded encoded(long vaddr) {
+    if (encoded == null || encodedAt != vaddr) {
+      encoded = new FrameWriter(littleEndian).encode(vaddr, frames);
+      encodedAt = vaddr;
+    }
+    return encoded;
   }
 
   /**
@@ -248,8 +275,17 @@ public final class UnwindTables {
    * .eh_frame at {@code ehFrameVaddr}. Its eh_frame_ptr names the original .eh_frame when there is
    * one (unwinders that scan linearly start there), else the new one.
    */
-  public byte[] hdr(long hdrVaddr, long ehFrameVaddr) {
-    long[] fdes = new FrameWriter(littleEndian).encode(ehFrameVaddr, frames).fdeAddresses();
+  public synchronized byte[] hdr(long hdrVaddr, long ehFrameVaddr) {
+    if (hdr == null || hdrAt != hdrVaddr || hdrEhFrameAt != ehFrameVaddr) {
+      hdr = newHdr(hdrVaddr, ehFrameVaddr);
+      hdrAt = hdrVaddr;
+      hdrEhFrameAt = ehFrameVaddr;
+    }
+    return hdr.clone(); // the caller's own: an image adopts it
+  }
+
+  private byte[] newHdr(long hdrVaddr, long ehFrameVaddr) {
+    long[] fdes = encoded(ehFrameVaddr).fdeAddresses();
     List<EhFrameHdr.Entry> all = new ArrayList<>(original);
     for (int i = 0; i < frames.size(); i++) {
       all.add(new EhFrameHdr.Entry(frames.get(i).start(), fdes[i]));
