@@ -30,8 +30,12 @@ public final class TrampolineFrames {
   private TrampolineFrames() {}
 
   /**
-   * One row per instruction of the trampoline starting at {@code start}, or null when the site's
-   * rules depend on the register the trampoline writes ({@code rt}), which it cannot describe.
+   * The rows of the trampoline starting at {@code start}: its first instruction's, then one at each
+   * instruction whose rules differ from the row before (an FDE describes no others); or null when
+   * the site's rules depend on the register the trampoline writes ({@code rt}), which it cannot
+   * describe. A row per instruction held and compared about fifteen rule maps per trampoline: most
+   * of the unwind tables' time and memory for thousands of sites (docs/performance.md, "Ninth
+   * round").
    */
   public static List<Row> rows(Row site, long start, List<Integer> words, int rt) {
     return rows(site, start, words, rt, 0);
@@ -46,13 +50,21 @@ public final class TrampolineFrames {
     List<Row> out = new ArrayList<>();
     long pushed = entryPushed;
     Map<Integer, Long> slots = new HashMap<>(); // register -> its slot, relative to the site's SP
+    // A row depends on pushed and slots alone (and its location): where an instruction changes
+    // neither, the next row has the same rules.
+    boolean changed = true;
     for (int i = 0; i < words.size(); i++) {
-      Row row = row(site, start + 4L * i, pushed, slots, rt);
-      if (row == null) {
-        return null;
+      if (changed) {
+        Row row = row(site, start + 4L * i, pushed, slots, rt);
+        if (row == null) {
+          return null;
+        }
+        if (out.isEmpty() || !row.sameRules(out.get(out.size() - 1))) {
+          out.add(row);
+        }
       }
-      out.add(row);
       int w = words.get(i);
+      changed = true;
       if (isSpAdjust(w, 0xD1000000)) {
         pushed += imm12(w);
       } else if (isSpAdjust(w, 0x91000000)) {
@@ -69,6 +81,8 @@ public final class TrampolineFrames {
       } else if ((w & 0xFFC003E0) == 0xA94003E0) { // LDP Xt1, Xt2, [SP, #imm]
         reload(slots, w & 0x1F, imm7(w) - pushed);
         reload(slots, (w >>> 10) & 0x1F, imm7(w) + 8 - pushed);
+      } else {
+        changed = false;
       }
     }
     if (pushed != entryPushed) {
