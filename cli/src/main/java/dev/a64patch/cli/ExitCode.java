@@ -32,6 +32,11 @@ public enum ExitCode {
       null,
       "prepare/run/record: an object that reads the counter cannot be made to load its patched copy"
           + " (the report prints the command that patches it in place)"),
+  OUT_OF_MEMORY(
+      9,
+      null,
+      "out of memory: the run needs a larger Java heap (A64PATCH_JAVA_OPTS=-Xmx...); nothing"
+          + " half-written is left"),
   INTERNAL(70, FailureKind.INTERNAL, "internal error (a bug: please report it)");
 
   private final int code;
@@ -68,6 +73,9 @@ public enum ExitCode {
   }
 
   private int rank() {
+    if (this == OUT_OF_MEMORY) {
+      return Integer.MAX_VALUE; // it ends the run: nothing after it is an outcome
+    }
     return kind == null ? OUTCOMES.indexOf(this) : OUTCOMES.size() + kind.ordinal();
   }
 

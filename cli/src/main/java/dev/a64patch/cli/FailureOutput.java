@@ -31,6 +31,29 @@ final class FailureOutput implements CommandLine.IExecutionExceptionHandler {
     return code.code();
   }
 
+  /**
+   * The line for a run that ran out of Java heap, and its exit code. The heap a patch needs grows
+   * with its sites (about 5 KB each, docs/performance.md), so a small -Xmx meets it; what was being
+   * written is removed on the way out (PatchWriter), and the run stops: after an OutOfMemoryError
+   * no other file is worth starting.
+   */
+  static int outOfMemory(OutOfMemoryError e) {
+    long mib = Runtime.getRuntime().maxMemory() >> 20;
+    System.err.println(
+        "a64patch: out of memory: "
+            + e.getMessage()
+            + " (at most "
+            + mib
+            + " MiB); give the Java heap more with A64PATCH_JAVA_OPTS=-Xmx"
+            + Math.max(256, 4 * mib)
+            + "m");
+    if (System.getenv("A64PATCH_DEBUG") != null) {
+      e.printStackTrace();
+    }
+    System.err.flush();
+    return ExitCode.OUT_OF_MEMORY.code();
+  }
+
   /** "path: reason; remedy", one line, the remedy in this command's option names. */
   static String message(Throwable e) {
     return Failures.describe(e) + advice(e);

@@ -14,7 +14,12 @@ public final class Main {
     // JDK's Formatter handles without loading locale data (10 ms at the first printf otherwise).
     Locale.setDefault(Locale.US);
     Preload.begin(args);
-    int code = Cli.commandLine(args).execute(args);
+    int code;
+    try {
+      code = Cli.commandLine(args).execute(args);
+    } catch (OutOfMemoryError e) { // an Error: picocli hands its handler only Exceptions
+      code = FailureOutput.outOfMemory(e);
+    }
     CxxFilt.closeShared(); // before System.exit, which would wait for it (see there)
     // PrintStream hides write errors: `a64patch scan > /dev/full` must not exit 0.
     if (System.out.checkError()) {
