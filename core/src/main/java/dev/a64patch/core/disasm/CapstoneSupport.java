@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
 
 /** Loads Capstone once per process and remembers whether that worked. */
 final class CapstoneSupport {
@@ -87,7 +86,7 @@ final class CapstoneSupport {
    * third 256 MiB away, where every PC-relative form (B, BL, ADR, ADRP, a literal load, a test and
    * branch) names another target; a word seen once is not remembered.
    */
-  static final class Remembering {
+  abstract static class Remembering implements InstructionDecoder {
     /** Words remembered at most: the scan of a large image sees many distinct words. */
     static final int LIMIT = 1 << 16;
 
@@ -99,13 +98,17 @@ final class CapstoneSupport {
     private final Map<Integer, Optional<String>> seenAs = new HashMap<>();
     private final Set<Integer> relative = new HashSet<>();
 
-    /** The text of {@code w} at {@code address}, from {@code decode} unless remembered. */
-    Optional<String> text(int w, long address, BiFunction<Integer, Long, Optional<String>> decode) {
+    /** Capstone's text for {@code w} at {@code address}, asked every time. */
+    abstract Optional<String> decodeOnce(int w, long address);
+
+    /** The text of {@code w} at {@code address}, from {@link #decodeOnce} unless remembered. */
+    @Override
+    public Optional<String> decode(int w, long address) {
       Optional<String> known = fixed.get(w);
       if (known != null) {
         return known;
       }
-      Optional<String> here = decode.apply(w, address);
+      Optional<String> here = decodeOnce(w, address);
       if (relative.contains(w) || fixed.size() + seenAt.size() >= LIMIT) {
         return here;
       }
@@ -115,7 +118,7 @@ final class CapstoneSupport {
         seenAs.put(w, here);
       } else if (before != address) {
         seenAt.remove(w);
-        if (seenAs.remove(w).equals(here) && decode.apply(w, address + FAR).equals(here)) {
+        if (seenAs.remove(w).equals(here) && decodeOnce(w, address + FAR).equals(here)) {
           fixed.put(w, here);
         } else {
           relative.add(w);
@@ -125,21 +128,16 @@ final class CapstoneSupport {
     }
   }
 
-  private static final class CapstoneDecoder implements InstructionDecoder {
+  private static final class CapstoneDecoder extends Remembering {
     private final Disassembler disassembler;
     private final byte[] word = new byte[4];
-    private final Remembering remembered = new Remembering();
 
     CapstoneDecoder(Disassembler disassembler) {
       this.disassembler = disassembler;
     }
 
     @Override
-    public Optional<String> decode(int w, long address) {
-      return remembered.text(w, address, this::decodeOnce);
-    }
-
-    private Optional<String> decodeOnce(int w, long address) {
+    Optional<String> decodeOnce(int w, long address) {
       word[0] = (byte) w;
       word[1] = (byte) (w >>> 8);
       word[2] = (byte) (w >>> 16);

@@ -252,6 +252,12 @@ final class EvidenceIndex {
   private ByTarget byTarget;
 
   /**
+   * Below this many pairs of reference and run, a judgement walks every reference: sorting them
+   * costs a small file's scan more (about 4 ms, most of it linking the sort's comparators).
+   */
+  static final long INDEX_ABOVE = 1 << 16;
+
+  /**
    * The hits sorted by region and target, in two lists: data (not tables), which count where they
    * overlap a candidate's word, and the others, which count where they land in its run. A judgement
    * looked at every hit, and a file with thousands of reads has thousands of hits: 8,000 reads took
@@ -346,10 +352,10 @@ final class EvidenceIndex {
     boolean loaded = false;
     List<Hit> direct = new ArrayList<>();
     Hit nearest = null;
-    if (byTarget == null) {
+    if (byTarget == null && (long) hits.size() * runs.size() > INDEX_ABOVE) {
       byTarget = new ByTarget(hits);
     }
-    for (Hit h : byTarget.touching(hits, run)) {
+    for (Hit h : byTarget == null ? hits : byTarget.touching(hits, run)) {
       if (h.region() != run.region()) {
         continue;
       }
