@@ -162,30 +162,12 @@ public final class Trampolines {
 
   /** Size in bytes of a trampoline entered through a long island ({@link #encodeFar}). */
   public static int farSize(Kind kind, int rt, PatchOptions options) {
-    int[] known = Sizes.of(options).far;
-    int i = Sizes.index(kind, rt);
-    if (i < 0 || known[i] == 0) {
-      int size = encodeFar(kind, rt, 0x10000, 0x20000, 0x30000, options).size() * 4;
-      if (i < 0) {
-        return size;
-      }
-      known[i] = size;
-    }
-    return known[i];
+    return Sizes.of(options).size(true, kind, rt);
   }
 
   /** Size in bytes, which depends only on the kind and the constants, never on addresses. */
   public static int size(Kind kind, int rt, PatchOptions options) {
-    int[] known = Sizes.of(options).near;
-    int i = Sizes.index(kind, rt);
-    if (i < 0 || known[i] == 0) {
-      int size = encode(kind, rt, 0x10000, 0x20000, 0x30000, options).size() * 4;
-      if (i < 0) {
-        return size;
-      }
-      known[i] = size;
-    }
-    return known[i];
+    return Sizes.of(options).size(false, kind, rt);
   }
 
   /**
@@ -209,6 +191,23 @@ public final class Trampolines {
         last = new Sizes(options);
       }
       return last;
+    }
+
+    /** The size of the trampoline, entered through a long island or not; encoded once. */
+    int size(boolean throughLongIsland, Kind kind, int rt) {
+      int[] known = throughLongIsland ? far : near;
+      int i = index(kind, rt);
+      if (i >= 0 && known[i] != 0) {
+        return known[i];
+      }
+      List<Insn> code =
+          throughLongIsland
+              ? encodeFar(kind, rt, 0x10000, 0x20000, 0x30000, options)
+              : encode(kind, rt, 0x10000, 0x20000, 0x30000, options);
+      if (i >= 0) {
+        known[i] = code.size() * 4;
+      }
+      return code.size() * 4;
     }
 
     /** Where the size of this kind and register is kept; -1 for a register out of range. */
