@@ -109,7 +109,7 @@ final class CapstoneSupport {
         return known;
       }
       Optional<String> here = decodeOnce(w, address);
-      if (relative.contains(w) || fixed.size() + seenAt.size() >= LIMIT) {
+      if (relative.contains(w) || fixed.size() + seenAt.size() + relative.size() >= LIMIT) {
         return here;
       }
       Long before = seenAt.get(w);
