@@ -38,15 +38,22 @@ final class FailureOutput implements CommandLine.IExecutionExceptionHandler {
    * no other file is worth starting.
    */
   static int outOfMemory(OutOfMemoryError e) {
+    String why = String.valueOf(e.getMessage());
     long mib = Runtime.getRuntime().maxMemory() >> 20;
+    // A larger -Xmx helps the heap and direct buffers (their limit follows it), not a thread the
+    // system refused: that one is said as the JVM says it.
+    boolean heap =
+        why.contains("heap") || why.contains("GC overhead") || why.contains("Direct buffer");
     System.err.println(
         "a64patch: out of memory: "
-            + e.getMessage()
-            + " (at most "
-            + mib
-            + " MiB); give the Java heap more with A64PATCH_JAVA_OPTS=-Xmx"
-            + Math.max(256, 4 * mib)
-            + "m");
+            + why
+            + (heap
+                ? " (at most "
+                    + mib
+                    + " MiB); give the Java heap more with A64PATCH_JAVA_OPTS=-Xmx"
+                    + Math.max(256, 4 * mib)
+                    + "m"
+                : ""));
     if (System.getenv("A64PATCH_DEBUG") != null) {
       e.printStackTrace();
     }
