@@ -206,7 +206,8 @@ class CxxFiltTest {
     Path log = dir.resolve("starts.log");
     try (CxxFilt filt = counting(log)) {
       filt.start();
-      waitFor(() -> Files.exists(log));
+      // The shell creates the log before it writes the line: wait for the line.
+      waitFor(() -> log.toFile().length() > 0);
       assertEquals(List.of("started"), Files.readAllLines(log), "started before any name");
       filt.start();
       assertEquals("f()", filt.demangle("_Z1fv"));
