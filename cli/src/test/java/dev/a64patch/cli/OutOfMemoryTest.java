@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.a64patch.testing.Tools;
+import dev.a64patch.testing.Assembled;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,26 +57,12 @@ class OutOfMemoryTest {
 
   /** A shared library of {@code n} functions that each read CNTVCT_EL0 once. */
   private Path manyReads(int n) throws Exception {
-    StringBuilder c = new StringBuilder("#include <stdint.h>\n");
+    StringBuilder s = new StringBuilder(".text\n");
     for (int i = 0; i < n; i++) {
-      c.append("uint64_t f")
-          .append(i)
-          .append(
-              "(uint64_t x) { uint64_t v; __asm__ volatile(\"mrs %0, cntvct_el0\" : \"=r\"(v));")
-          .append(" return v * ")
-          .append(i + 3)
-          .append(" + x; }\n");
+      s.append(".globl f").append(i).append("\n.type f").append(i).append(", %function\n");
+      s.append("f").append(i).append(":\n  mrs x0, cntvct_el0\n  ret\n");
+      s.append(".size f").append(i).append(", . - f").append(i).append("\n");
     }
-    Path source = Files.writeString(dir.resolve("many.c"), c);
-    Path lib = dir.resolve("libmany.so");
-    Tools.runOk(
-        Tools.require("aarch64-linux-gnu-gcc").toString(),
-        "-O2",
-        "-shared",
-        "-fPIC",
-        "-o",
-        lib.toString(),
-        source.toString());
-    return lib;
+    return Assembled.sharedLibrary(dir, "libmany.so", s.toString());
   }
 }
