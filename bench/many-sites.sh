@@ -8,10 +8,11 @@
 #                                 and       objdump -d LIB       (a tool that reads every
 #                                                                 instruction of the file once)
 #   then prints the cost per 1,000 sites between consecutive sizes: about the same for each pair
-#   when the growth is linear. The references are there for scale: they do not depend on the
+#   when the growth is linear. With HEAP=1, also the smallest Java heap (-Xmx, bisected to 4 MiB)
+#   under which patch -o of each library succeeds: the heap a patch needs per site. The references are there for scale: they do not depend on the
 #   number of sites, and a patch does much more than either (docs/performance.md).
 # usage: bench/many-sites.sh [N...]
-# env: RUNS (default 5); BEFORE=DIR, another checkout of a64patch (a git worktree at an older
+# env: RUNS (default 5); HEAP=1 (see above); BEFORE=DIR, another checkout of a64patch (a git worktree at an older
 #   commit): its launcher is timed in the same hyperfine runs. Needs hyperfine, python3,
 #   aarch64-linux-gnu-gcc and aarch64-linux-gnu-objdump (Debian's gcc-aarch64-linux-gnu and
 #   binutils-aarch64-linux-gnu).
@@ -72,4 +73,29 @@ for n in "${sizes[@]}"; do
   fi
   prev=$n
 done
+# min_heap LAUNCHER LIB: the smallest -Xmx in MiB (within 4) under which patch -o succeeds; a
+# run below it must end with exit 9 (out of memory), any other failure is printed instead.
+min_heap() {
+  local lo=8 hi=1024 mid rc
+  while [ $((hi - lo)) -gt 4 ]; do
+    mid=$(((lo + hi) / 2))
+    rm -f "$work/out"
+    rc=0
+    A64PATCH_JAVA_OPTS=-Xmx${mid}m "$1" patch -o "$work/out" "$2" >/dev/null 2>&1 || rc=$?
+    case $rc in
+      0) hi=$mid ;;
+      9) lo=$mid ;;
+      *) echo "patch failed with exit $rc under -Xmx${mid}m"; return ;;
+    esac
+  done
+  echo "$hi MiB"
+}
+if [ "${HEAP:-}" = 1 ]; then
+  echo
+  echo "| sites | smallest -Xmx for patch -o |${b:+ before |}"
+  echo "|---:|---:|${b:+---:|}"
+  for n in "${sizes[@]}"; do
+    echo "| $n | $(min_heap "$a" "$work/lib$n.so") |${b:+ $(min_heap "$b" "$work/lib$n.so") |}"
+  done
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
