@@ -8,12 +8,14 @@
 #                                 and       objdump -d LIB       (a tool that reads every
 #                                                                 instruction of the file once)
 #   then prints the cost per 1,000 sites between consecutive sizes: about the same for each pair
-#   when the growth is linear. With HEAP=1, also the smallest Java heap (-Xmx, bisected to 4 MiB)
-#   under which patch -o of each library succeeds: the heap a patch needs per site. The references are there for scale: they do not depend on the
+#   when the growth is linear. The references are there for scale: they do not depend on the
 #   number of sites, and a patch does much more than either (docs/performance.md).
+#   With HEAP=1, also the smallest Java heap (-Xmx, bisected to 4 MiB) under which patch -o of
+#   each library succeeds: the heap a patch needs per site.
 # usage: bench/many-sites.sh [N...]
-# env: RUNS (default 5); HEAP=1 (see above); BEFORE=DIR, another checkout of a64patch (a git worktree at an older
-#   commit): its launcher is timed in the same hyperfine runs. Needs hyperfine, python3,
+# env: RUNS (default 5); HEAP=1 (see above); BEFORE=DIR, another checkout of a64patch (a git
+#   worktree at an older commit): its launcher is timed in the same hyperfine runs (and, with
+#   HEAP=1, its heap bisected too). Needs hyperfine, python3,
 #   aarch64-linux-gnu-gcc and aarch64-linux-gnu-objdump (Debian's gcc-aarch64-linux-gnu and
 #   binutils-aarch64-linux-gnu).
 set -euo pipefail
