@@ -81,6 +81,22 @@ class ManifestJsonTest {
     assertEquals(odd, ManifestJson.bind(ManifestJson.parse(odd.toBytes()), Manifest.class));
   }
 
+  /**
+   * A string can hold unpaired surrogates (a reason or a name built from a file's bytes): the
+   * pretty form encodes them as {@code ?}, as Jackson's string in UTF-8 did, also one left at the
+   * very end. (They cannot be read back as they were: UTF-8 has no form for them.)
+   */
+  @Test
+  void encodesUnpairedSurrogatesAsJacksonsStringDid() throws Exception {
+    Manifest m = patched("libcounters.so", PatchOptions.defaults());
+    String text = "lone \uD800 low \uDC00 two highs \uDBFF\uD800 at the end \uD83D";
+    Manifest odd =
+        Forgery.withNames(
+            Forgery.withSites(m, m.sites().stream().map(s -> Forgery.withReason(s, text)).toList()),
+            text);
+    assertSame(pretty(odd), odd.toBytes());
+  }
+
   @Test
   void readsBackWhatItWrites() throws Exception {
     Manifest m = patched("counters-gcc-pie", PatchOptions.defaults());
