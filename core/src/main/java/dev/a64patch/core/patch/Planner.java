@@ -19,7 +19,6 @@ import dev.a64patch.elf.ElfFile;
 import dev.a64patch.elf.ElfSegment;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,24 +129,12 @@ public final class Planner {
   private static List<UnwindTables.Trampoline> unplaced(
       List<SitePlan> placed, PatchOptions options) {
     List<UnwindTables.Trampoline> out = new ArrayList<>();
-    // Words only for their stack use, which depends on the kind, the register and the long
-    // island, not on addresses: one list per shape instead of a dozen boxed words per site,
-    // which the unwind tables keep until the file is written. (An int key: a record's first
-    // hashCode links method handles, a cost on every run.)
-    Map<Integer, List<Integer>> byShape = new HashMap<>();
     for (SitePlan s : placed) {
       Finding f = s.finding();
       long at = f.address();
-      int shape = (s.kind().ordinal() << 6) | (f.rt() << 1) | (s.far() ? 1 : 0);
-      List<Integer> words =
-          byShape.computeIfAbsent(
-              shape,
-              k ->
-                  List.copyOf(
-                      (s.far()
-                              ? Trampolines.encodeFar(s.kind(), f.rt(), at, at, at, options)
-                              : Trampolines.encode(s.kind(), f.rt(), at, at, at, options))
-                          .stream().map(Insn::word).toList()));
+      // Words only for their stack use, which does not depend on addresses: the shape's shared
+      // list, which the unwind tables keep until the file is written.
+      List<Integer> words = Trampolines.shapeWords(s.far(), s.kind(), f.rt(), options);
       long function = f.symbol() == null ? -1 : f.address() - f.symbol().offset();
       // A long island has lowered SP by 16 before the trampoline runs.
       int pushed = s.far() ? 16 : 0;

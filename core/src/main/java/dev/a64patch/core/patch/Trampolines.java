@@ -7,6 +7,7 @@ import dev.a64patch.core.scan.SysReg;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The code each patched read branches to (docs/design.md section 7). On exit Xt holds the value,
@@ -162,52 +163,69 @@ public final class Trampolines {
 
   /** Size in bytes of a trampoline entered through a long island ({@link #encodeFar}). */
   public static int farSize(Kind kind, int rt, PatchOptions options) {
-    return Sizes.of(options).size(true, kind, rt);
+    return shapeWords(true, kind, rt, options).size() * 4;
   }
 
   /** Size in bytes, which depends only on the kind and the constants, never on addresses. */
   public static int size(Kind kind, int rt, PatchOptions options) {
-    return Sizes.of(options).size(false, kind, rt);
+    return shapeWords(false, kind, rt, options).size() * 4;
   }
 
   /**
-   * The sizes found so far for the last options asked about, by kind and register: a plan asks for
-   * every trampoline's size three times, and each answer was an encoding, a fifth of the time of a
-   * plan of 8,000 sites (docs/performance.md, "Ninth round"). An entry is 0 until found; two
-   * threads that both find one write the same number.
+   * The words of a trampoline of this shape (entered through a long island or not, kind, register),
+   * encoded at placeholder addresses: for what does not depend on addresses, its size and its stack
+   * use (the unwind tables). One list, shared by every trampoline of the shape.
    */
-  private static final class Sizes {
-    private static Sizes last;
-    private final PatchOptions options;
-    private final int[] near = new int[Kind.values().length * 32];
-    private final int[] far = new int[Kind.values().length * 32];
+  static List<Integer> shapeWords(
+      boolean throughLongIsland, Kind kind, int rt, PatchOptions options) {
+    return Shapes.of(options).words(throughLongIsland, kind, rt);
+  }
 
-    private Sizes(PatchOptions options) {
+  /**
+   * The shapes' words found so far for the last options asked about: a plan asks for every
+   * trampoline's size three times and for its stack use once, and each answer was an encoding, a
+   * fifth of the time of a plan of 8,000 sites; the unwind tables kept a dozen boxed words per site
+   * (docs/performance.md, "Ninth round", "Many sites"). An entry is null until found; two threads
+   * that both find one store equal immutable lists.
+   */
+  private static final class Shapes {
+    private static Shapes last;
+    private final PatchOptions options;
+    private final AtomicReferenceArray<List<Integer>> near = slots();
+    private final AtomicReferenceArray<List<Integer>> far = slots();
+
+    private Shapes(PatchOptions options) {
       this.options = options;
     }
 
-    static synchronized Sizes of(PatchOptions options) {
+    private static AtomicReferenceArray<List<Integer>> slots() {
+      return new AtomicReferenceArray<>(Kind.values().length * 32);
+    }
+
+    static synchronized Shapes of(PatchOptions options) {
       if (last == null || last.options != options) {
-        last = new Sizes(options);
+        last = new Shapes(options);
       }
       return last;
     }
 
-    /** The size of the trampoline, entered through a long island or not; encoded once. */
-    int size(boolean throughLongIsland, Kind kind, int rt) {
-      int[] known = throughLongIsland ? far : near;
+    /** The words of the trampoline, entered through a long island or not; encoded once. */
+    List<Integer> words(boolean throughLongIsland, Kind kind, int rt) {
+      AtomicReferenceArray<List<Integer>> known = throughLongIsland ? far : near;
       int i = index(kind, rt);
-      if (i >= 0 && known[i] != 0) {
-        return known[i];
+      List<Integer> found = i >= 0 ? known.get(i) : null;
+      if (found != null) {
+        return found;
       }
       List<Insn> code =
           throughLongIsland
               ? encodeFar(kind, rt, 0x10000, 0x20000, 0x30000, options)
               : encode(kind, rt, 0x10000, 0x20000, 0x30000, options);
+      List<Integer> words = List.copyOf(code.stream().map(Insn::word).toList());
       if (i >= 0) {
-        known[i] = code.size() * 4;
+        known.set(i, words);
       }
-      return code.size() * 4;
+      return words;
     }
 
     /** Where the size of this kind and register is kept; -1 for a register out of range. */
