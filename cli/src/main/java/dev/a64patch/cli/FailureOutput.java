@@ -33,7 +33,7 @@ final class FailureOutput implements CommandLine.IExecutionExceptionHandler {
 
   /**
    * The line for a run that ran out of Java heap, and its exit code. The heap a patch needs grows
-   * with its sites (about 5 KB each, docs/performance.md), so a small -Xmx meets it; what was being
+   * with its sites (about 4 KB each, docs/performance.md), so a small -Xmx meets it; what was being
    * written is removed on the way out (PatchWriter), and the run stops: after an OutOfMemoryError
    * no other file is worth starting.
    */
